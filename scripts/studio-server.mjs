@@ -1,0 +1,54 @@
+// Starts the built headless studio on a free port and resolves with its URL; shared by e2e and screenshots.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * @param {{ dataDir?: string, env?: Record<string, string> }} [options]
+ * @returns {Promise<{url: string, port: number, token: string, dataDir: string, stop: () => Promise<void>}>}
+ */
+export function startStudioServer({ dataDir, env = {} } = {}) {
+  const args = ['out/main/serve.js', '--port', '0', '--json'];
+  if (dataDir) args.push('--data-dir', dataDir);
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`studio server did not start in 30 s:\n${stderr}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`studio server exited with ${code}:\n${stderr}`)));
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      const ready = JSON.parse(line);
+      resolve({
+        ...ready,
+        stop: async () => {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    });
+  });
+}
+
+/** Chromium for Playwright: CHROMIUM_PATH, Debian's /usr/bin/chromium, or Playwright's own if installed. */
+export async function chromiumExecutable() {
+  const { existsSync } = await import('node:fs');
+  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Flags for a quiet, offline headless Chromium (no sandbox: CI runs as root). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];

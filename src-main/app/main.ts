@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
+import { IPC_CALL, IPC_EVENT } from '@contract';
+import { resolveDataDir } from '../engine/config/data-dir';
+import { Engine } from '../engine/engine';
+import { createDispatcher } from '../host/dispatcher';
+import { engineHandlers } from '../host/handlers';
+import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../host/security-headers';
+import { resolveInside } from '../host/static-files';
+
+const APP_SCHEME = 'studio';
+const APP_ORIGIN = `${APP_SCHEME}://app`;
+const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
+const preloadPath = fileURLToPath(new URL('../preload/preload.cjs', import.meta.url));
+
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } }, strict: false, args: process.argv.slice(app.isPackaged ? 1 : 2) });
+const dataDir = resolveDataDir({ flag: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined });
+app.setPath('userData', join(dataDir, 'electron'));
+
+// The renderer is served from a privileged custom scheme so 'self' in the CSP means the app and nothing else.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+function isAppUrl(url: string): boolean {
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  return url.startsWith(`${APP_ORIGIN}/`) || (!!devUrl && url.startsWith(devUrl));
+}
+
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === 'app' ? resolveInside(rendererDir, url.pathname) : null;
+    if (!file) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.set(k, v);
+    return new Response(response.body, { status: response.status, headers });
+  });
+}
+
+function lockDown(win: BrowserWindow): void {
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+async function createWindow(engine: Engine): Promise<void> {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Compose Studio',
+    show: false,
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  lockDown(win);
+  const off = engine.subscribe((event) => {
+    if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, event);
+  });
+  win.on('closed', off);
+  win.once('ready-to-show', () => win.show());
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  await win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  serveRenderer();
+
+  const engine = await Engine.start({ dataDir, host: 'electron', electronVersion: process.versions.electron });
+  const dispatch = createDispatcher(engineHandlers(engine), {
+    onInternalError: (error, method) => console.error(`[engine] ${method} failed:`, error),
+  });
+  ipcMain.handle(IPC_CALL, (event, frame: unknown) => {
+    const sender = event.senderFrame?.url ?? '';
+    if (!isAppUrl(sender)) {
+      return { id: null, ok: false, error: { code: 'BAD_FRAME', message: 'Calls are accepted only from the studio window.' } };
+    }
+    return dispatch(frame, { transport: 'ipc' });
+  });
+
+  await createWindow(engine);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void createWindow(engine);
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => void engine.close());
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+});
+
+void main();

@@ -1,0 +1,11 @@
+import type { EventFrame, RequestFrame, ResponseFrame } from './frames';
+
+/** What Electron's preload exposes as `window.studioBridge`: frames in, frames out, nothing else. */
+export interface StudioBridge {
+  call(frame: RequestFrame): Promise<ResponseFrame>;
+  onEvent(listener: (frame: EventFrame) => void): () => void;
+}
+
+/** IPC channel names shared by preload and the Electron main process. */
+export const IPC_CALL = 'studio:call';
+export const IPC_EVENT = 'studio:event';

@@ -1,0 +1,12 @@
+import type { z } from 'zod';
+import { JobSchema } from './jobs';
+
+/** Every event the engine pushes to clients. */
+export const events = {
+  /** A job was queued, progressed, or changed state. */
+  'job.progress': JobSchema,
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { AppInfoSchema } from './app-info';
+import { JobSchema } from './jobs';
+
+const NoParams = z.object({}).strict();
+
+interface MethodSpec<P extends z.ZodType, R extends z.ZodType> {
+  params: P;
+  result: R;
+  summary: string;
+}
+
+function method<P extends z.ZodType, R extends z.ZodType>(spec: MethodSpec<P, R>): MethodSpec<P, R> {
+  return spec;
+}
+
+/** Every method the engine offers, to Electron and to the browser alike. */
+export const methods = {
+  'app.info': method({
+    params: NoParams,
+    result: AppInfoSchema,
+    summary: 'Version, platform, data dir, engine status and ONNX Runtime execution providers.',
+  }),
+  'jobs.list': method({
+    params: NoParams,
+    result: z.array(JobSchema),
+    summary: 'Running, queued and recently finished jobs, newest first.',
+  }),
+  'jobs.cancel': method({
+    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    result: JobSchema,
+    summary: 'Cancel a queued or running job; returns its state after the request.',
+  }),
+  'diagnostics.diskCheck': method({
+    params: z.object({ megabytes: z.number().int().min(1).max(8192) }).strict(),
+    result: JobSchema,
+    summary: 'Start a job that writes, syncs, reads back and verifies data in the data dir, measuring its speed.',
+  }),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodParams<M extends MethodName> = z.input<Methods[M]['params']>;
+export type MethodResult<M extends MethodName> = z.output<Methods[M]['result']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}

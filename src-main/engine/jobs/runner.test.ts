@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { AppError, type Job } from '@contract';
+import { JobRunner, type JobContext } from './runner';
+
+/** A job body that advances only when the test says so. */
+function steppedWork(steps: number) {
+  let release: (() => void) | null = null;
+  const gates: Promise<void>[] = [];
+  let started!: () => void;
+  const startedP = new Promise<void>((r) => (started = r));
+  const next = () => {
+    const r = release;
+    release = null;
+    r?.();
+  };
+  const work = async (ctx: JobContext) => {
+    started();
+    for (let i = 1; i <= steps; i++) {
+      const gate = new Promise<void>((r) => (release = r));
+      gates.push(gate);
+      await Promise.race([gate, new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)))]);
+      ctx.progress(i, steps);
+    }
+    return { steps };
+  };
+  return { work, next, started: startedP };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+function record(runner: JobRunner) {
+  const events: Job[] = [];
+  runner.onUpdate((job) => events.push(job));
+  return events;
+}
+
+describe('JobRunner', () => {
+  it('emits queued → running → progress in order → done, with the result', async () => {
+    const runner = new JobRunner({ progressIntervalMs: 0 });
+    const events = record(runner);
+    const job = runner.submit({ kind: 'test', label: 'Count', unit: 'items', total: 3 }, async (ctx) => {
+      for (let i = 1; i <= 3; i++) ctx.progress(i);
+      return 'ok';
+    });
+    const final = await runner.settled(job.id);
+    expect(final.state).toBe('done');
+    expect(final.result).toBe('ok');
+    expect(events.map((e) => e.state)).toEqual(['queued', 'running', 'running', 'running', 'running', 'done']);
+    expect(events.filter((e) => e.state === 'running').map((e) => e.progress.done)).toEqual([0, 1, 2, 3]);
+    expect(events.every((e) => e.progress.unit === 'items')).toBe(true);
+  });
+
+  it('reports rate and ETA from a clock', async () => {
+    let now = 0;
+    const runner = new JobRunner({ progressIntervalMs: 0, now: () => now });
+    const events = record(runner);
+    const job = runner.submit({ kind: 'test', label: 'Timed', total: 100 }, async (ctx) => {
+      now = 2000;
+      ctx.progress(20);
+      now = 4000;
+      ctx.progress(40);
+    });
+    await runner.settled(job.id);
+    const at40 = events.find((e) => e.progress.done === 40 && e.state === 'running')!;
+    expect(at40.progress.rate).toBe(10);
+    expect(at40.progress.etaSeconds).toBe(6);
+  });
+
+  it('throttles progress events but never drops the final one', async () => {
+    const runner = new JobRunner({ progressIntervalMs: 60_000 });
+    const events = record(runner);
+    const job = runner.submit({ kind: 'test', label: 'Many', total: 1000 }, async (ctx) => {
+      for (let i = 1; i <= 1000; i++) ctx.progress(i);
+    });
+    await runner.settled(job.id);
+    const running = events.filter((e) => e.state === 'running');
+    expect(running.length).toBeLessThan(5);
+    expect(running.at(-1)!.progress.done).toBe(1000);
+  });
+
+  it('runs at most `concurrency` jobs at once, in submission order', async () => {
+    const runner = new JobRunner({ concurrency: 1, progressIntervalMs: 0 });
+    const a = steppedWork(1);
+    const b = steppedWork(1);
+    const jobA = runner.submit({ kind: 't', label: 'A' }, a.work);
+    const jobB = runner.submit({ kind: 't', label: 'B' }, b.work);
+    await a.started;
+    expect(runner.get(jobA.id).state).toBe('running');
+    expect(runner.get(jobB.id).state).toBe('queued');
+    a.next();
+    await runner.settled(jobA.id);
+    await b.started;
+    expect(runner.get(jobB.id).state).toBe('running');
+    b.next();
+    expect((await runner.settled(jobB.id)).state).toBe('done');
+  });
+
+  it('cancels a running job through its signal, and the next queued job starts', async () => {
+    const runner = new JobRunner({ concurrency: 1, progressIntervalMs: 0 });
+    const events = record(runner);
+    const a = steppedWork(10);
+    const b = steppedWork(1);
+    const jobA = runner.submit({ kind: 't', label: 'A' }, a.work);
+    const jobB = runner.submit({ kind: 't', label: 'B' }, b.work);
+    await a.started;
+    a.next();
+    await tick();
+    const afterCancel = runner.cancel(jobA.id);
+    expect(afterCancel.cancelRequested).toBe(true);
+    const final = await runner.settled(jobA.id);
+    expect(final.state).toBe('cancelled');
+    expect(final.error).toBeNull();
+    expect(final.progress.done).toBe(1);
+    expect(events.some((e) => e.id === jobA.id && e.cancelRequested && e.state === 'running')).toBe(true);
+    await b.started;
+    b.next();
+    expect((await runner.settled(jobB.id)).state).toBe('done');
+  });
+
+  it('cancels a queued job without ever running it', async () => {
+    const runner = new JobRunner({ concurrency: 1 });
+    const a = steppedWork(1);
+    let ranB = false;
+    const jobA = runner.submit({ kind: 't', label: 'A' }, a.work);
+    const jobB = runner.submit({ kind: 't', label: 'B' }, async () => {
+      ranB = true;
+    });
+    expect(runner.cancel(jobB.id).state).toBe('cancelled');
+    await a.started;
+    a.next();
+    await runner.settled(jobA.id);
+    await tick();
+    expect(ranB).toBe(false);
+  });
+
+  it('records a failure with its reason and keeps running other jobs', async () => {
+    const runner = new JobRunner({ concurrency: 1 });
+    const bad = runner.submit({ kind: 't', label: 'Bad' }, async () => {
+      throw new AppError('INSUFFICIENT_SPACE', 'Not enough free space.', { needed: 10 });
+    });
+    const weird = runner.submit({ kind: 't', label: 'Weird' }, async () => {
+      throw new TypeError('x is not a function');
+    });
+    const good = runner.submit({ kind: 't', label: 'Good' }, async () => 42);
+    expect((await runner.settled(bad.id)).error).toEqual({
+      code: 'INSUFFICIENT_SPACE',
+      message: 'Not enough free space.',
+      details: { needed: 10 },
+    });
+    const weirdFinal = await runner.settled(weird.id);
+    expect(weirdFinal.state).toBe('failed');
+    expect(weirdFinal.error).toEqual({ code: 'INTERNAL', message: 'x is not a function' });
+    expect((await runner.settled(good.id)).result).toBe(42);
+  });
+
+  it('throws NOT_FOUND for unknown ids and ignores cancel on finished jobs', async () => {
+    const runner = new JobRunner();
+    expect(() => runner.cancel('nope')).toThrowError(expect.objectContaining({ code: 'NOT_FOUND' }));
+    const job = runner.submit({ kind: 't', label: 'Quick' }, async () => 1);
+    await runner.settled(job.id);
+    expect(runner.cancel(job.id).state).toBe('done');
+  });
+
+  it('keeps only the newest finished jobs', async () => {
+    const runner = new JobRunner({ keepFinished: 2, concurrency: 1 });
+    const ids = [];
+    for (let i = 0; i < 4; i++) {
+      const job = runner.submit({ kind: 't', label: `J${i}` }, async () => i);
+      ids.push(job.id);
+      await runner.settled(job.id);
+    }
+    expect(runner.list().map((j) => j.label).sort()).toEqual(['J2', 'J3']);
+  });
+
+  it('shutdown cancels running and queued jobs and waits for them', async () => {
+    const runner = new JobRunner({ concurrency: 1 });
+    const a = steppedWork(5);
+    const jobA = runner.submit({ kind: 't', label: 'A' }, a.work);
+    const jobB = runner.submit({ kind: 't', label: 'B' }, async () => 1);
+    await a.started;
+    await runner.shutdown();
+    expect(runner.get(jobA.id).state).toBe('cancelled');
+    expect(runner.get(jobB.id).state).toBe('cancelled');
+  });
+
+  it('a throwing listener does not break the job', async () => {
+    const runner = new JobRunner();
+    runner.onUpdate(() => {
+      throw new Error('listener bug');
+    });
+    const job = runner.submit({ kind: 't', label: 'X' }, async () => 'fine');
+    expect((await runner.settled(job.id)).state).toBe('done');
+  });
+});

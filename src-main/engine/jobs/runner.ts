@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, isFinished, type Job, type WireError } from '@contract';
+import { RateMeter } from './rate-meter';
+
+export interface JobContext {
+  /** Aborted when the job is cancelled; pass it to anything that accepts a signal. */
+  readonly signal: AbortSignal;
+  /** Report progress; `total` may be given (or changed) at any time. */
+  progress(done: number, total?: number | null): void;
+  /** Throws a CANCELLED AppError if the job was cancelled; call between steps. */
+  throwIfCancelled(): void;
+}
+
+export type JobWork<R> = (ctx: JobContext) => Promise<R>;
+
+export interface JobSpec {
+  kind: string;
+  label: string;
+  /** What progress counts, e.g. "MB", "images", "steps". */
+  unit?: string;
+  total?: number | null;
+}
+
+export interface JobRunnerOptions {
+  /** How many jobs run at once; the rest wait in submission order. */
+  concurrency?: number;
+  /** Minimum milliseconds between two progress events of one job (state changes always go out). */
+  progressIntervalMs?: number;
+  /** How many finished jobs stay listed. */
+  keepFinished?: number;
+  now?: () => number;
+}
+
+type Listener = (job: Job) => void;
+
+interface Entry {
+  job: Job;
+  work: JobWork<unknown>;
+  controller: AbortController;
+  meter: RateMeter;
+  lastEmit: number;
+  pendingEmit: ReturnType<typeof setTimeout> | null;
+  settled: Promise<Job>;
+  resolveSettled: (job: Job) => void;
+}
+
+/** Queue of long-running work with a concurrency limit, progress events, cancel and failure reasons. */
+export class JobRunner {
+  private readonly entries = new Map<string, Entry>();
+  private readonly queue: string[] = [];
+  /** Ids of finished jobs, oldest finish first. */
+  private readonly finishedOrder: string[] = [];
+  private readonly listeners = new Set<Listener>();
+  private running = 0;
+  private readonly concurrency: number;
+  private readonly progressIntervalMs: number;
+  private readonly keepFinished: number;
+  private readonly now: () => number;
+
+  constructor(options: JobRunnerOptions = {}) {
+    this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.progressIntervalMs = options.progressIntervalMs ?? 100;
+    this.keepFinished = options.keepFinished ?? 50;
+    this.now = options.now ?? Date.now;
+  }
+
+  submit<R>(spec: JobSpec, work: JobWork<R>): Job {
+    let resolveSettled!: (job: Job) => void;
+    const settled = new Promise<Job>((resolve) => (resolveSettled = resolve));
+    const job: Job = {
+      id: randomUUID(),
+      kind: spec.kind,
+      label: spec.label,
+      state: 'queued',
+      cancelRequested: false,
+      progress: { done: 0, total: spec.total ?? null, unit: spec.unit ?? 'steps', rate: null, etaSeconds: null },
+      createdAt: this.now(),
+      startedAt: null,
+      finishedAt: null,
+      error: null,
+      result: null,
+    };
+    const entry: Entry = {
+      job,
+      work,
+      controller: new AbortController(),
+      meter: new RateMeter(),
+      lastEmit: 0,
+      pendingEmit: null,
+      settled,
+      resolveSettled,
+    };
+    this.entries.set(job.id, entry);
+    this.queue.push(job.id);
+    this.emit(entry);
+    this.pump();
+    return structuredClone(job);
+  }
+
+  list(): Job[] {
+    // Map order is submission order; newest first reads best.
+    return [...this.entries.values()].map((e) => structuredClone(e.job)).reverse();
+  }
+
+  get(id: string): Job {
+    return structuredClone(this.entry(id).job);
+  }
+
+  /** Resolves when the job is done, failed or cancelled. */
+  settled(id: string): Promise<Job> {
+    return this.entry(id).settled;
+  }
+
+  cancel(id: string): Job {
+    const entry = this.entry(id);
+    const { job } = entry;
+    if (job.state === 'queued') {
+      this.queue.splice(this.queue.indexOf(id), 1);
+      this.finish(entry, 'cancelled', null, null);
+    } else if (job.state === 'running' && !job.cancelRequested) {
+      job.cancelRequested = true;
+      entry.controller.abort(new AppError('CANCELLED', `${job.label} was cancelled.`));
+      this.emit(entry);
+    }
+    return structuredClone(job);
+  }
+
+  /** Cancels everything and waits for running jobs to stop. */
+  async shutdown(): Promise<void> {
+    const live = [...this.entries.values()].filter((e) => !isFinished(e.job.state));
+    for (const e of live) this.cancel(e.job.id);
+    await Promise.all(live.map((e) => e.settled));
+  }
+
+  onUpdate(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private entry(id: string): Entry {
+    const entry = this.entries.get(id);
+    if (!entry) throw new AppError('NOT_FOUND', `No job with id ${id}.`, { id });
+    return entry;
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.queue.length > 0) {
+      const entry = this.entries.get(this.queue.shift()!)!;
+      void this.run(entry);
+    }
+  }
+
+  private async run(entry: Entry): Promise<void> {
+    const { job, controller } = entry;
+    this.running++;
+    job.state = 'running';
+    job.startedAt = this.now();
+    entry.meter.add(job.startedAt, job.progress.done);
+    this.emit(entry);
+
+    const ctx: JobContext = {
+      signal: controller.signal,
+      progress: (done, total) => this.progress(entry, done, total),
+      throwIfCancelled: () => {
+        if (controller.signal.aborted) throw controller.signal.reason;
+      },
+    };
+    try {
+      const result = await entry.work(ctx);
+      if (controller.signal.aborted) this.finish(entry, 'cancelled', null, null);
+      else this.finish(entry, 'done', null, result ?? null);
+    } catch (error) {
+      if (controller.signal.aborted) this.finish(entry, 'cancelled', null, null);
+      else this.finish(entry, 'failed', toWireError(error), null);
+    } finally {
+      this.running--;
+      this.pump();
+    }
+  }
+
+  private progress(entry: Entry, done: number, total?: number | null): void {
+    const { job } = entry;
+    if (isFinished(job.state)) return;
+    if (total !== undefined) job.progress.total = total;
+    job.progress.done = Math.max(0, done);
+    const t = this.now();
+    entry.meter.add(t, job.progress.done);
+    job.progress.rate = entry.meter.rate();
+    job.progress.etaSeconds = entry.meter.eta(job.progress.done, job.progress.total);
+    const complete = job.progress.total !== null && job.progress.done >= job.progress.total;
+    if (complete || t - entry.lastEmit >= this.progressIntervalMs) this.emit(entry);
+    else if (!entry.pendingEmit) {
+      entry.pendingEmit = setTimeout(() => this.emit(entry), this.progressIntervalMs - (t - entry.lastEmit));
+    }
+  }
+
+  private finish(entry: Entry, state: 'done' | 'failed' | 'cancelled', error: WireError | null, result: unknown): void {
+    const { job } = entry;
+    job.state = state;
+    job.finishedAt = this.now();
+    job.error = error;
+    job.result = result;
+    job.progress.rate = null;
+    job.progress.etaSeconds = state === 'done' ? 0 : null;
+    this.emit(entry);
+    entry.resolveSettled(structuredClone(job));
+    this.finishedOrder.push(job.id);
+    while (this.finishedOrder.length > this.keepFinished) this.entries.delete(this.finishedOrder.shift()!);
+  }
+
+  private emit(entry: Entry): void {
+    if (entry.pendingEmit) clearTimeout(entry.pendingEmit);
+    entry.pendingEmit = null;
+    entry.lastEmit = this.now();
+    const snapshot = structuredClone(entry.job);
+    for (const listener of this.listeners) {
+      try {
+        listener(snapshot);
+      } catch {
+        // A faulty listener must not stop the job or other listeners.
+      }
+    }
+  }
+}
+
+/** A failure reason fit for the wire: AppErrors keep their code; anything else becomes INTERNAL with its message. */
+export function toWireError(error: unknown): WireError {
+  if (error instanceof AppError) return error.toJSON();
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL', message: message || 'The job failed without a reason.' };
+}

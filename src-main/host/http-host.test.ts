@@ -1,0 +1,181 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { EventFrame } from '@contract';
+import { createDispatcher, type Handlers } from './dispatcher';
+import { startHttpHost, type HttpHost } from './http-host';
+
+let dir: string;
+let host: HttpHost;
+const listeners = new Set<(e: EventFrame) => void>();
+
+const handlers = {
+  'app.info': () => {
+    throw new Error('not used');
+  },
+  'jobs.list': () => [],
+  'jobs.cancel': () => {
+    throw new Error('boom');
+  },
+  'diagnostics.diskCheck': () => {
+    throw new Error('not used');
+  },
+} satisfies Handlers;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'studio-host-'));
+  await mkdir(join(dir, 'static', 'assets'), { recursive: true });
+  await writeFile(join(dir, 'static', 'index.html'), '<!doctype html><title>studio</title>');
+  await writeFile(join(dir, 'static', 'assets', 'app-123.js'), 'console.log(1)');
+  await writeFile(join(dir, 'secret.txt'), 'do not serve');
+  host = await startHttpHost({
+    dispatch: createDispatcher(handlers),
+    subscribe: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    staticDir: join(dir, 'static'),
+    port: 0,
+  });
+});
+
+afterAll(async () => {
+  await host.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A raw HTTP request, so paths and Host headers are sent exactly as written. */
+function raw(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, method, headers: { host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function connect(query: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws${query}`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+function nextMessage(ws: WebSocket): Promise<unknown> {
+  return new Promise((resolve) => ws.once('message', (data) => resolve(JSON.parse(data.toString()))));
+}
+
+describe('loopback host over HTTP', () => {
+  it('prints a URL bound to 127.0.0.1 that carries the token', () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
+  });
+
+  it('refuses requests without the right token', async () => {
+    expect((await raw('/')).status).toBe(401);
+    expect((await raw('/?token=wrong')).status).toBe(401);
+    expect((await raw('/assets/app-123.js')).status).toBe(401);
+    expect((await raw('/', { cookie: `studio_token_${host.port}=wrong` })).status).toBe(401);
+    expect((await raw('/')).body).toMatch(/needs its access token/);
+  });
+
+  it('serves the app with the token and sets a per-port HttpOnly cookie, then accepts the cookie', async () => {
+    const first = await raw(`/?token=${host.token}`);
+    expect(first.status).toBe(200);
+    expect(first.body).toContain('<title>studio</title>');
+    expect(String(first.headers['set-cookie'])).toMatch(new RegExp(`studio_token_${host.port}=${host.token}; HttpOnly; SameSite=Strict`));
+    expect(first.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    expect(first.headers['x-frame-options']).toBe('DENY');
+    const asset = await raw('/assets/app-123.js', { cookie: `other=1; studio_token_${host.port}=${host.token}` });
+    expect(asset.status).toBe(200);
+    expect(asset.headers['cache-control']).toMatch(/immutable/);
+    expect((await raw('/', { authorization: `Bearer ${host.token}` })).status).toBe(200);
+  });
+
+  it('refuses foreign Host headers (DNS rebinding) even with the token', async () => {
+    expect((await raw(`/?token=${host.token}`, { host: `evil.example:${host.port}` })).status).toBe(421);
+  });
+
+  it('never serves files outside the renderer folder', async () => {
+    for (const path of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt']) {
+      const res = await raw(`${path}?token=${host.token}`);
+      expect(res.status).toBe(404);
+      expect(res.body).not.toContain('do not serve');
+    }
+  });
+
+  it('allows only GET and HEAD', async () => {
+    expect((await raw(`/?token=${host.token}`, {}, 'POST')).status).toBe(405);
+    expect((await raw(`/?token=${host.token}`, {}, 'HEAD')).status).toBe(200);
+  });
+
+  it('refuses to bind a non-loopback address unless asked explicitly', async () => {
+    await expect(startHttpHost({ dispatch: createDispatcher(handlers), subscribe: () => () => {}, staticDir: dir, bindHost: '0.0.0.0' })).rejects.toThrow(
+      /not a loopback address.*--allow-non-loopback/,
+    );
+  });
+});
+
+describe('loopback host over WebSocket', () => {
+  it('refuses an upgrade without the token', async () => {
+    await expect(connect('')).rejects.toThrow('HTTP 401');
+    await expect(connect('?token=nope')).rejects.toThrow('HTTP 401');
+  });
+
+  it('refuses an upgrade from a foreign Origin even with the token', async () => {
+    await expect(connect(`?token=${host.token}`, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+  });
+
+  it('answers calls from the studio page, and survives bad frames and engine errors', async () => {
+    const ws = await connect(`?token=${host.token}`, { origin: `http://127.0.0.1:${host.port}` });
+    try {
+      ws.send(JSON.stringify({ id: 1, method: 'jobs.list', params: {} }));
+      expect(await nextMessage(ws)).toEqual({ id: 1, ok: true, result: [] });
+      ws.send('{not json');
+      expect(await nextMessage(ws)).toMatchObject({ id: null, ok: false, error: { code: 'BAD_FRAME' } });
+      ws.send(Buffer.from([1, 2, 3]), { binary: true });
+      expect(await nextMessage(ws)).toMatchObject({ ok: false, error: { code: 'BAD_FRAME' } });
+      ws.send(JSON.stringify({ id: 2, method: 'jobs.cancel', params: { id: 'x' } }));
+      expect(await nextMessage(ws)).toMatchObject({ id: 2, ok: false, error: { code: 'INTERNAL' } });
+      ws.send(JSON.stringify({ id: 3, method: 'jobs.list' }));
+      expect(await nextMessage(ws)).toMatchObject({ id: 3, ok: true });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('accepts the cookie instead of the query token, and pushes engine events', async () => {
+    const ws = await connect('', { cookie: `studio_token_${host.port}=${host.token}` });
+    try {
+      const message = nextMessage(ws);
+      for (const l of listeners) l({ topic: 'job.progress', payload: { id: 'j1' } });
+      expect(await message).toEqual({ topic: 'job.progress', payload: { id: 'j1' } });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('closes a connection that sends an oversized frame, and keeps serving others', async () => {
+    const ws = await connect(`?token=${host.token}`);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send('x'.repeat(2 * 1024 * 1024));
+    expect(await closed).toBe(1009);
+    const again = await connect(`?token=${host.token}`);
+    again.send(JSON.stringify({ id: 9, method: 'jobs.list' }));
+    expect(await nextMessage(again)).toMatchObject({ id: 9, ok: true });
+    again.close();
+  });
+});

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Engine } from '../engine/engine';
+import { resolveDataDir } from '../engine/config/data-dir';
+import { isLoopbackAddress } from './auth';
+import { createDispatcher } from './dispatcher';
+import { engineHandlers } from './handlers';
+import { startHttpHost } from './http-host';
+
+const HELP = `Usage: npm run serve -- [options]
+
+Starts the studio headless and serves it to your browser on this machine.
+
+  --port N               port to listen on (default 5780; 0 picks a free one)
+  --host ADDR            address to bind (default 127.0.0.1)
+  --allow-non-loopback   required to bind anything but loopback (exposes the studio to your network)
+  --data-dir DIR         where the studio keeps its data (or STUDIO_DATA_DIR)
+  --json                 print {url, port, token, dataDir} as one JSON line instead of text
+  -h, --help             show this help
+
+For a studio on a remote GPU box, keep the default host and tunnel:
+  ssh -L 5780:127.0.0.1:5780 gpu-box   then open the printed URL locally.`;
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '5780' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'allow-non-loopback': { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    fail(`${(error as Error).message}\n\n${HELP}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a whole number from 0 to 65535, not “${values.port}”.`);
+  if (!isLoopbackAddress(values.host)) {
+    if (!values['allow-non-loopback']) {
+      fail(`--host ${values.host} is not a loopback address. Add --allow-non-loopback to expose the studio to your network (prefer an SSH tunnel).`);
+    }
+    process.stderr.write(
+      `WARNING: the studio is reachable from other machines on ${values.host}. Anyone with the token can read your library. Prefer an SSH tunnel.\n`,
+    );
+  }
+
+  const staticDir = fileURLToPath(new URL('../renderer', import.meta.url));
+  if (!existsSync(`${staticDir}/index.html`)) fail(`the renderer is not built (${staticDir} is empty). Run \`npm run build\` first.`);
+
+  const dataDir = resolveDataDir({ flag: values['data-dir'] });
+  const engine = await Engine.start({ dataDir, host: 'server' });
+  const dispatch = createDispatcher(engineHandlers(engine), {
+    onInternalError: (error, method) => process.stderr.write(`[engine] ${method} failed: ${(error as Error)?.stack ?? error}\n`),
+  });
+
+  let host;
+  try {
+    host = await startHttpHost({
+      dispatch,
+      subscribe: (listener) => engine.subscribe(listener),
+      staticDir,
+      bindHost: values.host,
+      port,
+      allowNonLoopback: values['allow-non-loopback'],
+    });
+  } catch (error) {
+    await engine.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') fail(`port ${port} is already in use — is another studio running? Use --port N, or --port 0 for any free port.`);
+    fail((error as Error).message);
+  }
+
+  const info = engine.info();
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, token: host.token, dataDir })}\n`);
+  } else {
+    process.stderr.write(`Data dir: ${dataDir}\nInference: ${info.inference.selected ?? 'none'} — ${info.inference.reason}\n`);
+    process.stdout.write(`Compose Studio is ready: ${host.url}\n`);
+    process.stderr.write('Open that URL in your browser. Press Ctrl+C to stop.\n');
+  }
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await host.close();
+    await engine.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+void main();

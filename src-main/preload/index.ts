@@ -1,0 +1,15 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { IPC_CALL, IPC_EVENT, type StudioBridge } from '@contract/bridge';
+import type { EventFrame } from '@contract/frames';
+
+// No logic here: frames pass through untouched; the main process validates everything.
+const bridge: StudioBridge = {
+  call: (frame) => ipcRenderer.invoke(IPC_CALL, frame),
+  onEvent: (listener) => {
+    const wrapped = (_event: IpcRendererEvent, frame: EventFrame) => listener(frame);
+    ipcRenderer.on(IPC_EVENT, wrapped);
+    return () => ipcRenderer.off(IPC_EVENT, wrapped);
+  },
+};
+
+contextBridge.exposeInMainWorld('studioBridge', bridge);

@@ -1,0 +1,26 @@
+import type { AppInfo } from '@contract';
+import type { StudioClient } from '../api/client';
+import type { ConnectionStatus } from '../api/transport';
+
+/** Connection and engine facts shown in the status bar and Settings. */
+export class StudioState {
+  info = $state<AppInfo | null>(null);
+  connection = $state<ConnectionStatus>('connecting');
+  error = $state<string | null>(null);
+
+  constructor(private readonly client: StudioClient) {
+    client.onStatus((status) => {
+      this.connection = status;
+      if (status === 'open') void this.refresh();
+    });
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.info = await this.client.call('app.info', {});
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+const here = import.meta.dirname;
+
+export default defineConfig({
+  plugins: [svelte({ configFile: resolve(here, 'svelte.config.js') })],
+  resolve: { alias: { '@contract': resolve(here, 'src-main/contract') } },
+  test: {
+    include: ['src-main/**/*.test.ts', 'src-renderer/**/*.test.ts', 'scripts/**/*.test.ts'],
+    environment: 'node',
+    // Two cores: keep workers to what the machine has.
+    maxWorkers: 2,
+    testTimeout: 20_000,
+  },
+});
