@@ -18,6 +18,8 @@ export default defineConfig({
           serve: resolve(here, 'src-main/host/serve.ts'),
           // Command-line tools over the same engine.
           cli: resolve(here, 'src-main/cli/main.ts'),
+          // Benchmarks over the same engine and hosts (npm run bench).
+          bench: resolve(here, 'bench/run.ts'),
         },
       },
     },

@@ -8,7 +8,7 @@ export default defineConfig({
   plugins: [svelte({ configFile: resolve(here, 'svelte.config.js') })],
   resolve: { alias: { '@contract': resolve(here, 'src-main/contract') } },
   test: {
-    include: ['src-main/**/*.test.ts', 'src-renderer/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['src-main/**/*.test.ts', 'src-renderer/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
     // Two cores: keep workers to what the machine has.
     maxWorkers: 2,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'out', '.build-stamp');
-const inputs = ['src-main', 'src-renderer', 'electron.vite.config.ts', 'svelte.config.js', 'package.json', 'package-lock.json'];
+const inputs = ['src-main', 'src-renderer', 'bench', 'electron.vite.config.ts', 'svelte.config.js', 'package.json', 'package-lock.json'];
 
 function newest(path) {
   if (!existsSync(path)) return 0;
