@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
-
-// Debian's Chromium (CI and this kind of machine), or CHROMIUM_PATH; otherwise Playwright's own browser if installed.
-const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
+import { CHROMIUM_ARGS, chromiumExecutable } from './scripts/studio-server.mjs';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -14,8 +11,9 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      // Debian's Chromium (CI and this kind of machine) or CHROMIUM_PATH; otherwise Playwright's own browser if installed.
+      executablePath: chromiumExecutable(),
+      args: CHROMIUM_ARGS,
     },
   },
 });

@@ -11,7 +11,10 @@ export function electronBinary() {
     if (typeof path === 'string' && existsSync(path)) return { path, why: '' };
     return { path: null, why: `Electron's binary is missing (${path})` };
   } catch (error) {
-    const first = String(error?.message ?? error).split('\n')[0];
-    return { path: null, why: `Electron's binary is not installed (${first})` };
+    const message = String(error?.message ?? error);
+    if (/failed to install correctly/i.test(message)) {
+      return { path: null, why: "Electron's binary was not downloaded during setup (its release host was unreachable, or ELECTRON_SKIP_BINARY_DOWNLOAD=1 was set)" };
+    }
+    return { path: null, why: `Electron could not be found (${message.split('\n')[0]})` };
   }
 }

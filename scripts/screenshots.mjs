@@ -8,7 +8,7 @@ import { CHROMIUM_ARGS, chromiumExecutable, startStudioServer } from './studio-s
 const outDir = new URL('../docs/screenshots/', import.meta.url).pathname;
 await mkdir(outDir, { recursive: true });
 const server = await startStudioServer({ dataDir: await mkdtemp(join(tmpdir(), 'studio-shots-')) });
-const browser = await chromium.launch({ executablePath: await chromiumExecutable(), args: CHROMIUM_ARGS });
+const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 try {
   for (const scheme of ['light', 'dark']) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumExecutable } from './studio-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = new Set(process.argv.slice(2));
@@ -72,7 +73,6 @@ if (args.has('--cuda')) {
   if (!ok) process.exitCode = 1;
 }
 
-const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
-if (!chromium) {
+if (!chromiumExecutable()) {
   say('Note: the browser tests need Chromium — `apt-get install chromium` on Debian/Ubuntu, or set CHROMIUM_PATH.');
 }

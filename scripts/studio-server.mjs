@@ -1,5 +1,6 @@
 // Starts the built headless studio on a free port and resolves with its URL; shared by e2e and screenshots.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -33,13 +34,12 @@ export function startStudioServer({ dataDir, env = {} } = {}) {
   });
 }
 
-/** Chromium for Playwright: CHROMIUM_PATH, Debian's /usr/bin/chromium, or Playwright's own if installed. */
-export async function chromiumExecutable() {
-  const { existsSync } = await import('node:fs');
-  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
-    if (candidate && existsSync(candidate)) return candidate;
-  }
-  return undefined;
+/**
+ * Chromium for Playwright: CHROMIUM_PATH, Debian's /usr/bin/chromium, or undefined to let Playwright use its own if installed.
+ * @returns {string | undefined}
+ */
+export function chromiumExecutable() {
+  return [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
 }
 
 /** Flags for a quiet, offline headless Chromium (no sandbox: CI runs as root). */
