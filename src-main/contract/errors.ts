@@ -11,6 +11,10 @@ export const ERROR_CODES = [
   'UNAVAILABLE',
   'INSUFFICIENT_SPACE',
   'IO_ERROR',
+  'BAD_IMAGE',
+  'MODEL_MISSING',
+  'MODEL_MISMATCH',
+  'DOWNLOAD_FAILED',
   'INTERNAL',
 ] as const;
 

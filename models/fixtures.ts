@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateSceneClip } from './generators/scene-clip';
+import { generateWorld } from './scene-world/generate-world';
+
+/** Where generated fixtures go (git-ignored). */
+export function fixturesDir(root = process.cwd()): string {
+  return join(root, 'models', 'fixtures');
+}
+
+export interface FixturePaths {
+  sceneClip: string;
+  world: string;
+}
+
+export function fixturePaths(root = process.cwd()): FixturePaths {
+  const dir = fixturesDir(root);
+  return { sceneClip: join(dir, 'clip-scene'), world: join(dir, 'scene-world') };
+}
+
+/** A hash of the generator sources: fixtures are rebuilt whenever the code that makes them changes. */
+async function generatorHash(root: string): Promise<string> {
+  const hash = createHash('sha256');
+  const dirs = ['models/generators', 'models/scene-world', 'src-main/engine/models/onnx'];
+  for (const dir of dirs) {
+    for (const name of (await readdir(join(root, dir))).sort()) {
+      if (name.endsWith('.ts') && !name.endsWith('.test.ts')) hash.update(name).update(await readFile(join(root, dir, name)));
+    }
+  }
+  hash.update(await readFile(join(root, 'models', 'fixtures.ts')));
+  return hash.digest('hex');
+}
+
+/** Generates every fixture model and the synthetic world unless they are already current. Returns their paths. */
+export async function ensureFixtures(root = process.cwd(), log: (line: string) => void = () => {}): Promise<FixturePaths> {
+  const dir = fixturesDir(root);
+  const paths = fixturePaths(root);
+  const stampFile = join(dir, '.stamp');
+  const hash = await generatorHash(root);
+  if (existsSync(stampFile) && (await readFile(stampFile, 'utf8')) === hash) return paths;
+
+  const started = performance.now();
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await generateSceneClip(paths.sceneClip, join(root, 'resources', 'clip-tokenizer'));
+  await generateWorld(paths.world);
+  await writeFile(stampFile, hash);
+  log(`Generated fixture models in ${dir} (${Math.round(performance.now() - started)} ms).`);
+  return paths;
+}

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { AppError, type WireError } from '@contract';
+import type { SessionPool } from '../models/session-pool';
+import { toWireError } from '../jobs/runner';
+import { loadPreprocessConfig, preprocessImage, type PreprocessConfig } from './preprocess';
+import { CLIP_TEXT, CLIP_VISION } from './signatures';
+import { ClipTokenizer } from './tokenizer';
+import { normalizeRows } from './vector';
+
+export type ImageInput = string | Buffer;
+export type ImageEmbedding = { ok: true; embedding: Float32Array } | { ok: false; error: WireError };
+
+export interface EncodeImagesOptions {
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** Called after each batch with the number of images done. */
+  onProgress?: (done: number) => void;
+}
+
+/** Finds a model file in the Hugging Face ONNX layout (onnx/<name>.onnx, or <name>.onnx at the top). */
+export function modelFile(dir: string, name: string): string {
+  const candidates = [join(dir, 'onnx', `${name}.onnx`), join(dir, `${name}.onnx`)];
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
+}
+
+/** A CLIP model folder: tokenizer, preprocessing, and the two encoders, with L2-normalized outputs. */
+export class ClipModel {
+  readonly visionFile: string;
+  readonly textFile: string;
+
+  private constructor(
+    readonly dir: string,
+    readonly tokenizer: ClipTokenizer,
+    readonly preprocess: PreprocessConfig,
+    private readonly pool: SessionPool,
+  ) {
+    this.visionFile = modelFile(dir, 'vision_model');
+    this.textFile = modelFile(dir, 'text_model');
+  }
+
+  static async load(dir: string, pool: SessionPool): Promise<ClipModel> {
+    if (!existsSync(dir)) throw new AppError('MODEL_MISSING', `The CLIP model folder ${dir} does not exist.`, { dir });
+    return new ClipModel(dir, await ClipTokenizer.fromDir(dir), await loadPreprocessConfig(dir), pool);
+  }
+
+  async encodeTexts(texts: string[], batchSize = 64): Promise<Float32Array[]> {
+    const { session } = await this.pool.get(this.textFile, CLIP_TEXT);
+    const wantsMask = session.inputNames.includes('attention_mask');
+    const out: Float32Array[] = [];
+    for (let start = 0; start < texts.length; start += batchSize) {
+      const batch = this.tokenizer.encodeBatch(texts.slice(start, start + batchSize));
+      const dims = [batch.count, batch.length];
+      const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', batch.ids, dims) };
+      if (wantsMask) feeds.attention_mask = new ort.Tensor('int64', batch.mask, dims);
+      const result = await session.run(feeds, ['text_embeds']);
+      const embeds = result.text_embeds!;
+      out.push(...normalizeRows(embeds.data as Float32Array, embeds.dims[1]!));
+    }
+    return out;
+  }
+
+  /**
+   * Encodes images in batches. A file that cannot be read yields an error for that item only; the rest still encode.
+   * Cancels between batches when the signal aborts.
+   */
+  async encodeImages(inputs: ImageInput[], options: EncodeImagesOptions = {}): Promise<ImageEmbedding[]> {
+    const { session } = await this.pool.get(this.visionFile, CLIP_VISION);
+    const batchSize = options.batchSize ?? 16;
+    const { cropWidth: w, cropHeight: h } = this.preprocess;
+    const plane = 3 * w * h;
+    const results: ImageEmbedding[] = new Array(inputs.length);
+    for (let start = 0; start < inputs.length; start += batchSize) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      const slice = inputs.slice(start, start + batchSize);
+      const prepared = await Promise.allSettled(slice.map((input) => preprocessImage(input, this.preprocess)));
+      const good = prepared.flatMap((p, i) => (p.status === 'fulfilled' ? [{ i, pixels: p.value }] : []));
+      prepared.forEach((p, i) => {
+        if (p.status === 'rejected') results[start + i] = { ok: false, error: toWireError(p.reason) };
+      });
+      if (good.length > 0) {
+        const pixels = new Float32Array(good.length * plane);
+        good.forEach((g, k) => pixels.set(g.pixels, k * plane));
+        const result = await session.run({ pixel_values: new ort.Tensor('float32', pixels, [good.length, 3, h, w]) }, ['image_embeds']);
+        const embeds = result.image_embeds!;
+        normalizeRows(embeds.data as Float32Array, embeds.dims[1]!).forEach((embedding, k) => {
+          results[start + good[k]!.i] = { ok: true, embedding };
+        });
+      }
+      options.onProgress?.(Math.min(inputs.length, start + batchSize));
+    }
+    return results;
+  }
+}

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { AppError } from '@contract';
+import { checkSignature, type Signature } from './signature';
+
+export interface SessionPoolOptions {
+  /** Execution providers in preference order; CPU is always appended as the last resort. */
+  providers: string[];
+  /** Threads per operator; defaults to the machine's cores (at least 1). */
+  intraOpThreads?: number;
+}
+
+export interface PooledSession {
+  session: ort.InferenceSession;
+  /** The provider the session was created with. */
+  provider: string;
+  /** Why a preferred provider was not used for this model, if one was skipped. */
+  fallbackReason: string | null;
+}
+
+/**
+ * Creates ONNX Runtime sessions lazily, one per model file, with the chosen execution provider and a CPU fallback;
+ * checks each model against the signature its task expects; releases sessions on demand (e.g. on model switch).
+ */
+export class SessionPool {
+  private readonly sessions = new Map<string, Promise<PooledSession>>();
+  private readonly providers: string[];
+  private readonly threads: number;
+
+  constructor(options: SessionPoolOptions) {
+    this.providers = [...new Set([...options.providers, 'cpu'])];
+    this.threads = options.intraOpThreads ?? Math.max(1, cpus().length);
+  }
+
+  get(file: string, signature: Signature): Promise<PooledSession> {
+    let pending = this.sessions.get(file);
+    if (!pending) {
+      pending = this.create(file, signature);
+      this.sessions.set(file, pending);
+      pending.catch(() => this.sessions.delete(file));
+    }
+    return pending;
+  }
+
+  private async create(file: string, signature: Signature): Promise<PooledSession> {
+    if (!existsSync(file)) throw new AppError('MODEL_MISSING', `The ${signature.role} model file is missing: ${file}.`, { file });
+    let fallbackReason: string | null = null;
+    for (const provider of this.providers) {
+      let session: ort.InferenceSession;
+      try {
+        session = await ort.InferenceSession.create(file, {
+          executionProviders: [provider],
+          intraOpNumThreads: this.threads,
+          interOpNumThreads: 1,
+          graphOptimizationLevel: 'all',
+        });
+      } catch (error) {
+        const message = (error as Error).message;
+        if (provider === 'cpu') {
+          throw new AppError('MODEL_MISMATCH', `ONNX Runtime could not load ${file} as ${signature.role}: ${message}`, { file });
+        }
+        fallbackReason = `${provider.toUpperCase()} could not load ${file} (${message.split('\n')[0]}); using the next provider.`;
+        continue;
+      }
+      try {
+        checkSignature(signature, session.inputMetadata, session.outputMetadata, file);
+      } catch (error) {
+        await session.release();
+        throw error;
+      }
+      return { session, provider, fallbackReason };
+    }
+    throw new AppError('UNAVAILABLE', `No execution provider could run ${file}.`);
+  }
+
+  /** Releases the sessions of files whose path starts with `prefix` (a model folder), or all of them. */
+  async release(prefix = ''): Promise<void> {
+    const doomed = [...this.sessions.entries()].filter(([file]) => file.startsWith(prefix));
+    for (const [file] of doomed) this.sessions.delete(file);
+    await Promise.all(
+      doomed.map(async ([, pending]) => {
+        try {
+          await (await pending).session.release();
+        } catch {
+          // A session that failed to load has nothing to release.
+        }
+      }),
+    );
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+}
