@@ -74,6 +74,23 @@ describe('scene CLIP through the real CLIP code path', () => {
     expect(`${next.color}-${next.shape}`).toBe(`${labels[0]!.color}-${labels[0]!.shape}`);
   });
 
+  it('encodes through token embeddings exactly as through ids, and a learned row moves the result', async () => {
+    const encoder = await clip.tokenEmbeddingEncoder();
+    const texts = ['a green square', 'a tiny orange dot on the right'];
+    const batch = clip.tokenizer.encodeBatch(texts);
+    const viaEmbeds = await encoder.encode(batch, encoder.lookUp(batch));
+    const viaIds = await clip.encodeTexts(texts);
+    viaIds.forEach((v, i) => expect(dot(v, viaEmbeds[i]!)).toBeCloseTo(1, 5));
+
+    // Put the row of "purple" where "green" was: the text now means "a purple square".
+    const rows = encoder.lookUp(batch);
+    const purple = clip.tokenizer.encode('purple')[1]!;
+    rows.set(encoder.table.subarray(purple * encoder.dim, (purple + 1) * encoder.dim), 2 * encoder.dim);
+    const [swapped] = await encoder.encode(batch, rows);
+    const [purpleSquare] = await clip.encodeTexts(['a purple square']);
+    expect(dot(swapped!, purpleSquare!)).toBeCloseTo(1, 4);
+  });
+
   it('reports an unreadable image per item and still encodes the rest', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'studio-clip-'));
     const bad = join(dir, 'broken.png');

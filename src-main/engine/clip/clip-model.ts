@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError, type WireError } from '@contract';
+import { EMBEDS_INPUT, lookUpRows, rewriteForTokenEmbeddings } from '../models/onnx/token-embedding-rewrite';
 import type { SessionPool } from '../models/session-pool';
 import { toWireError } from '../jobs/runner';
 import { loadPreprocessConfig, preprocessImage, type PreprocessConfig } from './preprocess';
-import { CLIP_TEXT, CLIP_VISION } from './signatures';
-import { ClipTokenizer } from './tokenizer';
+import { CLIP_TEXT, CLIP_TEXT_EMBEDS, CLIP_VISION } from './signatures';
+import { ClipTokenizer, type TokenBatch } from './tokenizer';
 import { normalizeRows } from './vector';
 
 export type ImageInput = string | Buffer;
@@ -25,10 +27,25 @@ export function modelFile(dir: string, name: string): string {
   return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 }
 
+/**
+ * The text encoder fed with token embeddings instead of ids, for learned concepts: look rows up in `table`, replace
+ * the rows of learned tokens, and encode.
+ */
+export interface TokenEmbeddingEncoder {
+  table: Float32Array;
+  dim: number;
+  vocabSize: number;
+  /** Text embeddings (L2-normalized) for a token batch whose rows are given in `embeds` ([count, length, dim]). */
+  encode(batch: TokenBatch, embeds: Float32Array): Promise<Float32Array[]>;
+  /** The rows the original lookup would produce for a batch. */
+  lookUp(batch: TokenBatch): Float32Array;
+}
+
 /** A CLIP model folder: tokenizer, preprocessing, and the two encoders, with L2-normalized outputs. */
 export class ClipModel {
   readonly visionFile: string;
   readonly textFile: string;
+  private embeddingEncoder: Promise<TokenEmbeddingEncoder> | null = null;
 
   private constructor(
     readonly dir: string,
@@ -59,6 +76,33 @@ export class ClipModel {
       out.push(...normalizeRows(embeds.data as Float32Array, embeds.dims[1]!));
     }
     return out;
+  }
+
+  /** Rewrites the text encoder once (see token-embedding-rewrite) and returns an encoder fed with token embeddings. */
+  tokenEmbeddingEncoder(): Promise<TokenEmbeddingEncoder> {
+    this.embeddingEncoder ??= (async () => {
+      const rewrite = rewriteForTokenEmbeddings(await readFile(this.textFile));
+      const key = `${this.textFile}#inputs_embeds`;
+      const { session } = await this.pool.get(key, CLIP_TEXT_EMBEDS, rewrite.model);
+      const wantsMask = session.inputNames.includes('attention_mask');
+      const lookUp = (batch: TokenBatch) => lookUpRows(rewrite.table, rewrite.dim, batch.ids);
+      return {
+        table: rewrite.table,
+        dim: rewrite.dim,
+        vocabSize: rewrite.vocabSize,
+        lookUp,
+        encode: async (batch, embeds) => {
+          const dims = [batch.count, batch.length];
+          const feeds: Record<string, ort.Tensor> = { [EMBEDS_INPUT]: new ort.Tensor('float32', embeds, [...dims, rewrite.dim]) };
+          if (rewrite.keepsInputIds) feeds.input_ids = new ort.Tensor('int64', batch.ids, dims);
+          if (wantsMask) feeds.attention_mask = new ort.Tensor('int64', batch.mask, dims);
+          const result = await session.run(feeds, ['text_embeds']);
+          return normalizeRows(result.text_embeds!.data as Float32Array, result.text_embeds!.dims[1]!);
+        },
+      };
+    })();
+    this.embeddingEncoder.catch(() => (this.embeddingEncoder = null));
+    return this.embeddingEncoder;
   }
 
   /**

@@ -16,3 +16,14 @@ export const CLIP_TEXT: Signature = {
   ],
   outputs: [{ name: 'text_embeds', type: 'float32', rank: 2 }],
 };
+
+/** The CLIP text encoder after the token-embedding rewrite: embeddings in, ids still fed where the graph pools by them. */
+export const CLIP_TEXT_EMBEDS: Signature = {
+  role: 'CLIP text encoder with token-embedding input',
+  inputs: [
+    { name: 'inputs_embeds', type: 'float32', rank: 3 },
+    { name: 'input_ids', type: 'int64', rank: 2, optional: true },
+    { name: 'attention_mask', type: 'int64', rank: 2, optional: true },
+  ],
+  outputs: [{ name: 'text_embeds', type: 'float32', rank: 2 }],
+};

@@ -33,28 +33,33 @@ export class SessionPool {
     this.threads = options.intraOpThreads ?? Math.max(1, cpus().length);
   }
 
-  get(file: string, signature: Signature): Promise<PooledSession> {
+  /**
+   * The session for a model file, created on first use. `bytes` supplies a model derived in memory (e.g. a rewritten
+   * graph); `file` is then its cache key.
+   */
+  get(file: string, signature: Signature, bytes?: Uint8Array): Promise<PooledSession> {
     let pending = this.sessions.get(file);
     if (!pending) {
-      pending = this.create(file, signature);
+      pending = this.create(file, signature, bytes);
       this.sessions.set(file, pending);
       pending.catch(() => this.sessions.delete(file));
     }
     return pending;
   }
 
-  private async create(file: string, signature: Signature): Promise<PooledSession> {
-    if (!existsSync(file)) throw new AppError('MODEL_MISSING', `The ${signature.role} model file is missing: ${file}.`, { file });
+  private async create(file: string, signature: Signature, bytes?: Uint8Array): Promise<PooledSession> {
+    if (!bytes && !existsSync(file)) throw new AppError('MODEL_MISSING', `The ${signature.role} model file is missing: ${file}.`, { file });
     let fallbackReason: string | null = null;
     for (const provider of this.providers) {
       let session: ort.InferenceSession;
       try {
-        session = await ort.InferenceSession.create(file, {
+        const options: ort.InferenceSession.SessionOptions = {
           executionProviders: [provider],
           intraOpNumThreads: this.threads,
           interOpNumThreads: 1,
           graphOptimizationLevel: 'all',
-        });
+        };
+        session = bytes ? await ort.InferenceSession.create(bytes, options) : await ort.InferenceSession.create(file, options);
       } catch (error) {
         const message = (error as Error).message;
         if (provider === 'cpu') {

@@ -1,0 +1,151 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { downloadFile } from './downloader';
+
+const body = randomBytes(3 * 1024 * 1024 + 123);
+const sha = createHash('sha256').update(body).digest('hex');
+let server: Server;
+let base: string;
+let dir: string;
+const seen: { path: string; range: string | undefined }[] = [];
+let cutNext = 0;
+
+/** Serves `body` with Range support; /cut drops the connection halfway on its first `cutNext` requests. */
+function serve(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
+  const path = req.url ?? '/';
+  seen.push({ path, range: req.headers.range });
+  if (path === '/missing') return void res.writeHead(404).end();
+  if (path === '/error') return void res.writeHead(503).end();
+  const etag = path === '/lying' ? 'f'.repeat(64) : sha;
+  const match = /bytes=(\d+)-/.exec(req.headers.range ?? '');
+  const start = match ? Number(match[1]) : 0;
+  if (start >= body.length) return void res.writeHead(416).end();
+  const slice = body.subarray(start);
+  res.writeHead(match ? 206 : 200, { 'content-length': String(slice.length), 'x-linked-etag': `"${etag}"` });
+  if (path === '/cut' && cutNext > 0) {
+    cutNext--;
+    res.write(slice.subarray(0, Math.floor(slice.length / 2)), () => res.destroy());
+    return;
+  }
+  if (path === '/slow') {
+    let offset = 0;
+    const tick = setInterval(() => {
+      if (res.destroyed || offset >= slice.length) {
+        clearInterval(tick);
+        return void res.end();
+      }
+      res.write(slice.subarray(offset, offset + 64 * 1024));
+      offset += 64 * 1024;
+    }, 20);
+    return;
+  }
+  res.end(slice);
+}
+
+beforeAll(async () => {
+  server = createServer(serve);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'studio-dl-'));
+  seen.length = 0;
+  cutNext = 0;
+});
+
+describe('downloadFile', () => {
+  it('downloads, verifies against the host’s published hash, and renames into place', async () => {
+    const dest = join(dir, 'onnx', 'model.onnx');
+    const progress: number[] = [];
+    const result = await downloadFile({ url: `${base}/file`, dest }, { onProgress: (d) => progress.push(d) });
+    expect(result).toMatchObject({ bytes: body.length, sha256: sha, verifiedAgainst: 'host', resumedFrom: 0 });
+    expect((await readFile(dest)).equals(body)).toBe(true);
+    expect(existsSync(`${dest}.part`)).toBe(false);
+    expect(progress.at(-1)).toBe(body.length);
+  });
+
+  it('resumes with a Range request after the connection is cut mid-file', async () => {
+    cutNext = 1;
+    const dest = join(dir, 'cut.bin');
+    const result = await downloadFile({ url: `${base}/cut`, dest, sha256: sha }, { retryDelayMs: 10 });
+    expect(result.verifiedAgainst).toBe('manifest');
+    expect((await readFile(dest)).equals(body)).toBe(true);
+    expect(seen.map((s) => s.range)).toEqual([undefined, `bytes=${Math.floor(body.length / 2)}-`]);
+  });
+
+  it('resumes a partial file left by an earlier run', async () => {
+    const dest = join(dir, 'partial.bin');
+    await writeFile(`${dest}.part`, body.subarray(0, 1000));
+    const result = await downloadFile({ url: `${base}/file`, dest, sha256: sha });
+    expect(result.resumedFrom).toBe(1000);
+    expect(seen[0]!.range).toBe('bytes=1000-');
+    expect((await readFile(dest)).equals(body)).toBe(true);
+  });
+
+  it('gives up after the retries, keeping the partial file and saying so', async () => {
+    cutNext = 10;
+    const dest = join(dir, 'flaky.bin');
+    await expect(downloadFile({ url: `${base}/cut`, dest }, { retries: 1, retryDelayMs: 5 })).rejects.toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      message: expect.stringMatching(/connection dropped.*retrying resumes/),
+    });
+    expect(existsSync(`${dest}.part`)).toBe(true);
+    expect(existsSync(dest)).toBe(false);
+  });
+
+  it('deletes a file whose hash does not match and says which hashes differ', async () => {
+    const dest = join(dir, 'bad.bin');
+    const error = await downloadFile({ url: `${base}/lying`, dest }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'DOWNLOAD_FAILED', details: { expected: 'f'.repeat(64), actual: sha } });
+    expect(existsSync(dest)).toBe(false);
+    expect(existsSync(`${dest}.part`)).toBe(false);
+    await expect(downloadFile({ url: `${base}/file`, dest, sha256: '0'.repeat(64) })).rejects.toMatchObject({ message: expect.stringContaining('failed verification') });
+  });
+
+  it('reports 404 and other HTTP errors clearly', async () => {
+    await expect(downloadFile({ url: `${base}/missing`, dest: join(dir, 'x') })).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED', message: expect.stringContaining('HTTP 404') });
+    await expect(downloadFile({ url: `${base}/error`, dest: join(dir, 'y') })).rejects.toMatchObject({ message: expect.stringContaining('HTTP 503') });
+  });
+
+  it('says the host is unreachable when offline', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    await expect(downloadFile({ url: `http://127.0.0.1:${port}/f`, dest: join(dir, 'z') }, { retries: 0 })).rejects.toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      message: expect.stringContaining('Cannot reach 127.0.0.1'),
+    });
+  });
+
+  it('checks free disk space before writing anything', async () => {
+    const dest = join(dir, 'big.bin');
+    await expect(downloadFile({ url: `${base}/file`, dest }, { freeBytes: async () => 1024 })).rejects.toMatchObject({ code: 'INSUFFICIENT_SPACE' });
+    expect(existsSync(`${dest}.part`)).toBe(false);
+  });
+
+  it('refuses a file of the wrong size before downloading it', async () => {
+    await expect(downloadFile({ url: `${base}/file`, dest: join(dir, 's'), bytes: 5 })).rejects.toMatchObject({ message: expect.stringContaining('5 were expected') });
+  });
+
+  it('stops on cancel and keeps the partial file for a later resume', async () => {
+    const controller = new AbortController();
+    const dest = join(dir, 'slow.bin');
+    const run = downloadFile(
+      { url: `${base}/slow`, dest },
+      { signal: controller.signal, onProgress: (d) => d > 256 * 1024 && controller.abort(new Error('cancelled')) },
+    );
+    await expect(run).rejects.toThrow('cancelled');
+    expect(existsSync(`${dest}.part`)).toBe(true);
+    const resumed = await downloadFile({ url: `${base}/file`, dest });
+    expect(resumed.resumedFrom).toBeGreaterThan(256 * 1024);
+    expect((await readFile(dest)).equals(body)).toBe(true);
+  });
+});

@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { AppError } from '@contract';
+
+export const MODEL_TASKS = ['clip', 'sd-instruct-edit', 'sd-inpaint', 'sd-text2img', 'composer'] as const;
+
+const RelativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), 'must be a relative path inside the model folder');
+
+export const ModelFileSchema = z.object({
+  path: RelativePath,
+  role: z.string(),
+  /** For display and disk planning; the real size comes from the host or `bytes`. */
+  approxBytes: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  bytes: z.number().int().positive().nullable(),
+});
+
+export const ModelEntrySchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
+  task: z.enum(MODEL_TASKS),
+  title: z.string(),
+  description: z.string(),
+  licence: z.string(),
+  source: z.url(),
+  default: z.boolean(),
+  precision: z.enum(['fp32', 'fp16', 'int8', 'q4']),
+  /** Where to download it from (repo and revision under the mirror), or null when it must be exported locally. */
+  download: z.object({ repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/), revision: z.string().min(1) }).nullable(),
+  /** How to produce it when there is no download. */
+  export: z.string().optional(),
+  files: z.array(ModelFileSchema).min(1),
+});
+
+export const ManifestSchema = z.object({
+  $comment: z.string().optional(),
+  version: z.literal(1),
+  defaultMirror: z.url(),
+  models: z.array(ModelEntrySchema).min(1),
+});
+
+export type ModelFile = z.infer<typeof ModelFileSchema>;
+export type ModelEntry = z.infer<typeof ModelEntrySchema>;
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export function parseManifest(raw: unknown, source = 'manifest'): Manifest {
+  const parsed = ManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError('MODEL_MISMATCH', `The model manifest (${source}) is invalid: ${z.prettifyError(parsed.error)}`, { issues: parsed.error.issues });
+  }
+  const ids = parsed.data.models.map((m) => m.id);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) throw new AppError('MODEL_MISMATCH', `The model manifest (${source}) lists “${duplicate}” twice.`);
+  return parsed.data;
+}
+
+export async function loadManifest(file: string): Promise<Manifest> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new AppError('MODEL_MISSING', `Could not read the model manifest ${file}: ${(error as Error).message}`);
+  }
+  return parseManifest(raw, file);
+}
+
+/** The URL of a file under a mirror, in the Hugging Face layout: <mirror>/<repo>/resolve/<revision>/<path>. */
+export function fileUrl(mirror: string, model: ModelEntry, file: ModelFile): string | null {
+  if (!model.download) return null;
+  const base = mirror.replace(/\/+$/, '');
+  const path = file.path.split('/').map(encodeURIComponent).join('/');
+  return `${base}/${model.download.repo}/resolve/${encodeURIComponent(model.download.revision)}/${path}`;
+}

@@ -1,0 +1,82 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GraphBuilder } from './onnx/graph-builder';
+import { SessionPool } from './session-pool';
+import type { Signature } from './signature';
+
+const EMBEDDER: Signature = {
+  role: 'test embedder',
+  inputs: [
+    { name: 'x', type: 'float32', rank: 2 },
+    { name: 'mask', type: 'int64', rank: 2, optional: true },
+  ],
+  outputs: [{ name: 'y', type: 'float32', rank: 2 }],
+};
+
+let dir: string;
+let good: string;
+let wrong: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'studio-pool-'));
+  const g = new GraphBuilder('good');
+  g.op('Relu', [g.input('x', 'float', ['b', 4])], {}, 'y');
+  g.output('y', 'float', ['b', 4]);
+  good = join(dir, 'good.onnx');
+  await writeFile(good, g.build());
+
+  const w = new GraphBuilder('wrong');
+  const x = w.input('x', 'float', ['b', 3, 4]);
+  w.input('extra', 'float', [1]);
+  w.op('Relu', [x], {}, 'z');
+  w.output('z', 'float', ['b', 3, 4]);
+  wrong = join(dir, 'wrong.onnx');
+  await writeFile(wrong, w.build());
+});
+
+describe('SessionPool', () => {
+  it('creates a session once, lazily, and releases it', async () => {
+    const pool = new SessionPool({ providers: ['cpu'] });
+    expect(pool.size).toBe(0);
+    const [a, b] = await Promise.all([pool.get(good, EMBEDDER), pool.get(good, EMBEDDER)]);
+    expect(a).toBe(b);
+    expect(a.provider).toBe('cpu');
+    expect(pool.size).toBe(1);
+    await pool.release(dir);
+    expect(pool.size).toBe(0);
+  });
+
+  it('refuses a model that does not fit its task, listing expected vs. found', async () => {
+    const pool = new SessionPool({ providers: ['cpu'] });
+    const error = await pool.get(wrong, EMBEDDER).catch((e) => e);
+    expect(error.code).toBe('MODEL_MISMATCH');
+    expect(error.message).toContain('input x: float32[b, 3, 4] should be x: float32, rank 2');
+    expect(error.message).toContain('input extra is not one the studio can feed');
+    expect(error.message).toContain('output y is missing');
+    expect(error.details.expected.outputs).toEqual(['y: float32, rank 2']);
+    expect(error.details.found.outputs).toEqual(['z: float32[b, 3, 4]']);
+    expect(pool.size).toBe(0);
+  });
+
+  it('says which model file is missing', async () => {
+    const pool = new SessionPool({ providers: ['cpu'] });
+    await expect(pool.get(join(dir, 'absent.onnx'), EMBEDDER)).rejects.toMatchObject({ code: 'MODEL_MISSING', message: expect.stringContaining('absent.onnx') });
+  });
+
+  it('refuses a corrupt file with a clear error', async () => {
+    const corrupt = join(dir, 'corrupt.onnx');
+    await writeFile(corrupt, 'definitely not protobuf');
+    const pool = new SessionPool({ providers: ['cpu'] });
+    await expect(pool.get(corrupt, EMBEDDER)).rejects.toMatchObject({ code: 'MODEL_MISMATCH', message: expect.stringContaining('could not load') });
+  });
+
+  it('falls back to CPU when the preferred provider cannot run here, saying why', async () => {
+    const pool = new SessionPool({ providers: ['cuda'] });
+    const pooled = await pool.get(good, EMBEDDER);
+    expect(pooled.provider).toBe('cpu');
+    expect(pooled.fallbackReason).toMatch(/^CUDA could not load/);
+    await pool.release();
+  });
+});
