@@ -3,6 +3,7 @@ import { CHROMIUM_ARGS, chromiumExecutable } from './scripts/studio-server.mjs';
 
 export default defineConfig({
   testDir: 'e2e',
+  globalSetup: './e2e/global-setup.ts',
   workers: 1,
   retries: 0,
   timeout: 60_000,

@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from '@playwright/test';
+import { fixturePaths } from '../models/fixtures';
 import { startStudioServer } from '../scripts/studio-server.mjs';
+import { startModelMirror } from './model-mirror';
 
 export interface Studio {
   url: string;
@@ -12,15 +14,26 @@ export interface Studio {
   origin: string;
 }
 
-/** Each test file gets its own headless studio (`npm run serve` entry) with a throwaway data dir. */
-export const test = base.extend<object, { studio: Studio }>({
-  studio: [
+async function withStudio(env: Record<string, string>, use: (studio: Studio) => Promise<void>): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'studio-e2e-'));
+  const server = await startStudioServer({ dataDir, env });
+  await use({ ...server, origin: `http://127.0.0.1:${server.port}` });
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * `studio`: a headless studio (the `npm run serve` entry) with a throwaway data dir.
+ * `mirroredStudio`: the same, downloading models from a loopback mirror that serves the scene-CLIP fixture
+ * under the real CLIP ViT-B/32 file names.
+ */
+export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio }>({
+  studio: [async ({}, use) => withStudio({}, use), { scope: 'worker' }],
+  mirroredStudio: [
     async ({}, use) => {
-      const dataDir = await mkdtemp(join(tmpdir(), 'studio-e2e-'));
-      const server = await startStudioServer({ dataDir });
-      await use({ ...server, origin: `http://127.0.0.1:${server.port}` });
-      await server.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      const mirror = await startModelMirror('Xenova/clip-vit-base-patch32', fixturePaths().sceneClip);
+      await withStudio({ STUDIO_MODEL_MIRROR: mirror.url }, use);
+      await mirror.close();
     },
     { scope: 'worker' },
   ],

@@ -23,6 +23,9 @@ try {
     await page.screenshot({ path: join(outDir, `settings-${scheme}.png`) });
     await page.getByRole('button', { name: /^Cancel/ }).click();
     await page.locator('[data-state="cancelled"]').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('heading', { name: 'Models' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(outDir, `models-${scheme}.png`) });
     await page.close();
   }
   console.log(`Screenshots written to ${outDir}`);

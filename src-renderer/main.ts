@@ -2,6 +2,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { connectStudio } from './api/client';
 import { JobsState } from './state/jobs.svelte';
+import { ModelsState } from './state/models.svelte';
 import { NavigationState } from './state/navigation.svelte';
 import { StudioState } from './state/studio.svelte';
 import './styles/app.css';
@@ -10,7 +11,8 @@ const client = connectStudio();
 // The token has done its job (the host set a cookie); keep it out of the address bar, history and screenshots.
 if (new URLSearchParams(location.search).has('token')) history.replaceState(null, '', location.pathname);
 
+const jobs = new JobsState(client);
 mount(App, {
   target: document.getElementById('app')!,
-  props: { client, studio: new StudioState(client), jobs: new JobsState(client), nav: new NavigationState() },
+  props: { client, studio: new StudioState(client), jobs, models: new ModelsState(client, jobs), nav: new NavigationState() },
 });

@@ -3,7 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
 import { IPC_CALL, IPC_EVENT } from '@contract';
-import { resolveDataDir } from '../engine/config/data-dir';
+import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { Engine } from '../engine/engine';
 import { createDispatcher } from '../host/dispatcher';
 import { engineHandlers } from '../host/handlers';
@@ -15,8 +15,8 @@ const APP_ORIGIN = `${APP_SCHEME}://app`;
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
 const preloadPath = fileURLToPath(new URL('../preload/preload.cjs', import.meta.url));
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } }, strict: false, args: process.argv.slice(app.isPackaged ? 1 : 2) });
-const dataDir = resolveDataDir({ flag: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined });
+const { values } = parseArgs({ options: LOCATION_OPTIONS, strict: false, args: process.argv.slice(app.isPackaged ? 1 : 2) });
+const { dataDir, modelsDir, modelMirror } = resolveLocations(locationFlags(values));
 app.setPath('userData', join(dataDir, 'electron'));
 
 // The renderer is served from a privileged custom scheme so 'self' in the CSP means the app and nothing else.
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   });
   serveRenderer();
 
-  const engine = await Engine.start({ dataDir, host: 'electron', electronVersion: process.versions.electron });
+  const engine = await Engine.start({ dataDir, modelsDir, modelMirror, host: 'electron', electronVersion: process.versions.electron });
   const dispatch = createDispatcher(engineHandlers(engine), {
     onInternalError: (error, method) => console.error(`[engine] ${method} failed:`, error),
   });

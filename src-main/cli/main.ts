@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AppError, type Job } from '@contract';
-import { resolveDataDir } from '../engine/config/data-dir';
+import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { Engine } from '../engine/engine';
 import { callDirect, createDispatcher, type Dispatch } from '../host/dispatcher';
 import { engineHandlers } from '../host/handlers';
@@ -11,15 +11,21 @@ const HELP = `Usage: npm run cli -- <command> [options]
 Commands:
   info                   version, data dir, engine status and inference providers
   disk-check [--mb N]    write, sync, read back and verify N MB in the data dir (default 256); reports speeds
+  models list            the models the studio knows, where they live, and whether they are installed
+  models download ID     download (or resume) a model's missing files, verified
 
 Options for every command:
   --data-dir DIR         where the studio keeps its data (or STUDIO_DATA_DIR)
+  --models-dir DIR       where models live (or STUDIO_MODELS_DIR; default <data-dir>/models)
+  --model-mirror URL     download models from this mirror, Hugging Face layout (or STUDIO_MODEL_MIRROR)
   --json                 machine-readable output on stdout (progress still goes to stderr)
   -h, --help             show this help`;
 
 interface Options {
   json: boolean;
   values: Record<string, string | boolean | undefined>;
+  /** Positional arguments after the command name. */
+  args: string[];
 }
 
 type Command = (dispatch: Dispatch, engine: Engine, opts: Options) => Promise<void>;
@@ -47,6 +53,19 @@ async function follow(engine: Engine, job: Job): Promise<Job> {
   }
 }
 
+function megabytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
+}
+
+/** Reports a finished job: its result as JSON, or its failure on stderr with a non-zero exit. */
+function reportJob(opts: Options, job: Job, success: (result: unknown) => string): void {
+  if (job.state === 'done') return print(opts, job.result, success(job.result));
+  const reason = job.state === 'cancelled' ? 'cancelled' : `${job.error?.code}: ${job.error?.message}`;
+  if (opts.json) print(opts, job, '');
+  else process.stderr.write(`${job.label}: ${reason}\n`);
+  process.exitCode = job.state === 'cancelled' ? 130 : 1;
+}
+
 const commands: Record<string, Command> = {
   info: async (dispatch, _engine, opts) => {
     const info = await callDirect(dispatch, 'app.info', {});
@@ -66,14 +85,30 @@ const commands: Record<string, Command> = {
   'disk-check': async (dispatch, engine, opts) => {
     const megabytes = Number(opts.values.mb ?? 256);
     const job = await follow(engine, await callDirect(dispatch, 'diagnostics.diskCheck', { megabytes }));
-    if (job.state !== 'done') {
-      const reason = job.state === 'cancelled' ? 'cancelled' : `${job.error?.code}: ${job.error?.message}`;
-      print(opts, job, `Data folder check ${reason}`);
-      process.exitCode = job.state === 'cancelled' ? 130 : 1;
-      return;
+    reportJob(opts, job, (result) => {
+      const r = result as { writeMBps: number; readMBps: number; megabytes: number };
+      return `Data folder check passed: ${r.megabytes} MB written at ${r.writeMBps} MB/s (synced), read back at ${r.readMBps} MB/s, verified.`;
+    });
+  },
+  models: async (dispatch, engine, opts) => {
+    const [sub, id] = opts.args;
+    if (sub === 'list' || sub === undefined) {
+      const models = await callDirect(dispatch, 'models.list', {});
+      const lines = models.map(
+        (m) =>
+          `${m.installed ? '✓' : ' '} ${m.id.padEnd(24)} ${m.task.padEnd(17)} ${megabytes(m.approxBytes).padStart(8)}  ${m.title}${m.default ? ' (default)' : ''}` +
+          (m.installed ? '' : m.downloadable ? `\n    not installed — npm run cli -- models download ${m.id}` : `\n    not installed — export it: ${m.exportCommand}`),
+      );
+      return print(opts, models, [`Models folder: ${engine.models.modelsDir}`, ...lines].join('\n'));
     }
-    const r = job.result as { writeMBps: number; readMBps: number; megabytes: number };
-    print(opts, job.result, `Data folder check passed: ${r.megabytes} MB written at ${r.writeMBps} MB/s (synced), read back at ${r.readMBps} MB/s, verified.`);
+    if (sub === 'download' && id) {
+      const job = await follow(engine, await callDirect(dispatch, 'models.download', { id }));
+      return reportJob(opts, job, (result) => {
+        const r = result as { files: number; bytes: number };
+        return r.files === 0 ? `${id} is already installed.` : `${id}: ${r.files} files (${megabytes(r.bytes)}) downloaded and verified.`;
+      });
+    }
+    throw new AppError('INVALID_PARAMS', 'Usage: models list | models download ID');
   },
 };
 
@@ -83,7 +118,7 @@ async function main(): Promise<void> {
     parsed = parseArgs({
       allowPositionals: true,
       options: {
-        'data-dir': { type: 'string' },
+        ...LOCATION_OPTIONS,
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         mb: { type: 'string' },
@@ -93,7 +128,7 @@ async function main(): Promise<void> {
     process.stderr.write(`error: ${(error as Error).message}\n\n${HELP}\n`);
     process.exit(2);
   }
-  const [name] = parsed.positionals;
+  const [name, ...args] = parsed.positionals;
   if (parsed.values.help || !name) {
     process.stdout.write(`${HELP}\n`);
     return;
@@ -103,10 +138,10 @@ async function main(): Promise<void> {
     process.stderr.write(`error: unknown command “${name}”.\n\n${HELP}\n`);
     process.exit(2);
   }
-  const engine = await Engine.start({ dataDir: resolveDataDir({ flag: parsed.values['data-dir'] }), host: 'cli', jobConcurrency: 1 });
+  const engine = await Engine.start({ ...resolveLocations(locationFlags(parsed.values)), host: 'cli', jobConcurrency: 1 });
   const dispatch = createDispatcher(engineHandlers(engine));
   try {
-    await command(dispatch, engine, { json: parsed.values.json, values: parsed.values });
+    await command(dispatch, engine, { json: parsed.values.json, values: parsed.values, args });
   } catch (error) {
     const message = error instanceof AppError ? `${error.code}: ${error.message}` : String((error as Error)?.stack ?? error);
     process.stderr.write(`error: ${message}\n`);

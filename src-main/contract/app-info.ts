@@ -18,6 +18,7 @@ export const AppInfoSchema = z.object({
   platform: z.object({ os: z.string(), arch: z.string(), release: z.string(), cpus: z.number().int() }),
   runtime: z.object({ node: z.string(), electron: z.string().nullable() }),
   dataDir: z.string(),
+  modelsDir: z.string(),
   engine: z.object({
     status: EngineStatusSchema,
     /** Problems that make the engine degraded, each a sentence. */

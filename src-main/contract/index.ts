@@ -6,3 +6,4 @@ export * from './methods';
 export * from './events';
 export * from './bridge';
 export * from './format';
+export * from './models';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppInfoSchema } from './app-info';
 import { JobSchema } from './jobs';
+import { ModelStatusSchema } from './models';
 
 const NoParams = z.object({}).strict();
 
@@ -35,6 +36,16 @@ export const methods = {
     params: z.object({ megabytes: z.number().int().min(1).max(8192) }).strict(),
     result: JobSchema,
     summary: 'Start a job that writes, syncs, reads back and verifies data in the data dir, measuring its speed.',
+  }),
+  'models.list': method({
+    params: NoParams,
+    result: z.array(ModelStatusSchema),
+    summary: 'Every model the studio knows, with where it lives and whether it is installed.',
+  }),
+  'models.download': method({
+    params: z.object({ id: z.string().min(1).max(100) }).strict(),
+    result: JobSchema,
+    summary: 'Start (or resume) downloading a model’s missing files as a job; verified, resumable, cancellable.',
   }),
 } as const;
 

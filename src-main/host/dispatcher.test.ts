@@ -9,6 +9,7 @@ const info: AppInfo = {
   platform: { os: 'linux', arch: 'x64', release: '6', cpus: 2 },
   runtime: { node: '20', electron: null },
   dataDir: '/tmp/x',
+  modelsDir: '/tmp/x/models',
   engine: { status: 'ready', problems: [] },
   inference: { onnxRuntimeVersion: '1.30.0', providers: [{ name: 'cpu', available: true, note: null }], selected: 'cpu', reason: 'x' },
 };
@@ -22,6 +23,10 @@ function handlers(over: Partial<Handlers> = {}): Handlers {
     },
     'diagnostics.diskCheck': () => {
       throw new Error('disk exploded at /secret/path');
+    },
+    'models.list': () => [],
+    'models.download': ({ id }) => {
+      throw new AppError('NOT_FOUND', `No model “${id}”.`);
     },
     ...over,
   };

@@ -8,5 +8,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'jobs.list': () => engine.jobs.list(),
     'jobs.cancel': ({ id }) => engine.jobs.cancel(id),
     'diagnostics.diskCheck': ({ megabytes }) => engine.startDiskCheck(megabytes),
+    'models.list': () => engine.listModels(),
+    'models.download': ({ id }) => engine.startModelDownload(id),
   };
 }

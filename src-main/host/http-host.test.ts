@@ -23,6 +23,10 @@ const handlers = {
   'diagnostics.diskCheck': () => {
     throw new Error('not used');
   },
+  'models.list': () => [],
+  'models.download': () => {
+    throw new Error('not used');
+  },
 } satisfies Handlers;
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Engine } from '../engine/engine';
-import { resolveDataDir } from '../engine/config/data-dir';
+import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { isLoopbackAddress } from './auth';
 import { createDispatcher } from './dispatcher';
 import { engineHandlers } from './handlers';
@@ -16,6 +16,8 @@ Starts the studio headless and serves it to your browser on this machine.
   --host ADDR            address to bind (default 127.0.0.1)
   --allow-non-loopback   required to bind anything but loopback (exposes the studio to your network)
   --data-dir DIR         where the studio keeps its data (or STUDIO_DATA_DIR)
+  --models-dir DIR       where models live, e.g. an offline copy (or STUDIO_MODELS_DIR; default <data-dir>/models)
+  --model-mirror URL     download models from this mirror (Hugging Face layout; or STUDIO_MODEL_MIRROR)
   --json                 print {url, port, token, dataDir} as one JSON line instead of text
   -h, --help             show this help
 
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '5780' },
         host: { type: 'string', default: '127.0.0.1' },
         'allow-non-loopback': { type: 'boolean', default: false },
-        'data-dir': { type: 'string' },
+        ...LOCATION_OPTIONS,
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -62,8 +64,8 @@ async function main(): Promise<void> {
   const staticDir = fileURLToPath(new URL('../renderer', import.meta.url));
   if (!existsSync(`${staticDir}/index.html`)) fail(`the renderer is not built (${staticDir} is empty). Run \`npm run build\` first.`);
 
-  const dataDir = resolveDataDir({ flag: values['data-dir'] });
-  const engine = await Engine.start({ dataDir, host: 'server' });
+  const { dataDir, modelsDir, modelMirror } = resolveLocations(locationFlags(values));
+  const engine = await Engine.start({ dataDir, modelsDir, modelMirror, host: 'server' });
   const dispatch = createDispatcher(engineHandlers(engine), {
     onInternalError: (error, method) => process.stderr.write(`[engine] ${method} failed: ${(error as Error)?.stack ?? error}\n`),
   });
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, token: host.token, dataDir })}\n`);
   } else {
-    process.stderr.write(`Data dir: ${dataDir}\nInference: ${info.inference.selected ?? 'none'} — ${info.inference.reason}\n`);
+    process.stderr.write(`Data dir: ${dataDir}\nModels: ${modelsDir}\nInference: ${info.inference.selected ?? 'none'} — ${info.inference.reason}\n`);
     process.stdout.write(`Compose Studio is ready: ${host.url}\n`);
     process.stderr.write('Open that URL in your browser. Press Ctrl+C to stop.\n');
   }

@@ -1,4 +1,4 @@
-import { onnx } from 'onnx-proto';
+import { onnx } from './onnx-proto';
 
 export type ElemType = 'float' | 'int64';
 export type Dim = number | string;

@@ -1,4 +1,4 @@
-import { onnx } from 'onnx-proto';
+import { onnx } from './onnx-proto';
 import { AppError } from '@contract';
 
 export const EMBEDS_INPUT = 'inputs_embeds';
@@ -54,7 +54,7 @@ function tableData(tensor: onnx.ITensorProto): Float32Array {
  */
 export function rewriteForTokenEmbeddings(bytes: Uint8Array, idsInput = 'input_ids'): TokenEmbeddingRewrite {
   const model = onnx.ModelProto.decode(bytes);
-  const graph = model.graph;
+  const graph = model.graph as onnx.GraphProto | null | undefined;
   if (!graph) throw new AppError('MODEL_MISMATCH', 'The text encoder has no graph.');
   const idsInfo = graph.input.find((i) => i.name === idsInput);
   if (!idsInfo) throw new AppError('MODEL_MISMATCH', `The text encoder has no ${idsInput} input to rewrite.`);

@@ -1,0 +1,25 @@
+import { expect, test } from './fixtures';
+
+test.describe('models in Settings', () => {
+  test('lists the known models and says how to get the ones that must be exported', async ({ page, studio }) => {
+    await page.goto(studio.url);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(page.getByTestId('models-dir')).toHaveText(`${studio.dataDir}/models`);
+    const clip = page.locator('[data-model="clip-vit-b32"]');
+    await expect(clip).toContainText('CLIP ViT-B/32');
+    await expect(clip.getByRole('button', { name: /Download · \d+ MB/ })).toBeVisible();
+    await expect(page.locator('[data-model="sd15-inpaint"]')).toContainText('optimum-cli export onnx');
+  });
+
+  test('downloads a model with live progress, then shows it installed', async ({ page, mirroredStudio }) => {
+    await page.goto(mirroredStudio.url);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const clip = page.locator('[data-model="clip-vit-b32"]');
+    await clip.getByRole('button', { name: /Download/ }).click();
+    const tray = page.getByRole('complementary', { name: 'Jobs' });
+    await expect(tray.getByText('Downloading CLIP ViT-B/32')).toBeVisible();
+    await expect(clip.getByRole('progressbar')).toBeVisible();
+    await expect(clip.getByTestId('model-installed')).toBeVisible({ timeout: 30_000 });
+    await expect(tray.locator('[data-state="done"]')).toContainText('Downloading CLIP ViT-B/32');
+  });
+});

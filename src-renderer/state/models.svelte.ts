@@ -1,0 +1,47 @@
+import { isFinished, type Job, type ModelStatus } from '@contract';
+import type { StudioClient } from '../api/client';
+import type { JobsState } from './jobs.svelte';
+
+/** The model list in Settings, with the download job of each model (if any) and a refresh when a download ends. */
+export class ModelsState {
+  models = $state<ModelStatus[]>([]);
+  error = $state<string | null>(null);
+  /** Model id → id of its download job. */
+  downloads = $state<Record<string, string>>({});
+
+  constructor(
+    private readonly client: StudioClient,
+    private readonly jobs: JobsState,
+  ) {
+    client.on('job.progress', (job) => {
+      if (job.kind === 'models.download' && isFinished(job.state)) void this.load();
+    });
+    client.onStatus((status) => {
+      if (status === 'open') void this.load();
+    });
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.models = await this.client.call('models.list', {});
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  jobFor(id: string): Job | undefined {
+    const jobId = this.downloads[id];
+    return jobId ? this.jobs.jobs.find((j) => j.id === jobId) : undefined;
+  }
+
+  async download(id: string): Promise<void> {
+    try {
+      const job = await this.client.call('models.download', { id });
+      this.jobs.apply(job);
+      this.downloads[id] = job.id;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+}
