@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateSceneClip } from './generators/scene-clip';
+import { generateTinyStableDiffusion, type UnetKind } from './generators/stable-diffusion';
 import { generateWorld } from './scene-world/generate-world';
 
 /** Where generated fixtures go (git-ignored). */
@@ -13,11 +14,17 @@ export function fixturesDir(root = process.cwd()): string {
 export interface FixturePaths {
   sceneClip: string;
   world: string;
+  /** Tiny Stable Diffusion folders by UNet kind (4, 8 and 9 input channels). */
+  sd: Record<UnetKind, string>;
 }
 
 export function fixturePaths(root = process.cwd()): FixturePaths {
   const dir = fixturesDir(root);
-  return { sceneClip: join(dir, 'clip-scene'), world: join(dir, 'scene-world') };
+  return {
+    sceneClip: join(dir, 'clip-scene'),
+    world: join(dir, 'scene-world'),
+    sd: { text2img: join(dir, 'sd-tiny-text2img'), instruct: join(dir, 'sd-tiny-instruct'), inpaint: join(dir, 'sd-tiny-inpaint') },
+  };
 }
 
 /** A hash of the generator sources: fixtures are rebuilt whenever the code that makes them changes. */
@@ -46,6 +53,9 @@ export async function ensureFixtures(root = process.cwd(), log: (line: string) =
   await mkdir(dir, { recursive: true });
   await generateSceneClip(paths.sceneClip, join(root, 'resources', 'clip-tokenizer'));
   await generateWorld(paths.world);
+  for (const [kind, folder] of Object.entries(paths.sd)) {
+    await generateTinyStableDiffusion(folder, kind as UnetKind, join(root, 'resources', 'clip-tokenizer'));
+  }
   await writeFile(stampFile, hash);
   log(`Generated fixture models in ${dir} (${Math.round(performance.now() - started)} ms).`);
   return paths;

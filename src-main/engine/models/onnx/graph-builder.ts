@@ -1,10 +1,14 @@
 import { onnx } from './onnx-proto';
 
-export type ElemType = 'float' | 'int64';
+export type ElemType = 'float' | 'int64' | 'int32';
 export type Dim = number | string;
 export type AttrValue = number | number[] | string | { float: number } | { floats: number[] };
 
-const ELEM: Record<ElemType, number> = { float: onnx.TensorProto.DataType.FLOAT, int64: onnx.TensorProto.DataType.INT64 };
+const ELEM: Record<ElemType, number> = {
+  float: onnx.TensorProto.DataType.FLOAT,
+  int64: onnx.TensorProto.DataType.INT64,
+  int32: onnx.TensorProto.DataType.INT32,
+};
 
 function valueInfo(name: string, elem: ElemType, dims: Dim[]): onnx.IValueInfoProto {
   return {
