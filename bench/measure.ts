@@ -5,6 +5,8 @@ export interface Sample {
   variant: string;
   iterations: number;
   opsPerSec: number;
+  /** Items per second when one operation handles several (e.g. images in a batch). */
+  itemsPerSec: number;
   p50Ms: number;
   p95Ms: number;
   meanMs: number;
@@ -16,7 +18,14 @@ function percentile(sorted: number[], q: number): number {
 }
 
 /** Runs `op` `warmup` times unmeasured, then `iterations` times measured one by one. */
-export async function measure(suite: string, variant: string, op: () => Promise<unknown>, iterations = 2000, warmup = 200): Promise<Sample> {
+export async function measure(
+  suite: string,
+  variant: string,
+  op: () => Promise<unknown>,
+  iterations = 2000,
+  warmup = 200,
+  itemsPerOp = 1,
+): Promise<Sample> {
   for (let i = 0; i < warmup; i++) await op();
   const times: number[] = [];
   const start = performance.now();
@@ -32,6 +41,7 @@ export async function measure(suite: string, variant: string, op: () => Promise<
     variant,
     iterations,
     opsPerSec: Math.round((iterations * 1000) / total),
+    itemsPerSec: Math.round((iterations * itemsPerOp * 10_000) / total) / 10,
     p50Ms: round(percentile(times, 0.5)),
     p95Ms: round(percentile(times, 0.95)),
     meanMs: round(total / iterations),
@@ -48,7 +58,7 @@ export function markdownTable(samples: Sample[]): string {
   for (const s of samples) if (!baseline.has(s.suite)) baseline.set(s.suite, s.p50Ms);
   const rows = samples.map((s) => {
     const ratio = s.p50Ms / (baseline.get(s.suite) || 1);
-    return `| ${s.suite} | ${s.variant} | ${s.iterations} | ${s.opsPerSec} | ${s.p50Ms} | ${s.p95Ms} | ${ratio.toFixed(2)}× |`;
+    return `| ${s.suite} | ${s.variant} | ${s.iterations} | ${s.opsPerSec} | ${s.itemsPerSec} | ${s.p50Ms} | ${s.p95Ms} | ${ratio.toFixed(2)}× |`;
   });
-  return ['| suite | variant | n | ops/s | p50 ms | p95 ms | p50 vs baseline |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return ['| suite | variant | n | ops/s | items/s | p50 ms | p95 ms | p50 vs baseline |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }

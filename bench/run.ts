@@ -1,63 +1,45 @@
 // `npm run bench`: measures the studio's hot paths side by side and writes bench/results/latest.{json,md}.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import { parseArgs } from 'node:util';
+import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../src-main/engine/config/locations';
 import { Engine } from '../src-main/engine/engine';
-import { createDispatcher } from '../src-main/host/dispatcher';
-import { engineHandlers } from '../src-main/host/handlers';
-import { startHttpHost } from '../src-main/host/http-host';
-import { markdownTable, measure, type Sample } from './measure';
+import { markdownTable, type Sample } from './measure';
+import { clipEncoding } from './suites/clip';
+import { contractRoundTrip } from './suites/contract';
 
+const { values } = parseArgs({ options: { ...LOCATION_OPTIONS, only: { type: 'string' } }, strict: true });
 // npm runs scripts from the repository root.
-const resultsDir = join(process.cwd(), 'bench', 'results') + '/';
-
-/** The cost of one contract call in-process vs. through the loopback WebSocket host (what every UI action pays). */
-async function contractRoundTrip(): Promise<Sample[]> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'studio-bench-'));
-  const engine = await Engine.start({ dataDir, host: 'server' });
-  const dispatch = createDispatcher(engineHandlers(engine));
-  const host = await startHttpHost({ dispatch, subscribe: (l) => engine.subscribe(l), staticDir: dataDir, port: 0 });
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`);
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const waiting = new Map<number, () => void>();
-  ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString());
-    waiting.get(frame.id)?.();
-    waiting.delete(frame.id);
-  });
-  let id = 0;
-  const overSocket = (method: string) => () =>
-    new Promise<void>((resolve) => {
-      const frameId = ++id;
-      waiting.set(frameId, resolve);
-      ws.send(JSON.stringify({ id: frameId, method, params: {} }));
-    });
-  const direct = (method: string) => () => dispatch({ id: 1, method, params: {} }, { transport: 'direct' });
-
-  try {
-    return [
-      await measure('jobs.list round trip', 'in-process dispatch', direct('jobs.list')),
-      await measure('jobs.list round trip', 'loopback WebSocket', overSocket('jobs.list')),
-      await measure('app.info round trip', 'in-process dispatch', direct('app.info'), 500, 50),
-      await measure('app.info round trip', 'loopback WebSocket', overSocket('app.info'), 500, 50),
-    ];
-  } finally {
-    ws.close();
-    await host.close();
-    await engine.close();
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}
+const resultsDir = join(process.cwd(), 'bench', 'results');
+const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const samples = [...(await contractRoundTrip())];
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`;
+  const locations = resolveLocations(locationFlags(values));
+  // The engine decides providers and knows whether real CLIP weights are installed.
+  const engine = await Engine.start({ ...locations, dataDir: locations.dataDir, host: 'cli' });
+  const info = engine.info();
+  const providers = info.inference.providers.filter((p) => p.available).map((p) => p.name);
+  const clipStatus = engine.models.status('clip-vit-b32');
+  await engine.close();
+  if (!clipStatus.installed) log(`bench: real CLIP ViT-B/32 weights not installed in ${clipStatus.dir}; measuring fixtures and the real-size random-weight model.`);
+
+  const suites: Record<string, () => Promise<Sample[]>> = {
+    contract: contractRoundTrip,
+    clip: () => clipEncoding(providers, clipStatus.installed ? clipStatus.dir : null, log),
+  };
+  const samples: Sample[] = [];
+  for (const [name, run] of Object.entries(suites)) {
+    if (values.only && values.only !== name) continue;
+    samples.push(...(await run()));
+  }
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}, ONNX Runtime ${info.inference.onnxRuntimeVersion}, providers ${providers.join(', ')}`;
   const table = markdownTable(samples);
   await mkdir(resultsDir, { recursive: true });
   await writeFile(join(resultsDir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), machine, samples }, null, 2));
   await writeFile(join(resultsDir, 'latest.md'), `# Benchmarks\n\n${machine}\n\n${table}\n`);
-  process.stdout.write(`${machine}\n\n${table}\n\nWritten to ${resultsDir}latest.{json,md}\n`);
+  process.stdout.write(`${machine}\n\n${table}\n\nWritten to ${resultsDir}/latest.{json,md}\n`);
 }
 
 void main();

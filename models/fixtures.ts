@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { generateRealSizeClip } from './generators/clip-architecture';
 import { generateSceneClip } from './generators/scene-clip';
 import { generateTinyStableDiffusion, type UnetKind } from './generators/stable-diffusion';
 import { generateWorld } from './scene-world/generate-world';
@@ -59,4 +60,22 @@ export async function ensureFixtures(root = process.cwd(), log: (line: string) =
   await writeFile(stampFile, hash);
   log(`Generated fixture models in ${dir} (${Math.round(performance.now() - started)} ms).`);
   return paths;
+}
+
+/**
+ * CLIP ViT-B/32 with the real architecture and random weights (≈600 MB), for benchmarks only; generated on first use
+ * into models/fixtures-large/ (git-ignored), never by the tests.
+ */
+export async function ensureRealSizeClip(root = process.cwd(), log: (line: string) => void = () => {}): Promise<string> {
+  const dir = join(root, 'models', 'fixtures-large', 'clip-vit-b32-random');
+  const stampFile = join(dir, '.stamp');
+  const source = await readFile(join(root, 'models', 'generators', 'clip-architecture.ts'));
+  const hash = createHash('sha256').update(source).digest('hex');
+  if (existsSync(stampFile) && (await readFile(stampFile, 'utf8')) === hash) return dir;
+  const started = performance.now();
+  await rm(dir, { recursive: true, force: true });
+  await generateRealSizeClip(dir, join(root, 'resources', 'clip-tokenizer'));
+  await writeFile(stampFile, hash);
+  log(`Generated real-size CLIP ViT-B/32 (random weights) in ${dir} (${Math.round(performance.now() - started)} ms).`);
+  return dir;
 }

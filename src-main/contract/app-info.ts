@@ -31,6 +31,8 @@ export const AppInfoSchema = z.object({
     selected: z.string().nullable(),
     /** Why the selected provider was chosen, e.g. the fallback reason. */
     reason: z.string(),
+    /** Models that could not run on the selected provider and fell back, with the reason. */
+    fallbacks: z.array(z.string()),
   }),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;

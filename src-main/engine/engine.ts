@@ -90,6 +90,7 @@ export class Engine {
         providers: choice.providers,
         selected: choice.selected,
         reason: choice.reason,
+        fallbacks: [...this.sessions.fallbacks],
       },
     };
   }

@@ -11,7 +11,7 @@ const info: AppInfo = {
   dataDir: '/tmp/x',
   modelsDir: '/tmp/x/models',
   engine: { status: 'ready', problems: [] },
-  inference: { onnxRuntimeVersion: '1.30.0', providers: [{ name: 'cpu', available: true, note: null }], selected: 'cpu', reason: 'x' },
+  inference: { onnxRuntimeVersion: '1.30.0', providers: [{ name: 'cpu', available: true, note: null }], selected: 'cpu', reason: 'x', fallbacks: [] },
 };
 
 function handlers(over: Partial<Handlers> = {}): Handlers {

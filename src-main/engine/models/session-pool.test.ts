@@ -77,6 +77,7 @@ describe('SessionPool', () => {
     const pooled = await pool.get(good, EMBEDDER);
     expect(pooled.provider).toBe('cpu');
     expect(pooled.fallbackReason).toMatch(/^CUDA could not load/);
+    expect(pool.fallbacks).toEqual([pooled.fallbackReason]);
     await pool.release();
   });
 });

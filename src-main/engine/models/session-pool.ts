@@ -25,6 +25,8 @@ export interface PooledSession {
  */
 export class SessionPool {
   private readonly sessions = new Map<string, Promise<PooledSession>>();
+  /** Every time a model could not use the preferred provider, why (shown in Settings → Inference). */
+  readonly fallbacks: string[] = [];
   private readonly providers: string[];
   private readonly threads: number;
 
@@ -68,6 +70,7 @@ export class SessionPool {
         fallbackReason = `${provider.toUpperCase()} could not load ${file} (${message.split('\n')[0]}); using the next provider.`;
         continue;
       }
+      if (fallbackReason) this.fallbacks.push(fallbackReason);
       try {
         checkSignature(signature, session.inputMetadata, session.outputMetadata, file);
       } catch (error) {
