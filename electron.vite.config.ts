@@ -20,6 +20,8 @@ export default defineConfig({
           cli: resolve(here, 'src-main/cli/main.ts'),
           // Benchmarks over the same engine and hosts (npm run bench).
           bench: resolve(here, 'bench/run.ts'),
+          // Fixture models and the synthetic scene world (npm run fixtures).
+          fixtures: resolve(here, 'models/generate-fixtures.ts'),
         },
       },
     },

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'out', '.build-stamp');
-const inputs = ['src-main', 'src-renderer', 'bench', 'electron.vite.config.ts', 'svelte.config.js', 'package.json', 'package-lock.json'];
+const inputs = ['src-main', 'src-renderer', 'bench', 'models', 'electron.vite.config.ts', 'svelte.config.js', 'package.json', 'package-lock.json'];
+
+/** Generated output that lives among the inputs and must not trigger a rebuild. */
+const GENERATED = new Set(['fixtures', 'fixtures-large', 'results', 'node_modules']);
 
 function newest(path) {
   if (!existsSync(path)) return 0;
@@ -14,7 +17,7 @@ function newest(path) {
   if (!st.isDirectory()) return st.mtimeMs;
   let max = st.mtimeMs;
   for (const entry of readdirSync(path)) {
-    if (entry.endsWith('.test.ts')) continue;
+    if (entry.endsWith('.test.ts') || GENERATED.has(entry)) continue;
     max = Math.max(max, newest(join(path, entry)));
   }
   return max;
