@@ -17,7 +17,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 async function main(): Promise<void> {
   const locations = resolveLocations(locationFlags(values));
   // The engine decides providers and knows whether real CLIP weights are installed.
-  const engine = await Engine.start({ ...locations, dataDir: locations.dataDir, host: 'cli' });
+  const engine = await Engine.start({ ...locations, host: 'cli' });
   const info = engine.info();
   const providers = info.inference.providers.filter((p) => p.available).map((p) => p.name);
   const clipStatus = engine.models.status('clip-vit-b32');

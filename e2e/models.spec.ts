@@ -23,3 +23,26 @@ test.describe('models in Settings', () => {
     await expect(tray.locator('[data-state="done"]')).toContainText('Downloading CLIP ViT-B/32');
   });
 });
+
+test.describe('models folder', () => {
+  test('can be changed in Settings, is refused when relative, and the list follows it', async ({ page, studio }) => {
+    await page.goto(studio.url);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Change…' }).click();
+    const input = page.getByLabel('Models folder');
+    await input.fill('relative/folder');
+    await page.getByRole('button', { name: 'Use this folder' }).click();
+    await expect(page.getByTestId('settings-error')).toContainText('absolute path');
+
+    const target = `${studio.dataDir}/elsewhere/models`;
+    await input.fill(target);
+    await page.getByRole('button', { name: 'Use this folder' }).click();
+    await expect(page.getByTestId('models-dir')).toHaveText(target);
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(page.getByTestId('models-dir')).toHaveText(target);
+    await page.getByRole('button', { name: 'Change…' }).click();
+    await page.getByRole('button', { name: 'Default' }).click();
+    await expect(page.getByTestId('models-dir')).toHaveText(`${studio.dataDir}/models`);
+  });
+});

@@ -16,7 +16,8 @@ const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
 const preloadPath = fileURLToPath(new URL('../preload/preload.cjs', import.meta.url));
 
 const { values } = parseArgs({ options: LOCATION_OPTIONS, strict: false, args: process.argv.slice(app.isPackaged ? 1 : 2) });
-const { dataDir, modelsDir, modelMirror } = resolveLocations(locationFlags(values));
+const locations = resolveLocations(locationFlags(values));
+const { dataDir } = locations;
 app.setPath('userData', join(dataDir, 'electron'));
 
 // The renderer is served from a privileged custom scheme so 'self' in the CSP means the app and nothing else.
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   });
   serveRenderer();
 
-  const engine = await Engine.start({ dataDir, modelsDir, modelMirror, host: 'electron', electronVersion: process.versions.electron });
+  const engine = await Engine.start({ ...locations, host: 'electron', electronVersion: process.versions.electron });
   const dispatch = createDispatcher(engineHandlers(engine), {
     onInternalError: (error, method) => console.error(`[engine] ${method} failed:`, error),
   });

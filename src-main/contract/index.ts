@@ -7,3 +7,4 @@ export * from './events';
 export * from './bridge';
 export * from './format';
 export * from './models';
+export * from './settings';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppInfoSchema } from './app-info';
 import { JobSchema } from './jobs';
 import { ModelStatusSchema } from './models';
+import { SettingsSchema, SettingsViewSchema } from './settings';
 
 const NoParams = z.object({}).strict();
 
@@ -46,6 +47,16 @@ export const methods = {
     params: z.object({ id: z.string().min(1).max(100) }).strict(),
     result: JobSchema,
     summary: 'Start (or resume) downloading a model’s missing files as a job; verified, resumable, cancellable.',
+  }),
+  'settings.get': method({
+    params: NoParams,
+    result: SettingsViewSchema,
+    summary: 'The saved settings, what is in effect, and which are fixed by flags or environment variables.',
+  }),
+  'settings.update': method({
+    params: SettingsSchema.partial().strict(),
+    result: SettingsViewSchema,
+    summary: 'Change and save settings; takes effect at once.',
   }),
 } as const;
 

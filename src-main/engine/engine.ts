@@ -1,6 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release } from 'node:os';
-import { isFinished, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus } from '@contract';
+import { AppError, isFinished, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type Settings, type SettingsView } from '@contract';
 import manifestJson from '../../models/manifest.json';
 import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
@@ -10,14 +11,18 @@ import { parseManifest } from './models/manifest';
 import { ModelStore } from './models/model-store';
 import { SessionPool } from './models/session-pool';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute } from 'node:path';
+import { defaultModelsDir } from './config/locations';
+import { SettingsStore } from './config/settings-store';
 
 export interface EngineOptions {
   dataDir: string;
-  /** Where models live; defaults to <dataDir>/models. */
-  modelsDir?: string;
-  /** Base URL for model downloads (Hugging Face layout). */
+  /** Models folder fixed for this run (flag/env); otherwise the saved setting, otherwise <dataDir>/models. */
+  modelsDir?: string | undefined;
+  /** Download mirror fixed for this run (flag/env); otherwise the saved setting, otherwise the manifest's. */
   modelMirror?: string | undefined;
+  /** Which flag or variable fixed the two above, for Settings to explain. */
+  lockedBy?: { modelsDir: string | null; modelMirror: string | null };
   /** fetch used for downloads (tests pass their own). */
   fetch?: typeof fetch;
   host: AppInfo['host'];
@@ -32,7 +37,7 @@ type EventListener = (event: EngineEvent) => void;
 /** The product: everything the studio does, with no knowledge of Electron or of any transport. */
 export class Engine {
   readonly jobs: JobRunner;
-  readonly models: ModelStore;
+  private modelStore: ModelStore;
   /** ONNX Runtime sessions, created lazily with the chosen execution provider. */
   readonly sessions: SessionPool;
   private readonly listeners = new Set<EventListener>();
@@ -40,18 +45,16 @@ export class Engine {
   /** Model id → id of its latest download job. */
   private readonly downloads = new Map<string, string>();
 
+  private readonly manifest = parseManifest(manifestJson, 'models/manifest.json');
+
   private constructor(
     readonly options: EngineOptions,
     private readonly ort: OrtProbe,
+    private readonly settings: SettingsStore,
   ) {
     this.jobs = new JobRunner({ concurrency: options.jobConcurrency ?? 2 });
     this.jobs.onUpdate((job) => this.publish({ topic: 'job.progress', payload: job }));
-    this.models = new ModelStore({
-      manifest: parseManifest(manifestJson, 'models/manifest.json'),
-      modelsDir: options.modelsDir ?? join(options.dataDir, 'models'),
-      mirror: options.modelMirror,
-      fetch: options.fetch,
-    });
+    this.modelStore = this.createModelStore();
     this.providerChoice = chooseExecutionProvider({
       platform: platform(),
       arch: arch(),
@@ -65,7 +68,55 @@ export class Engine {
 
   static async start(options: EngineOptions): Promise<Engine> {
     await mkdir(options.dataDir, { recursive: true });
-    return new Engine(options, await probeOnnxRuntime());
+    return new Engine(options, await probeOnnxRuntime(), await SettingsStore.open(options.dataDir));
+  }
+
+  /** Where models are found and downloaded to, as currently in effect. */
+  get models(): ModelStore {
+    return this.modelStore;
+  }
+
+  private effective(): { modelsDir: string; modelMirror: string } {
+    const saved = this.settings.get();
+    return {
+      modelsDir: this.options.modelsDir ?? saved.modelsDir ?? defaultModelsDir(this.options.dataDir),
+      modelMirror: this.options.modelMirror ?? saved.modelMirror ?? this.manifest.defaultMirror,
+    };
+  }
+
+  private createModelStore(): ModelStore {
+    const { modelsDir, modelMirror } = this.effective();
+    return new ModelStore({ manifest: this.manifest, modelsDir, mirror: modelMirror, fetch: this.options.fetch });
+  }
+
+  settingsView(): SettingsView {
+    return {
+      settings: this.settings.get(),
+      effective: this.effective(),
+      lockedBy: this.options.lockedBy ?? { modelsDir: this.options.modelsDir ? 'the host' : null, modelMirror: this.options.modelMirror ? 'the host' : null },
+    };
+  }
+
+  /** Saves settings and applies them at once: a new models folder releases the sessions of the old one. */
+  async updateSettings(patch: Partial<Settings>): Promise<SettingsView> {
+    const view = this.settingsView();
+    for (const key of Object.keys(patch) as (keyof Settings)[]) {
+      if (view.lockedBy[key]) throw new AppError('CONFLICT', `${key} is fixed by ${view.lockedBy[key]} for this run; restart without it to change it here.`);
+    }
+    if (patch.modelsDir) {
+      if (!isAbsolute(patch.modelsDir)) throw new AppError('INVALID_PARAMS', `The models folder must be an absolute path, not “${patch.modelsDir}”.`);
+      try {
+        await mkdir(patch.modelsDir, { recursive: true });
+        await access(patch.modelsDir, constants.W_OK);
+      } catch (error) {
+        throw new AppError('IO_ERROR', `Cannot use ${patch.modelsDir} as the models folder: ${(error as Error).message}`);
+      }
+    }
+    const before = this.effective().modelsDir;
+    await this.settings.update(patch);
+    if (this.effective().modelsDir !== before) await this.sessions.release(before);
+    this.modelStore = this.createModelStore();
+    return this.settingsView();
   }
 
   get dataDir(): string {
@@ -76,6 +127,7 @@ export class Engine {
     const choice = this.providerChoice;
     const problems: string[] = [];
     if (this.ort.loadError) problems.push(`ONNX Runtime failed to load: ${this.ort.loadError}`);
+    if (this.settings.problem) problems.push(this.settings.problem);
     return {
       name: pkg.productName,
       version: pkg.version,

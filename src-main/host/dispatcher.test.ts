@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError, type AppInfo } from '@contract';
 import { callDirect, createDispatcher, type Handlers } from './dispatcher';
+import { unusedHandlers } from './unused-handlers';
 
 const info: AppInfo = {
   name: 'Compose Studio',
@@ -15,7 +16,7 @@ const info: AppInfo = {
 };
 
 function handlers(over: Partial<Handlers> = {}): Handlers {
-  return {
+  return unusedHandlers({
     'app.info': () => info,
     'jobs.list': () => [],
     'jobs.cancel': ({ id }) => {
@@ -24,12 +25,8 @@ function handlers(over: Partial<Handlers> = {}): Handlers {
     'diagnostics.diskCheck': () => {
       throw new Error('disk exploded at /secret/path');
     },
-    'models.list': () => [],
-    'models.download': ({ id }) => {
-      throw new AppError('NOT_FOUND', `No model “${id}”.`);
-    },
     ...over,
-  };
+  });
 }
 
 const ctx = { transport: 'direct' } as const;

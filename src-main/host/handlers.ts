@@ -10,5 +10,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'diagnostics.diskCheck': ({ megabytes }) => engine.startDiskCheck(megabytes),
     'models.list': () => engine.listModels(),
     'models.download': ({ id }) => engine.startModelDownload(id),
+    'settings.get': () => engine.settingsView(),
+    'settings.update': (patch) => engine.updateSettings(patch),
   };
 }

@@ -5,29 +5,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { EventFrame } from '@contract';
-import { createDispatcher, type Handlers } from './dispatcher';
+import { createDispatcher } from './dispatcher';
+import { unusedHandlers } from './unused-handlers';
 import { startHttpHost, type HttpHost } from './http-host';
 
 let dir: string;
 let host: HttpHost;
 const listeners = new Set<(e: EventFrame) => void>();
 
-const handlers = {
-  'app.info': () => {
-    throw new Error('not used');
-  },
+const handlers = unusedHandlers({
   'jobs.list': () => [],
   'jobs.cancel': () => {
     throw new Error('boom');
   },
-  'diagnostics.diskCheck': () => {
-    throw new Error('not used');
-  },
-  'models.list': () => [],
-  'models.download': () => {
-    throw new Error('not used');
-  },
-} satisfies Handlers;
+});
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'studio-host-'));

@@ -64,8 +64,9 @@ async function main(): Promise<void> {
   const staticDir = fileURLToPath(new URL('../renderer', import.meta.url));
   if (!existsSync(`${staticDir}/index.html`)) fail(`the renderer is not built (${staticDir} is empty). Run \`npm run build\` first.`);
 
-  const { dataDir, modelsDir, modelMirror } = resolveLocations(locationFlags(values));
-  const engine = await Engine.start({ dataDir, modelsDir, modelMirror, host: 'server' });
+  const locations = resolveLocations(locationFlags(values));
+  const { dataDir } = locations;
+  const engine = await Engine.start({ ...locations, host: 'server' });
   const dispatch = createDispatcher(engineHandlers(engine), {
     onInternalError: (error, method) => process.stderr.write(`[engine] ${method} failed: ${(error as Error)?.stack ?? error}\n`),
   });
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, token: host.token, dataDir })}\n`);
   } else {
-    process.stderr.write(`Data dir: ${dataDir}\nModels: ${modelsDir}\nInference: ${info.inference.selected ?? 'none'} — ${info.inference.reason}\n`);
+    process.stderr.write(`Data dir: ${dataDir}\nModels: ${engine.models.modelsDir}\nInference: ${info.inference.selected ?? 'none'} — ${info.inference.reason}\n`);
     process.stdout.write(`Compose Studio is ready: ${host.url}\n`);
     process.stderr.write('Open that URL in your browser. Press Ctrl+C to stop.\n');
   }

@@ -1,4 +1,4 @@
-import { isFinished, type Job, type ModelStatus } from '@contract';
+import { isFinished, type Job, type ModelStatus, type Settings, type SettingsView } from '@contract';
 import type { StudioClient } from '../api/client';
 import type { JobsState } from './jobs.svelte';
 
@@ -8,6 +8,9 @@ export class ModelsState {
   error = $state<string | null>(null);
   /** Model id → id of its download job. */
   downloads = $state<Record<string, string>>({});
+  /** Saved settings, what is in effect, and what flags fix. */
+  settings = $state<SettingsView | null>(null);
+  settingsError = $state<string | null>(null);
 
   constructor(
     private readonly client: StudioClient,
@@ -23,10 +26,23 @@ export class ModelsState {
 
   async load(): Promise<void> {
     try {
-      this.models = await this.client.call('models.list', {});
+      [this.models, this.settings] = await Promise.all([this.client.call('models.list', {}), this.client.call('settings.get', {})]);
       this.error = null;
     } catch (error) {
       this.error = (error as Error).message;
+    }
+  }
+
+  /** Saves where models live (or the mirror) and reloads the list, which then reflects the new folder. */
+  async saveSettings(patch: Partial<Settings>): Promise<boolean> {
+    try {
+      this.settings = await this.client.call('settings.update', patch);
+      this.settingsError = null;
+      await this.load();
+      return true;
+    } catch (error) {
+      this.settingsError = (error as Error).message;
+      return false;
     }
   }
 

@@ -2,16 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { locationFlags, resolveLocations } from './locations';
 
 describe('resolveLocations', () => {
-  it('puts models in the data dir unless told otherwise', () => {
-    expect(resolveLocations({ dataDir: '/d' }, {})).toEqual({ dataDir: '/d', modelsDir: '/d/models', modelMirror: undefined });
+  it('fixes nothing about models unless a flag or variable does', () => {
+    expect(resolveLocations({ dataDir: '/d' }, {})).toEqual({
+      dataDir: '/d',
+      modelsDir: undefined,
+      modelMirror: undefined,
+      lockedBy: { modelsDir: null, modelMirror: null },
+    });
   });
 
   it('takes flags over environment variables', () => {
     const env = { STUDIO_MODELS_DIR: '/env/models', STUDIO_MODEL_MIRROR: 'https://env.example' };
-    expect(resolveLocations({ dataDir: '/d' }, env)).toMatchObject({ modelsDir: '/env/models', modelMirror: 'https://env.example' });
+    expect(resolveLocations({ dataDir: '/d' }, env)).toMatchObject({
+      modelsDir: '/env/models',
+      modelMirror: 'https://env.example',
+      lockedBy: { modelsDir: 'STUDIO_MODELS_DIR', modelMirror: 'STUDIO_MODEL_MIRROR' },
+    });
     expect(resolveLocations({ dataDir: '/d', modelsDir: '/flag/models', modelMirror: 'https://flag.example' }, env)).toMatchObject({
       modelsDir: '/flag/models',
       modelMirror: 'https://flag.example',
+      lockedBy: { modelsDir: '--models-dir', modelMirror: '--model-mirror' },
     });
   });
 

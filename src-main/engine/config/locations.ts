@@ -9,21 +9,31 @@ export interface LocationFlags {
 
 export interface Locations {
   dataDir: string;
-  /** Where models live; <dataDir>/models unless --models-dir / STUDIO_MODELS_DIR point elsewhere (e.g. an offline copy). */
-  modelsDir: string;
-  /** Base URL for model downloads (Hugging Face layout), or undefined for the manifest's default. */
+  /** Models folder fixed for this run by --models-dir / STUDIO_MODELS_DIR, if any (else settings, else <dataDir>/models). */
+  modelsDir: string | undefined;
+  /** Download mirror fixed for this run by --model-mirror / STUDIO_MODEL_MIRROR, if any. */
   modelMirror: string | undefined;
+  /** Which flag or variable fixed each, so the UI can say why it cannot change them. */
+  lockedBy: { modelsDir: string | null; modelMirror: string | null };
 }
 
-/** Every entry point resolves its folders the same way: flags beat environment variables beat defaults. */
+/** Every entry point resolves its folders the same way: flags beat environment variables beat saved settings. */
 export function resolveLocations(flags: LocationFlags = {}, env: NodeJS.ProcessEnv = process.env): Locations {
   const dataDir = resolveDataDir({ flag: flags.dataDir, env });
-  const models = flags.modelsDir || env.STUDIO_MODELS_DIR;
+  const models = flags.modelsDir ? '--models-dir' : env.STUDIO_MODELS_DIR ? 'STUDIO_MODELS_DIR' : null;
+  const mirror = flags.modelMirror ? '--model-mirror' : env.STUDIO_MODEL_MIRROR ? 'STUDIO_MODEL_MIRROR' : null;
+  const modelsDir = flags.modelsDir || env.STUDIO_MODELS_DIR;
   return {
     dataDir,
-    modelsDir: models ? resolve(models) : join(dataDir, 'models'),
+    modelsDir: modelsDir ? resolve(modelsDir) : undefined,
     modelMirror: flags.modelMirror || env.STUDIO_MODEL_MIRROR || undefined,
+    lockedBy: { modelsDir: models, modelMirror: mirror },
   };
+}
+
+/** The models folder when neither flags nor settings choose one. */
+export function defaultModelsDir(dataDir: string): string {
+  return join(dataDir, 'models');
 }
 
 /** The parseArgs options every entry point accepts for these. */

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** Settings the user changes in the app; persisted in <data dir>/settings.json. */
+export const SettingsSchema = z.object({
+  /** A folder holding models (one sub-folder per model id), or null for <data dir>/models. */
+  modelsDir: z.string().min(1).nullable(),
+  /** Base URL of a Hugging Face-layout mirror for downloads, or null for the default host. */
+  modelMirror: z.url({ protocol: /^https?$/ }).nullable(),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const SettingsViewSchema = z.object({
+  settings: SettingsSchema,
+  /** What is in effect after command-line flags and environment variables. */
+  effective: z.object({ modelsDir: z.string(), modelMirror: z.string() }),
+  /** Settings fixed by a flag or environment variable for this run (the UI cannot change them). */
+  lockedBy: z.object({ modelsDir: z.string().nullable(), modelMirror: z.string().nullable() }),
+});
+export type SettingsView = z.infer<typeof SettingsViewSchema>;

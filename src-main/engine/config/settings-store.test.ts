@@ -1,0 +1,33 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SettingsStore } from './settings-store';
+
+describe('SettingsStore', () => {
+  it('starts from defaults and persists updates', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'studio-settings-'));
+    const store = await SettingsStore.open(dir);
+    expect(store.get()).toEqual({ modelsDir: null, modelMirror: null });
+    await store.update({ modelsDir: '/mnt/models' });
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual({ modelsDir: '/mnt/models', modelMirror: null });
+    expect((await SettingsStore.open(dir)).get().modelsDir).toBe('/mnt/models');
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('rejects invalid values and keeps the old ones', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'studio-settings-'));
+    const store = await SettingsStore.open(dir);
+    await expect(store.update({ modelMirror: 'ftp://nope' })).rejects.toThrow();
+    expect(store.get().modelMirror).toBeNull();
+  });
+
+  it('sets a damaged file aside instead of losing or trusting it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'studio-settings-'));
+    await writeFile(join(dir, 'settings.json'), '{"modelsDir": 42');
+    const store = await SettingsStore.open(dir);
+    expect(store.get()).toEqual({ modelsDir: null, modelMirror: null });
+    expect(store.problem).toMatch(/moved to .*settings\.json\.damaged-/);
+    expect((await readdir(dir)).some((f) => f.startsWith('settings.json.damaged-'))).toBe(true);
+  });
+});

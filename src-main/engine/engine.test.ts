@@ -1,0 +1,38 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Engine } from './engine';
+
+const temp = () => mkdtemp(join(tmpdir(), 'studio-engine-'));
+
+describe('Engine settings', () => {
+  it('keeps models in the data dir by default, and moves them where the user says, at once and across restarts', async () => {
+    const dataDir = await temp();
+    const engine = await Engine.start({ dataDir, host: 'cli' });
+    expect(engine.settingsView().effective.modelsDir).toBe(join(dataDir, 'models'));
+    const elsewhere = join(await temp(), 'shared-models');
+    const view = await engine.updateSettings({ modelsDir: elsewhere });
+    expect(view.effective.modelsDir).toBe(elsewhere);
+    expect(engine.listModels()[0]!.dir).toBe(join(elsewhere, 'clip-vit-b32'));
+    expect(engine.info().modelsDir).toBe(elsewhere);
+    await engine.close();
+
+    const again = await Engine.start({ dataDir, host: 'cli' });
+    expect(again.models.modelsDir).toBe(elsewhere);
+    await again.updateSettings({ modelsDir: null });
+    expect(again.models.modelsDir).toBe(join(dataDir, 'models'));
+    await again.close();
+  });
+
+  it('refuses relative folders and settings fixed by a flag', async () => {
+    const engine = await Engine.start({ dataDir: await temp(), host: 'cli', modelsDir: '/fixed', lockedBy: { modelsDir: '--models-dir', modelMirror: null } });
+    await expect(engine.updateSettings({ modelsDir: '/x' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('--models-dir') });
+    await engine.updateSettings({ modelMirror: 'https://mirror.example' });
+    expect(engine.models.mirror).toBe('https://mirror.example');
+    await engine.close();
+    const free = await Engine.start({ dataDir: await temp(), host: 'cli' });
+    await expect(free.updateSettings({ modelsDir: 'relative/dir' })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    await free.close();
+  });
+});
