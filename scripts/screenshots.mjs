@@ -22,7 +22,7 @@ try {
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(outDir, `settings-${scheme}.png`) });
     await page.getByRole('button', { name: /^Cancel/ }).click();
-    await page.locator('[data-state="cancelled"]').waitFor();
+    await page.getByTestId('active-jobs').waitFor({ state: 'hidden' });
     await page.keyboard.press('Escape');
     await page.getByRole('heading', { name: 'Models' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(outDir, `models-${scheme}.png`) });
