@@ -8,6 +8,7 @@ import { Engine } from '../src-main/engine/engine';
 import { markdownTable, type Sample } from './measure';
 import { clipEncoding } from './suites/clip';
 import { contractRoundTrip } from './suites/contract';
+import { tinyStableDiffusion } from './suites/stable-diffusion';
 
 const { values } = parseArgs({ options: { ...LOCATION_OPTIONS, only: { type: 'string' } }, strict: true });
 // npm runs scripts from the repository root.
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const suites: Record<string, () => Promise<Sample[]>> = {
     contract: contractRoundTrip,
     clip: () => clipEncoding(providers, clipStatus.installed ? clipStatus.dir : null, log),
+    'stable-diffusion': () => tinyStableDiffusion(log),
   };
   const samples: Sample[] = [];
   for (const [name, run] of Object.entries(suites)) {
