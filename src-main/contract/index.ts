@@ -8,3 +8,4 @@ export * from './bridge';
 export * from './format';
 export * from './models';
 export * from './settings';
+export * from './library';

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+export const RootSchema = z.object({
+  id: z.number().int(),
+  path: z.string(),
+  files: z.number().int(),
+  indexed: z.number().int(),
+  /** Set when the folder could not be read at the last scan. */
+  problem: z.string().nullable(),
+});
+export type Root = z.infer<typeof RootSchema>;
+
+export const LibraryStatusSchema = z.object({
+  roots: z.number().int(),
+  files: z.number().int(),
+  indexed: z.number().int(),
+  pending: z.number().int(),
+  /** Indexed files that still need a CLIP embedding for the current model. */
+  pendingEmbeddings: z.number().int(),
+  embedded: z.number().int(),
+  failed: z.array(z.object({ path: z.string(), reason: z.string() })),
+  unsupported: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** The CLIP model embeddings are made with, and whether it is installed. */
+  model: z.object({ id: z.string(), installed: z.boolean() }),
+  /** What the last check of the vector index found and did. */
+  vectors: z.object({ size: z.number().int(), check: z.string().nullable() }),
+});
+export type LibraryStatus = z.infer<typeof LibraryStatusSchema>;
+
+export const FiltersSchema = z
+  .object({
+    rootId: z.number().int().optional(),
+    /** Only files under this folder (absolute path). */
+    folder: z.string().optional(),
+    /** Date taken, epoch ms, inclusive. */
+    from: z.number().optional(),
+    to: z.number().optional(),
+    camera: z.string().optional(),
+    format: z.string().optional(),
+    orientation: z.enum(['landscape', 'portrait', 'square']).optional(),
+  })
+  .strict();
+export type Filters = z.infer<typeof FiltersSchema>;
+
+export const SearchQuerySchema = z
+  .object({
+    /** Words: matched against image content (CLIP) and against file names, folders and tags. */
+    text: z.string().max(1000).optional(),
+    /** "More like this": a library item. */
+    likeId: z.number().int().optional(),
+    filters: FiltersSchema.optional(),
+    limit: z.number().int().min(1).max(500).default(60),
+    offset: z.number().int().min(0).default(0),
+  })
+  .strict();
+export type SearchQuery = z.input<typeof SearchQuerySchema>;
+
+export const LibraryItemSchema = z.object({
+  id: z.number().int(),
+  path: z.string(),
+  name: z.string(),
+  folder: z.string(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  /** Thumbnail path relative to the thumbnail route. */
+  thumb: z.string().nullable(),
+  /** Similarity in [−1, 1] (blended with name/tag matches), or null when results are not ranked. */
+  score: z.number().nullable(),
+});
+export type LibraryItem = z.infer<typeof LibraryItemSchema>;
+
+export const SearchResultSchema = z.object({
+  items: z.array(LibraryItemSchema),
+  /** How the results were ranked: by image content (CLIP), by names/tags only (no CLIP model), or just listed. */
+  mode: z.enum(['vector', 'hybrid', 'names', 'list']),
+  /** Said when the ranking is not what the user might expect (e.g. no CLIP model). */
+  note: z.string().nullable(),
+});
+export type SearchResult = z.infer<typeof SearchResultSchema>;
+
+export const ItemDetailSchema = LibraryItemSchema.extend({
+  size: z.number().int(),
+  format: z.string().nullable(),
+  takenAt: z.number().nullable(),
+  camera: z.string().nullable(),
+  lens: z.string().nullable(),
+  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
+  tags: z.array(z.string()),
+  status: z.string(),
+  error: z.string().nullable(),
+  /** Other files with the same content. */
+  duplicates: z.array(z.string()),
+});
+export type ItemDetail = z.infer<typeof ItemDetailSchema>;

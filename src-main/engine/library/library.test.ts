@@ -1,0 +1,162 @@
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync, crc32 } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturePaths } from '../../../models/fixtures';
+import type { SceneLabel } from '../../../models/scene-world/generate-world';
+import { ClipModel } from '../clip/clip-model';
+import { JobRunner } from '../jobs/runner';
+import { SessionPool } from '../models/session-pool';
+import { openDatabase, type Db } from './db';
+import { Library, type RefreshSummary } from './library';
+
+const paths = fixturePaths();
+const pool = new SessionPool({ providers: ['cpu'], intraOpThreads: 1 });
+let clip: ClipModel;
+let labels: SceneLabel[];
+let photos: string;
+let data: string;
+let db: Db;
+let library: Library;
+const runner = new JobRunner();
+
+/** A PNG whose header claims 100000×100000 pixels: a decompression bomb the decoder must refuse. */
+function bombPng(): Buffer {
+  const chunk = (type: string, body: Buffer) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(body.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), body])));
+    return Buffer.concat([head, Buffer.from(type), body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(100_000, 0);
+  ihdr.writeUInt32BE(100_000, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit grayscale
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+async function refresh(): Promise<RefreshSummary> {
+  const job = runner.submit({ kind: 'library.refresh', label: 'Index' }, (ctx) => library.refresh(ctx));
+  const done = await runner.settled(job.id);
+  if (done.state !== 'done') throw new Error(`refresh ${done.state}: ${done.error?.message}`);
+  return done.result as RefreshSummary;
+}
+
+beforeAll(async () => {
+  clip = await ClipModel.load(paths.sceneClip, pool);
+  labels = JSON.parse(await readFile(join(paths.world, 'labels.json'), 'utf8'));
+  photos = await mkdtemp(join(tmpdir(), 'studio-photos-'));
+  data = await mkdtemp(join(tmpdir(), 'studio-lib-'));
+  await mkdir(join(photos, 'shapes'));
+  for (const l of labels) await copyFile(join(paths.world, l.file), join(photos, 'shapes', l.file));
+  await mkdir(join(photos, 'bad'));
+  await writeFile(join(photos, 'bad', 'corrupt.jpg'), Buffer.from('\xff\xd8\xff\xe0 not really a jpeg at all, just bytes'));
+  await writeFile(join(photos, 'bad', 'truncated.png'), (await readFile(join(paths.world, labels[0]!.file))).subarray(0, 200));
+  await writeFile(join(photos, 'bad', 'empty.jpg'), '');
+  await writeFile(join(photos, 'bad', 'letter.png'), 'Dear designer, this is a text file.');
+  await writeFile(join(photos, 'bad', 'bomb.png'), bombPng());
+  await writeFile(join(photos, 'bad', 'raw.cr2'), 'raw');
+  db = openDatabase(join(data, 'library.db'));
+  library = new Library({
+    db,
+    thumbDir: join(data, 'thumbs'),
+    vectorsDir: join(data, 'vectors'),
+    model: () => ({ id: 'scene-clip', load: async () => clip }),
+  });
+  library.addRoot(photos);
+});
+afterAll(async () => {
+  await library.close();
+  db.close();
+  await pool.release();
+});
+
+describe('Library', () => {
+  it('indexes a folder: metadata, thumbnails and embeddings; bad files are recorded with reasons and indexing goes on', async () => {
+    const summary = await refresh();
+    expect(summary).toMatchObject({ added: 72, indexed: 66, failed: 5, embedded: 66 });
+    const status = library.status(true);
+    expect(status).toMatchObject({ files: 72, indexed: 66, pending: 0, pendingEmbeddings: 0, embedded: 66 });
+    const reason = (name: string) => status.failed.find((f) => f.path.endsWith(name))?.reason;
+    expect(reason('empty.jpg')).toMatch(/empty/);
+    expect(reason('letter.png')).toMatch(/not an image/);
+    expect(reason('bomb.png')).toMatch(/too large to decode safely/);
+    expect(reason('truncated.png')).toMatch(/damaged or truncated/);
+    expect(reason('corrupt.jpg')).toBeTruthy();
+    expect(status.unsupported).toEqual([{ path: join(photos, 'bad', 'raw.cr2'), reason: expect.stringMatching(/RAW/) }]);
+    const item = library.item((await library.search({ text: 'a blue square', limit: 1 }, clip)).items[0]!.id);
+    expect(item).toMatchObject({ width: 300, height: 240, format: 'png', status: 'indexed' });
+    expect(item.thumb).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{64}\.webp$/);
+  });
+
+  it('finds images by text with the scene CLIP', async () => {
+    for (const [color, shape] of [['red', 'circle'], ['green', 'triangle'], ['yellow', 'square']]) {
+      const { items, mode } = await library.search({ text: `a ${color} ${shape}`, limit: 2 }, clip);
+      expect(mode).toBe('hybrid'); // the file names also say the color and the shape
+      expect(items.map((i) => i.name)).toEqual(expect.arrayContaining([`${color}-${shape}-0.png`, `${color}-${shape}-1.png`]));
+      expect(items[0]!.score).toBeGreaterThan(0.5);
+    }
+    const { items, mode } = await library.search({ text: 'a round thing', limit: 4 }, clip);
+    expect(mode).toBe('vector'); // no file name says "round"
+    expect(items.every((i) => i.name.includes('-circle-'))).toBe(true);
+  });
+
+  it('finds more like an item, pages, and filters', async () => {
+    const [first] = (await library.search({ text: 'a purple circle', limit: 1 }, clip)).items;
+    const like = await library.search({ likeId: first!.id, limit: 5 }, clip);
+    expect(like.items[0]!.id).toBe(first!.id);
+    // The fixture weighs color, shape, position and size alike: neighbours are circles, the other purple one among them.
+    expect(like.items.every((i) => i.name.includes('-circle-'))).toBe(true);
+    expect(like.items.filter((i) => i.name.startsWith('purple-circle'))).toHaveLength(2);
+    const page2 = await library.search({ text: 'a shape', limit: 10, offset: 10 }, clip);
+    const page1 = await library.search({ text: 'a shape', limit: 10 }, clip);
+    expect(page2.items.map((i) => i.id)).not.toContain(page1.items[0]!.id);
+    const none = await library.search({ text: 'a red circle', filters: { folder: join(photos, 'bad') } }, clip);
+    expect(none.items).toEqual([]);
+    const portrait = await library.search({ text: 'a red circle', filters: { orientation: 'portrait' } }, clip);
+    expect(portrait.items).toEqual([]);
+  });
+
+  it('blends file-name matches into the ranking, and searches names alone without a model', async () => {
+    const names = await library.search({ text: 'brown' }, null);
+    expect(names.mode).toBe('names');
+    expect(names.note).toMatch(/No CLIP model/);
+    expect(names.items.map((i) => i.name).sort()).toEqual(['brown-circle-0.png', 'brown-circle-1.png', 'brown-square-0.png', 'brown-square-1.png', 'brown-triangle-0.png', 'brown-triangle-1.png']);
+    expect((await library.search({ text: 'brown circle', limit: 2 }, clip)).mode).toBe('hybrid');
+  });
+
+  it('keeps a moved file’s id and embedding, forgets deleted files, and finds duplicates', async () => {
+    const name = 'orange-square-0.png';
+    const before = (await library.search({ text: 'orange', filters: { folder: join(photos, 'shapes') } }, null)).items.find((i) => i.name === name)!;
+    await mkdir(join(photos, 'moved'));
+    await rename(join(photos, 'shapes', name), join(photos, 'moved', name));
+    await rm(join(photos, 'shapes', 'pink-circle-1.png'));
+    await copyFile(join(photos, 'shapes', 'gray-triangle-0.png'), join(photos, 'moved', 'copy of gray triangle.png'));
+    const summary = await refresh();
+    expect(summary).toMatchObject({ moved: 1, removed: 1, indexed: 1, embedded: 1 });
+    const after = library.item(before.id);
+    expect(after.path).toBe(join(photos, 'moved', name));
+    expect(library.status(true)).toMatchObject({ indexed: 66, embedded: 66 });
+    expect(library.duplicates()).toEqual([[join(photos, 'moved', 'copy of gray triangle.png'), join(photos, 'shapes', 'gray-triangle-0.png')]]);
+    expect((await library.search({ text: 'a pink circle', limit: 1 }, clip)).items[0]!.name).toBe('pink-circle-0.png');
+  });
+
+  it('tags are searchable by name', async () => {
+    const id = (await library.search({ text: 'a black square', limit: 1 }, clip)).items[0]!.id;
+    library.setTags(id, ['Moodboard', 'client-x']);
+    expect(library.item(id).tags).toEqual(['client-x', 'moodboard']);
+    expect((await library.search({ text: 'moodboard' }, null)).items.map((i) => i.id)).toEqual([id]);
+  });
+
+  it('refuses overlapping and missing folders', () => {
+    expect(() => library.addRoot(join(photos, 'shapes'))).toThrowError(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => library.addRoot('/definitely/not/here')).toThrowError(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => library.addRoot('relative')).toThrowError(expect.objectContaining({ code: 'INVALID_PARAMS' }));
+  });
+
+  it('verifies the vector index against the database', async () => {
+    expect(await library.verify()).toMatch(/^ok: 66 vectors match/);
+  });
+});

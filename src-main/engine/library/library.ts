@@ -1,0 +1,485 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { AppError, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
+import type { ClipModel } from '../clip/clip-model';
+import { dot } from '../clip/vector';
+import type { JobContext } from '../jobs/runner';
+import { VectorIndex, type VectorSource } from '../vectors/vector-index';
+import type { Db } from './db';
+import { failureReason, processImage } from './file-processor';
+import { scanFolder, type ScanProblem } from './scanner';
+
+/** The CLIP model to embed with, or null when it is not installed (metadata and thumbnails still get done). */
+export interface EmbeddingModel {
+  id: string;
+  load(): Promise<ClipModel | null>;
+}
+
+export interface LibraryOptions {
+  db: Db;
+  /** Where thumbnails are cached. */
+  thumbDir: string;
+  /** Where vector indexes are saved (one per model). */
+  vectorsDir: string;
+  model: () => EmbeddingModel;
+  embedBatch?: number;
+}
+
+interface FileRow {
+  id: number;
+  root_id: number;
+  path: string;
+  folder: string;
+  name: string;
+  size: number;
+  mtime_ms: number;
+  hash: string | null;
+  width: number | null;
+  height: number | null;
+  status: string;
+  error: string | null;
+  thumb: string | null;
+}
+
+export interface RefreshSummary {
+  added: number;
+  changed: number;
+  removed: number;
+  moved: number;
+  indexed: number;
+  failed: number;
+  embedded: number;
+  problems: ScanProblem[];
+}
+
+const ITEM_COLUMNS = 'id, path, name, folder, width, height, thumb';
+
+/** The photo library: roots, scanning and reconciliation, per-file metadata and thumbnails, embeddings and search. */
+export class Library {
+  private vectors: { model: string; index: VectorIndex; check: string | null } | null = null;
+
+  constructor(private readonly options: LibraryOptions) {}
+
+  private get db(): Db {
+    return this.options.db;
+  }
+
+  // ---- roots ---------------------------------------------------------------------------------------------------------
+
+  addRoot(path: string): Root {
+    if (!isAbsolute(path)) throw new AppError('INVALID_PARAMS', `A library folder must be an absolute path, not “${path}”.`);
+    const abs = resolve(path);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new AppError('NOT_FOUND', `${abs} is not a folder the studio can find.`);
+    const inside = this.listRoots().find((r) => abs === r.path || abs.startsWith(r.path + sep) || r.path.startsWith(abs + sep));
+    if (inside) throw new AppError('CONFLICT', `${abs} overlaps the library folder ${inside.path}; add each photo only once.`);
+    const id = Number(this.db.prepare('INSERT INTO roots (path, added_at) VALUES (?, ?)').run(abs, Date.now()).lastInsertRowid);
+    return this.listRoots().find((r) => r.id === id)!;
+  }
+
+  removeRoot(id: number): void {
+    const ids = this.db.prepare('SELECT id FROM files WHERE root_id = ?').pluck().all(id) as number[];
+    const changes = this.db.prepare('DELETE FROM roots WHERE id = ?').run(id).changes;
+    if (changes === 0) throw new AppError('NOT_FOUND', `No library folder with id ${id}.`);
+    this.vectors?.index.remove(ids);
+  }
+
+  listRoots(): Root[] {
+    return this.db
+      .prepare(
+        `SELECT r.id, r.path, r.problem, count(f.id) AS files, sum(f.status = 'indexed') AS indexed
+         FROM roots r LEFT JOIN files f ON f.root_id = r.id GROUP BY r.id ORDER BY r.path`,
+      )
+      .all()
+      .map((r) => {
+        const row = r as { id: number; path: string; problem: string | null; files: number; indexed: number | null };
+        return { id: row.id, path: row.path, problem: row.problem, files: row.files, indexed: row.indexed ?? 0 };
+      });
+  }
+
+  // ---- scan + index ---------------------------------------------------------------------------------------------------
+
+  /**
+   * Brings the library up to date: scans every root (new, changed, vanished files), processes pending files (hash,
+   * metadata, thumbnail — recognising moved files by content hash so they keep their embeddings), then embeds what lacks
+   * an embedding for the current model. Every step is recorded in the database as it happens, so a killed run resumes.
+   */
+  async refresh(ctx: JobContext): Promise<RefreshSummary> {
+    const summary: RefreshSummary = { added: 0, changed: 0, removed: 0, moved: 0, indexed: 0, failed: 0, embedded: 0, problems: [] };
+    for (const root of this.listRoots()) {
+      ctx.throwIfCancelled();
+      await this.scanRoot(root, summary, ctx.signal);
+    }
+    const pending = this.db.prepare("SELECT * FROM files WHERE status = 'pending' ORDER BY id").all() as FileRow[];
+    const model = this.options.model();
+    const clip = await model.load();
+    const toEmbed = () => (clip ? this.countMissingEmbeddings(model.id) : 0);
+    let done = 0;
+    ctx.progress(0, pending.length + toEmbed());
+    for (const row of pending) {
+      ctx.throwIfCancelled();
+      await this.processRow(row, summary);
+      ctx.progress(++done, pending.length + toEmbed() + (clip ? 0 : 0));
+    }
+    // Whatever is still missing after move detection is gone.
+    const gone = this.db.prepare("SELECT id FROM files WHERE status = 'missing'").pluck().all() as number[];
+    if (gone.length) {
+      this.db.prepare("DELETE FROM files WHERE status = 'missing'").run();
+      this.vectors?.index.remove(gone);
+      summary.removed += gone.length;
+    }
+    if (clip) {
+      const index = await this.vectorIndex(model.id, clip);
+      const total = done + this.countMissingEmbeddings(model.id);
+      const batch = this.options.embedBatch ?? 16;
+      for (;;) {
+        ctx.throwIfCancelled();
+        const rows = this.db
+          .prepare(
+            `SELECT f.id, f.path FROM files f WHERE f.status = 'indexed'
+             AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.file_id = f.id AND e.model = ?) ORDER BY f.id LIMIT ?`,
+          )
+          .all(model.id, batch) as { id: number; path: string }[];
+        if (rows.length === 0) break;
+        const results = await clip.encodeImages(
+          rows.map((r) => r.path),
+          { batchSize: batch, signal: ctx.signal },
+        );
+        const store = this.db.prepare('INSERT OR REPLACE INTO embeddings (file_id, model, dim, vector) VALUES (?, ?, ?, ?)');
+        const fail = this.db.prepare("UPDATE files SET status = 'failed', error = ? WHERE id = ?");
+        this.db.transaction(() => {
+          rows.forEach((row, i) => {
+            const result = results[i]!;
+            if (result.ok) store.run(row.id, model.id, result.embedding.length, Buffer.from(result.embedding.buffer, result.embedding.byteOffset, result.embedding.byteLength));
+            else fail.run(result.error.message, row.id);
+          });
+        })();
+        rows.forEach((row, i) => {
+          const result = results[i]!;
+          if (result.ok) {
+            index.add(row.id, result.embedding);
+            summary.embedded++;
+          } else summary.failed++;
+        });
+        done += rows.length;
+        ctx.progress(done, total);
+      }
+      await index.save();
+    }
+    return summary;
+  }
+
+  private async scanRoot(root: Root, summary: RefreshSummary, signal: AbortSignal): Promise<void> {
+    const { files, problems } = await scanFolder(root.path, signal);
+    summary.problems.push(...problems);
+    const rootProblem = problems.find((p) => p.path === root.path)?.message ?? null;
+    this.db.prepare('UPDATE roots SET problem = ? WHERE id = ?').run(rootProblem, root.id);
+    if (rootProblem) return; // An unreadable root keeps its files as they were rather than losing them.
+
+    const known = new Map(
+      (this.db.prepare('SELECT id, path, size, mtime_ms, status FROM files WHERE root_id = ?').all(root.id) as Pick<FileRow, 'id' | 'path' | 'size' | 'mtime_ms' | 'status'>[]).map(
+        (r) => [r.path, r],
+      ),
+    );
+    const unreadableDirs = problems.map((p) => p.path);
+    const insert = this.db.prepare(
+      "INSERT INTO files (root_id, path, folder, name, format, size, mtime_ms, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    const changed = this.db.prepare("UPDATE files SET size = ?, mtime_ms = ?, status = 'pending', error = NULL WHERE id = ?");
+    const missing = this.db.prepare("UPDATE files SET status = 'missing' WHERE id = ?");
+    this.db.transaction(() => {
+      for (const file of files) {
+        const row = known.get(file.path);
+        known.delete(file.path);
+        if (!row) {
+          const status = file.unsupported ? 'unsupported' : 'pending';
+          insert.run(root.id, file.path, dirname(file.path), basename(file.path), file.format, file.size, file.mtimeMs, status, file.unsupported);
+          summary.added++;
+        } else if (row.size !== file.size || row.mtime_ms !== file.mtimeMs || row.status === 'missing') {
+          if (!file.unsupported) changed.run(file.size, file.mtimeMs, row.id);
+          summary.changed++;
+        }
+      }
+      // Files not seen are missing — unless they sit in a folder that could not be read this time.
+      for (const row of known.values()) {
+        if (!unreadableDirs.some((dir) => row.path.startsWith(dir + sep))) missing.run(row.id);
+      }
+    })();
+  }
+
+  private async processRow(row: FileRow, summary: RefreshSummary): Promise<void> {
+    let facts;
+    try {
+      facts = await processImage(row.path, this.options.thumbDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        // Deleted while queued.
+        this.db.prepare('DELETE FROM files WHERE id = ?').run(row.id);
+        summary.removed++;
+        return;
+      }
+      this.db.prepare("UPDATE files SET status = 'failed', error = ?, indexed_at = ? WHERE id = ?").run(failureReason(error, row.size), Date.now(), row.id);
+      summary.failed++;
+      return;
+    }
+    const moved = this.db.prepare("SELECT id FROM files WHERE hash = ? AND status = 'missing' LIMIT 1").pluck().get(facts.hash) as number | undefined;
+    this.db.transaction(() => {
+      let id = row.id;
+      if (moved !== undefined) {
+        // Same content at a new path: keep the old row (its id, embeddings, tags) and drop the new one.
+        this.db.prepare('DELETE FROM files WHERE id = ?').run(row.id);
+        this.db.prepare('UPDATE files SET root_id = ?, path = ?, folder = ?, name = ?, size = ?, mtime_ms = ? WHERE id = ?').run(
+          row.root_id,
+          row.path,
+          row.folder,
+          row.name,
+          row.size,
+          row.mtime_ms,
+          moved,
+        );
+        id = moved;
+        summary.moved++;
+      } else summary.indexed++;
+      this.db
+        .prepare(
+          `UPDATE files SET status = 'indexed', error = NULL, hash = ?, format = ?, width = ?, height = ?, orientation = ?, taken_at = ?,
+           camera = ?, lens = ?, gps_lat = ?, gps_lon = ?, thumb = ?, indexed_at = ? WHERE id = ?`,
+        )
+        .run(facts.hash, facts.format, facts.width, facts.height, facts.orientation, facts.takenAt, facts.camera, facts.lens, facts.gpsLat, facts.gpsLon, facts.thumb, Date.now(), id);
+      // Changed content invalidates old embeddings.
+      if (moved === undefined) this.db.prepare('DELETE FROM embeddings WHERE file_id = ?').run(id);
+    })();
+  }
+
+  private countMissingEmbeddings(model: string): number {
+    return this.db
+      .prepare("SELECT count(*) FROM files f WHERE f.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.file_id = f.id AND e.model = ?)")
+      .pluck()
+      .get(model) as number;
+  }
+
+  // ---- vectors --------------------------------------------------------------------------------------------------------
+
+  private storedVectors(model: string): VectorSource {
+    return {
+      count: () => this.db.prepare('SELECT count(*) FROM embeddings WHERE model = ?').pluck().get(model) as number,
+      all: () => {
+        const rows = this.db.prepare('SELECT file_id, vector FROM embeddings WHERE model = ?').iterate(model) as Iterable<{ file_id: number; vector: Buffer }>;
+        return (function* () {
+          for (const row of rows) yield { key: row.file_id, vector: toVector(row.vector) };
+        })();
+      },
+    };
+  }
+
+  /** The vector index for a model, verified against the stored embeddings the first time it is used. */
+  private async vectorIndex(model: string, clip: ClipModel | null): Promise<VectorIndex> {
+    if (this.vectors?.model === model) return this.vectors.index;
+    const dim = (this.db.prepare('SELECT dim FROM embeddings WHERE model = ? LIMIT 1').pluck().get(model) as number | undefined) ?? (clip ? (await clip.encodeTexts(['']))[0]!.length : 0);
+    const index = new VectorIndex(join(this.options.vectorsDir, `${model}.usearch`), dim);
+    const report = index.verify(this.storedVectors(model));
+    if (report.action !== 'ok') await index.save();
+    this.vectors = { model, index, check: `${report.action}: ${report.reason}` };
+    return index;
+  }
+
+  /** Checks the vector index against the database now (as at startup) and returns what was found. */
+  async verify(): Promise<string> {
+    const model = this.options.model();
+    this.vectors = null;
+    await this.vectorIndex(model.id, await model.load());
+    return this.vectors!.check!;
+  }
+
+  // ---- status, items, search ------------------------------------------------------------------------------------------
+
+  status(installed: boolean): LibraryStatus {
+    const model = this.options.model();
+    const count = (where: string) => this.db.prepare(`SELECT count(*) FROM files WHERE ${where}`).pluck().get() as number;
+    const listed = (status: string) =>
+      (this.db.prepare('SELECT path, error FROM files WHERE status = ? ORDER BY path LIMIT 500').all(status) as { path: string; error: string | null }[]).map((r) => ({
+        path: r.path,
+        reason: r.error ?? '',
+      }));
+    return {
+      roots: this.db.prepare('SELECT count(*) FROM roots').pluck().get() as number,
+      files: count("status != 'missing'"),
+      indexed: count("status = 'indexed'"),
+      pending: count("status = 'pending'"),
+      pendingEmbeddings: this.countMissingEmbeddings(model.id),
+      embedded: this.db.prepare('SELECT count(*) FROM embeddings WHERE model = ?').pluck().get(model.id) as number,
+      failed: listed('failed'),
+      unsupported: listed('unsupported'),
+      model: { id: model.id, installed },
+      vectors: { size: this.vectors?.model === model.id ? this.vectors.index.size : 0, check: this.vectors?.check ?? null },
+    };
+  }
+
+  item(id: number): ItemDetail {
+    const row = this.db.prepare('SELECT * FROM files WHERE id = ?').get(id) as
+      | (FileRow & { format: string | null; taken_at: number | null; camera: string | null; lens: string | null; gps_lat: number | null; gps_lon: number | null })
+      | undefined;
+    if (!row) throw new AppError('NOT_FOUND', `No library item ${id}.`);
+    const tags = this.db.prepare('SELECT tag FROM tags WHERE file_id = ? ORDER BY tag').pluck().all(id) as string[];
+    const duplicates = row.hash ? (this.db.prepare('SELECT path FROM files WHERE hash = ? AND id != ? ORDER BY path').pluck().all(row.hash, id) as string[]) : [];
+    return {
+      id: row.id,
+      path: row.path,
+      name: row.name,
+      folder: row.folder,
+      width: row.width,
+      height: row.height,
+      thumb: row.thumb,
+      score: null,
+      size: row.size,
+      format: row.format,
+      takenAt: row.taken_at,
+      camera: row.camera,
+      lens: row.lens,
+      gps: row.gps_lat !== null && row.gps_lon !== null ? { lat: row.gps_lat, lon: row.gps_lon } : null,
+      tags,
+      status: row.status,
+      error: row.error,
+      duplicates,
+    };
+  }
+
+  setTags(id: number, tags: string[]): void {
+    this.item(id);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM tags WHERE file_id = ?').run(id);
+      const add = this.db.prepare('INSERT OR IGNORE INTO tags (file_id, tag) VALUES (?, ?)');
+      for (const tag of tags.map((t) => t.trim().toLowerCase()).filter(Boolean)) add.run(id, tag);
+    })();
+  }
+
+  /** Groups of files with identical content. */
+  duplicates(): string[][] {
+    const rows = this.db
+      .prepare("SELECT hash, group_concat(path, char(10)) AS paths FROM files WHERE hash IS NOT NULL AND status = 'indexed' GROUP BY hash HAVING count(*) > 1")
+      .all() as { paths: string }[];
+    return rows.map((r) => r.paths.split('\n').sort());
+  }
+
+  async search(query: SearchQuery, clip: ClipModel | null): Promise<SearchResult> {
+    const limit = query.limit ?? 60;
+    const offset = query.offset ?? 0;
+    const filter = filterSql(query.filters ?? {});
+    const model = this.options.model().id;
+
+    let vector: Float32Array | null = null;
+    if (query.likeId !== undefined) {
+      const blob = this.db.prepare('SELECT vector FROM embeddings WHERE file_id = ? AND model = ?').pluck().get(query.likeId, model) as Buffer | undefined;
+      if (!blob) throw new AppError('NOT_FOUND', `Item ${query.likeId} has no embedding yet; index the library first.`);
+      vector = toVector(blob);
+    } else if (query.text?.trim() && clip) {
+      vector = (await clip.encodeTexts([query.text]))[0]!;
+    }
+    const textHits = query.text?.trim() ? this.ftsHits(query.text) : new Map<number, number>();
+
+    if (!vector) {
+      if (textHits.size === 0 && query.text?.trim()) {
+        return { items: [], mode: 'names', note: clip ? null : 'No CLIP model is installed, so only file names, folders and tags were searched.' };
+      }
+      const ids = textHits.size ? [...textHits.keys()] : null;
+      const rows = this.rows(ids, filter, ids ? undefined : { limit, offset });
+      const items = ids ? rows.sort((a, b) => (textHits.get(b.id) ?? 0) - (textHits.get(a.id) ?? 0)).slice(offset, offset + limit) : rows;
+      return {
+        items: items.map((r) => ({ ...r, score: ids ? (textHits.get(r.id) ?? null) : null })),
+        mode: ids ? 'names' : 'list',
+        note: query.text?.trim() && !clip ? 'No CLIP model is installed, so only file names, folders and tags were searched.' : null,
+      };
+    }
+
+    const index = await this.vectorIndex(model, clip);
+    const wanted = offset + limit;
+    const scores = new Map<number, number>();
+    for (const hit of index.search(vector, Math.max(200, wanted * 10))) scores.set(hit.key, hit.score);
+    let rows = this.rows([...scores.keys()], filter);
+    if (rows.length < wanted && (filter.sql || scores.size < index.size)) {
+      // Filters removed too many candidates: rank the filtered set exactly from the stored embeddings.
+      rows = this.rows(null, filter);
+      const stored = this.db.prepare('SELECT file_id, vector FROM embeddings WHERE model = ?').all(model) as { file_id: number; vector: Buffer }[];
+      const byId = new Map(stored.map((s) => [s.file_id, s.vector]));
+      for (const r of rows) {
+        const blob = byId.get(r.id);
+        if (blob && !scores.has(r.id)) scores.set(r.id, dot(vector, toVector(blob)));
+      }
+      rows = rows.filter((r) => scores.has(r.id));
+    }
+    // Names and tags that match the words lift an image a little; they never outrank a clearly better picture.
+    const blended = rows.map((r) => ({ ...r, score: (scores.get(r.id) ?? 0) + 0.05 * (textHits.get(r.id) ?? 0) }));
+    blended.sort((a, b) => b.score - a.score);
+    return { items: blended.slice(offset, offset + limit), mode: textHits.size ? 'hybrid' : 'vector', note: null };
+  }
+
+  /** FTS matches for the words, as a 0…1 strength (best match 1). */
+  private ftsHits(text: string): Map<number, number> {
+    const terms = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    if (terms.length === 0) return new Map();
+    const match = terms.map((t) => `"${t}"`).join(' OR ');
+    const rows = this.db.prepare('SELECT rowid AS id, bm25(files_fts) AS rank FROM files_fts WHERE files_fts MATCH ? ORDER BY rank LIMIT 500').all(match) as {
+      id: number;
+      rank: number;
+    }[];
+    if (rows.length === 0) return new Map();
+    const best = rows[0]!.rank;
+    return new Map(rows.map((r) => [r.id, best === 0 ? 1 : r.rank / best]));
+  }
+
+  private rows(ids: number[] | null, filter: { sql: string; params: unknown[] }, page?: { limit: number; offset: number }): LibraryItem[] {
+    const where = ["status = 'indexed'"];
+    const params: unknown[] = [];
+    if (ids) {
+      if (ids.length === 0) return [];
+      where.push(`id IN (${ids.map(() => '?').join(',')})`);
+      params.push(...ids);
+    }
+    if (filter.sql) {
+      where.push(filter.sql);
+      params.push(...filter.params);
+    }
+    const tail = page ? ` ORDER BY coalesce(taken_at, mtime_ms) DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset}` : '';
+    return (this.db.prepare(`SELECT ${ITEM_COLUMNS} FROM files WHERE ${where.join(' AND ')}${tail}`).all(...params) as LibraryItem[]).map((r) => ({ ...r, score: null }));
+  }
+
+  async close(): Promise<void> {
+    await this.vectors?.index.save();
+  }
+}
+
+function toVector(blob: Buffer): Float32Array {
+  return new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+}
+
+function filterSql(filters: Filters): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (filters.rootId !== undefined) {
+    parts.push('root_id = ?');
+    params.push(filters.rootId);
+  }
+  if (filters.folder) {
+    parts.push('(folder = ? OR folder LIKE ?)');
+    params.push(filters.folder, `${filters.folder.replace(/[%_]/g, '')}${sep}%`);
+  }
+  if (filters.from !== undefined) {
+    parts.push('taken_at >= ?');
+    params.push(filters.from);
+  }
+  if (filters.to !== undefined) {
+    parts.push('taken_at <= ?');
+    params.push(filters.to);
+  }
+  if (filters.camera) {
+    parts.push('camera = ?');
+    params.push(filters.camera);
+  }
+  if (filters.format) {
+    parts.push('format = ?');
+    params.push(filters.format);
+  }
+  if (filters.orientation) {
+    parts.push(filters.orientation === 'landscape' ? 'width > height' : filters.orientation === 'portrait' ? 'width < height' : 'width = height');
+  }
+  return { sql: parts.join(' AND '), params };
+}

@@ -1,0 +1,4 @@
+import { initial } from './0001-initial';
+
+/** Numbered, append-only: never edit a released migration, add the next one. Index i is schema version i + 1. */
+export const MIGRATIONS: readonly string[] = [initial];

@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+// usearch is CommonJS: take the classes from its default export (works under Vite and Node's ESM loader alike).
+import usearch from 'usearch';
+import type { Index as UsearchIndex, ScalarKind } from 'usearch';
+
+export type Quantization = 'f32' | 'f16' | 'i8';
+
+export interface VectorSource {
+  /** Every stored vector for the model, as (key, vector) pairs: the source of truth the index is derived from. */
+  all(): Iterable<{ key: number; vector: Float32Array }>;
+  count(): number;
+}
+
+export interface VerifyReport {
+  /** What was found and what was done about it, in words. */
+  action: 'ok' | 'repaired' | 'rebuilt';
+  reason: string;
+  size: number;
+}
+
+export interface Hit {
+  key: number;
+  /** Cosine similarity. */
+  score: number;
+}
+
+/**
+ * A usearch HNSW index (cosine) over the library's vectors, keyed by SQLite file ids, saved next to the database.
+ * It is derived data: `verify` checks it against the stored embeddings and repairs or rebuilds it, never serving a
+ * stale index silently.
+ */
+export class VectorIndex {
+  private index: UsearchIndex;
+  private dirty = false;
+
+  constructor(
+    private readonly file: string,
+    readonly dim: number,
+    readonly quantization: Quantization = 'f32',
+  ) {
+    this.index = this.fresh();
+  }
+
+  private fresh(): UsearchIndex {
+    return new usearch.Index({
+      dimensions: this.dim,
+      metric: usearch.MetricKind.Cos,
+      quantization: this.quantization as ScalarKind,
+      connectivity: 16,
+      expansion_add: 128,
+      expansion_search: 64,
+      multi: false,
+    });
+  }
+
+  get size(): number {
+    return Number(this.index.size());
+  }
+
+  /** Loads the saved index and checks it against the stored vectors: adds what is missing, rebuilds when it cannot trust it. */
+  verify(source: VectorSource): VerifyReport {
+    if (!existsSync(this.file)) return this.rebuild(source, 'no saved index');
+    try {
+      this.index = this.fresh();
+      this.index.load(this.file);
+    } catch (error) {
+      return this.rebuild(source, `the saved index could not be read (${(error as Error).message})`);
+    }
+    if (Number(this.index.dimensions()) !== this.dim) return this.rebuild(source, `its dimension ${this.index.dimensions()} is not the model's ${this.dim}`);
+    const expected = source.count();
+    if (this.size > expected) return this.rebuild(source, `it holds ${this.size} vectors but only ${expected} are stored (stray keys)`);
+    let added = 0;
+    for (const { key, vector } of source.all()) {
+      if (!this.index.contains(BigInt(key))) {
+        this.index.add(BigInt(key), vector);
+        added++;
+      }
+    }
+    if (this.size !== expected) return this.rebuild(source, `after adding ${added} missing vectors it holds ${this.size}, expected ${expected}`);
+    if (added === 0) return { action: 'ok', reason: `${this.size} vectors match the database`, size: this.size };
+    this.dirty = true;
+    return { action: 'repaired', reason: `added ${added} vectors missing from the saved index`, size: this.size };
+  }
+
+  rebuild(source: VectorSource, reason: string): VerifyReport {
+    this.index = this.fresh();
+    for (const { key, vector } of source.all()) this.index.add(BigInt(key), vector);
+    this.dirty = true;
+    return { action: 'rebuilt', reason: `rebuilt from the database: ${reason}`, size: this.size };
+  }
+
+  add(key: number, vector: Float32Array): void {
+    if (this.index.contains(BigInt(key))) this.index.remove(BigInt(key));
+    this.index.add(BigInt(key), vector);
+    this.dirty = true;
+  }
+
+  remove(keys: number[]): void {
+    for (const key of keys) if (this.index.contains(BigInt(key))) this.index.remove(BigInt(key));
+    if (keys.length) this.dirty = true;
+  }
+
+  search(vector: Float32Array, k: number): Hit[] {
+    if (this.size === 0 || k <= 0) return [];
+    const matches = this.index.search(vector, Math.min(k, this.size), 0);
+    const hits: Hit[] = [];
+    for (let i = 0; i < matches.keys.length; i++) hits.push({ key: Number(matches.keys[i]), score: 1 - matches.distances[i]! });
+    return hits;
+  }
+
+  /** Saves atomically (temp file, then rename) if anything changed. */
+  async save(): Promise<void> {
+    if (!this.dirty) return;
+    const temp = `${this.file}.tmp`;
+    await mkdir(dirname(this.file), { recursive: true });
+    this.index.save(temp);
+    await rename(temp, this.file);
+    this.dirty = false;
+  }
+
+  async delete(): Promise<void> {
+    await rm(this.file, { force: true });
+  }
+}
