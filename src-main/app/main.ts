@@ -28,10 +28,12 @@ function isAppUrl(url: string): boolean {
   return url.startsWith(`${APP_ORIGIN}/`) || (!!devUrl && url.startsWith(devUrl));
 }
 
-function serveRenderer(): void {
+/** Serves the renderer, and thumbnails under /thumbs/ from the engine's cache — nothing else from disk. */
+function serveRenderer(thumbDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const file = url.host === 'app' ? resolveInside(rendererDir, url.pathname) : null;
+    const thumb = url.pathname.startsWith('/thumbs/');
+    const file = url.host !== 'app' ? null : thumb ? resolveInside(thumbDir, url.pathname.slice('/thumbs'.length)) : resolveInside(rendererDir, url.pathname);
     if (!file) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
@@ -84,9 +86,8 @@ async function main(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  serveRenderer();
-
   const engine = await Engine.start({ ...locations, host: 'electron', electronVersion: process.versions.electron });
+  serveRenderer(engine.thumbDir);
   const dispatch = createDispatcher(engineHandlers(engine), {
     onInternalError: (error, method) => console.error(`[engine] ${method} failed:`, error),
   });

@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, type Job } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { Engine } from '../engine/engine';
+import type { RefreshSummary } from '../engine/library/library';
 import { callDirect, createDispatcher, type Dispatch } from '../host/dispatcher';
 import { engineHandlers } from '../host/handlers';
 import { renderProgressLine } from './progress-bar';
@@ -13,6 +15,12 @@ Commands:
   disk-check [--mb N]    write, sync, read back and verify N MB in the data dir (default 256); reports speeds
   models list            the models the studio knows, where they live, and whether they are installed
   models download ID     download (or resume) a model's missing files, verified
+  index FOLDER           add FOLDER to the library (if new) and index it: metadata, thumbnails, CLIP vectors
+  index                  rescan every library folder and index what changed
+  search "TEXT"          search the library by words (--limit N, default 20); --json: [{path, score}]
+  search --image FILE    search the library by an image
+  status                 counts of indexed, pending and failed files (with reasons)
+  verify                 check the vector index against the database and repair it
 
 Options for every command:
   --data-dir DIR         where the studio keeps its data (or STUDIO_DATA_DIR)
@@ -110,6 +118,56 @@ const commands: Record<string, Command> = {
     }
     throw new AppError('INVALID_PARAMS', 'Usage: models list | models download ID');
   },
+  index: async (dispatch, engine, opts) => {
+    const [folder] = opts.args;
+    if (folder) {
+      const abs = resolve(folder);
+      const known = engine.library.listRoots().find((r) => r.path === abs);
+      if (!known) await callDirect(dispatch, 'library.roots.add', { path: abs });
+    }
+    if (!(await engine.clip())) {
+      process.stderr.write(`Note: ${engine.models.status(engine.clipModelId).title} is not installed, so images get metadata and thumbnails but no search vectors yet.\n`);
+    }
+    const job = await follow(engine, await callDirect(dispatch, 'library.refresh', {}));
+    reportJob(opts, job, (result) => {
+      const r = result as RefreshSummary;
+      const problems = r.problems.map((p) => `\n  ! ${p.path}: ${p.message}`).join('');
+      return `Indexed ${r.indexed} new or changed, ${r.moved} moved, ${r.removed} removed, ${r.failed} failed; ${r.embedded} embedded.${problems}`;
+    });
+  },
+  search: async (dispatch, engine, opts) => {
+    const limit = Number(opts.values.limit ?? 20);
+    const image = typeof opts.values.image === 'string' ? opts.values.image : undefined;
+    const text = opts.args.join(' ');
+    if (!image && !text) throw new AppError('INVALID_PARAMS', 'Usage: search "TEXT" | search --image FILE');
+    let result;
+    if (image) {
+      const clip = await engine.clip();
+      if (!clip) engine.models.require(engine.clipModelId);
+      const [encoded] = await clip!.encodeImages([resolve(image)]);
+      if (!encoded!.ok) throw AppError.fromWire(encoded!.error);
+      result = await engine.library.search({ limit }, clip, encoded!.embedding);
+    } else {
+      result = await callDirect(dispatch, 'library.search', { text, limit });
+    }
+    const rows = result.items.map((i) => ({ path: i.path, score: i.score === null ? null : Math.round(i.score * 1e4) / 1e4 }));
+    if (result.note) process.stderr.write(`Note: ${result.note}\n`);
+    print(opts, rows, rows.map((r) => `${r.score === null ? '     ' : r.score.toFixed(3)}  ${r.path}`).join('\n') || 'No matches.');
+  },
+  status: async (dispatch, _engine, opts) => {
+    const s = await callDirect(dispatch, 'library.status', {});
+    const lines = [
+      `Folders: ${s.roots}   files: ${s.files}   indexed: ${s.indexed}   pending: ${s.pending}   failed: ${s.failed.length}   unsupported: ${s.unsupported.length}`,
+      `Vectors (${s.model.id}${s.model.installed ? '' : ', not installed'}): ${s.embedded} embedded, ${s.pendingEmbeddings} to do`,
+      ...s.failed.map((f) => `  failed: ${f.path} — ${f.reason}`),
+      ...s.unsupported.map((f) => `  unsupported: ${f.path} — ${f.reason}`),
+    ];
+    print(opts, s, lines.join('\n'));
+  },
+  verify: async (_dispatch, engine, opts) => {
+    const report = await engine.library.verify();
+    print(opts, { report }, `Vector index: ${report}`);
+  },
 };
 
 async function main(): Promise<void> {
@@ -122,6 +180,8 @@ async function main(): Promise<void> {
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         mb: { type: 'string' },
+        limit: { type: 'string' },
+        image: { type: 'string' },
       },
     });
   } catch (error) {

@@ -3,6 +3,7 @@ import { AppInfoSchema } from './app-info';
 import { JobSchema } from './jobs';
 import { ModelStatusSchema } from './models';
 import { SettingsSchema, SettingsViewSchema } from './settings';
+import { ItemDetailSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
 
 const NoParams = z.object({}).strict();
 
@@ -57,6 +58,51 @@ export const methods = {
     params: SettingsSchema.partial().strict(),
     result: SettingsViewSchema,
     summary: 'Change and save settings; takes effect at once.',
+  }),
+  'library.roots.list': method({
+    params: NoParams,
+    result: z.array(RootSchema),
+    summary: 'The library folders with their file counts.',
+  }),
+  'library.roots.add': method({
+    params: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    result: z.object({ root: RootSchema, job: JobSchema }),
+    summary: 'Add a folder to the library and start indexing it.',
+  }),
+  'library.roots.remove': method({
+    params: z.object({ id: z.number().int() }).strict(),
+    result: z.object({ removed: z.literal(true) }),
+    summary: 'Remove a folder from the library (the photos themselves are not touched).',
+  }),
+  'library.refresh': method({
+    params: NoParams,
+    result: JobSchema,
+    summary: 'Rescan every folder and index what is new or changed, as a job (returns the running one if any).',
+  }),
+  'library.status': method({
+    params: NoParams,
+    result: LibraryStatusSchema,
+    summary: 'Counts of indexed, pending and failed files (with reasons), and the state of the vector index.',
+  }),
+  'library.search': method({
+    params: SearchQuerySchema,
+    result: SearchResultSchema,
+    summary: 'Search by words (image content and names), or “more like” an item, with filters and paging.',
+  }),
+  'library.item': method({
+    params: z.object({ id: z.number().int() }).strict(),
+    result: ItemDetailSchema,
+    summary: 'Everything the library knows about one file.',
+  }),
+  'library.tags.set': method({
+    params: z.object({ id: z.number().int(), tags: z.array(z.string().min(1).max(100)).max(100) }).strict(),
+    result: ItemDetailSchema,
+    summary: 'Replace an item’s tags.',
+  }),
+  'library.duplicates': method({
+    params: NoParams,
+    result: z.array(z.array(z.string())),
+    summary: 'Groups of files with identical content.',
   }),
 } as const;
 

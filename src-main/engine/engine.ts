@@ -11,9 +11,12 @@ import { parseManifest } from './models/manifest';
 import { ModelStore } from './models/model-store';
 import { SessionPool } from './models/session-pool';
 import { existsSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { defaultModelsDir } from './config/locations';
 import { SettingsStore } from './config/settings-store';
+import { ClipModel } from './clip/clip-model';
+import { openDatabase, type Db } from './library/db';
+import { Library } from './library/library';
 
 export interface EngineOptions {
   dataDir: string;
@@ -44,6 +47,12 @@ export class Engine {
   private readonly providerChoice: ProviderChoice;
   /** Model id → id of its latest download job. */
   private readonly downloads = new Map<string, string>();
+  readonly library: Library;
+  private readonly db: Db;
+  private refreshJob: string | null = null;
+  private clipModel: { dir: string; model: Promise<ClipModel> } | null = null;
+  /** The CLIP model the library embeds with. */
+  readonly clipModelId = 'clip-vit-b32';
 
   private readonly manifest = parseManifest(manifestJson, 'models/manifest.json');
 
@@ -64,6 +73,41 @@ export class Engine {
       forced: process.env.STUDIO_EXECUTION_PROVIDER,
     });
     this.sessions = new SessionPool({ providers: this.providerChoice.selected ? [this.providerChoice.selected] : [] });
+    this.db = openDatabase(join(options.dataDir, 'library', 'library.db'));
+    this.library = new Library({
+      db: this.db,
+      thumbDir: this.thumbDir,
+      vectorsDir: join(options.dataDir, 'library', 'vectors'),
+      model: () => ({ id: this.clipModelId, load: () => this.clip() }),
+    });
+  }
+
+  /** Where thumbnails are cached; the hosts serve /thumbs/… from here and nowhere else. */
+  get thumbDir(): string {
+    return join(this.options.dataDir, 'cache', 'thumbs');
+  }
+
+  /** The library's CLIP model, or null when it is not installed (the library then indexes without embeddings). */
+  async clip(): Promise<ClipModel | null> {
+    const status = this.models.status(this.clipModelId);
+    if (!status.installed) return null;
+    if (this.clipModel?.dir !== status.dir) {
+      const model = ClipModel.load(status.dir, this.sessions);
+      model.catch(() => (this.clipModel = null));
+      this.clipModel = { dir: status.dir, model };
+    }
+    return this.clipModel.model;
+  }
+
+  /** Rescans and indexes the library as a job; asking again while one runs returns it. */
+  startLibraryRefresh(): Job {
+    if (this.refreshJob) {
+      const running = this.jobs.list().find((j) => j.id === this.refreshJob);
+      if (running && !isFinished(running.state)) return running;
+    }
+    const job = this.jobs.submit({ kind: 'library.refresh', label: 'Indexing the library', unit: 'images' }, (ctx) => this.library.refresh(ctx));
+    this.refreshJob = job.id;
+    return job;
   }
 
   static async start(options: EngineOptions): Promise<Engine> {
@@ -178,6 +222,8 @@ export class Engine {
 
   async close(): Promise<void> {
     await this.jobs.shutdown();
+    await this.library.close();
+    this.db.close();
     await this.sessions.release();
     this.listeners.clear();
   }

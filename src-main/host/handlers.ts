@@ -12,5 +12,20 @@ export function engineHandlers(engine: Engine): Handlers {
     'models.download': ({ id }) => engine.startModelDownload(id),
     'settings.get': () => engine.settingsView(),
     'settings.update': (patch) => engine.updateSettings(patch),
+    'library.roots.list': () => engine.library.listRoots(),
+    'library.roots.add': ({ path }) => ({ root: engine.library.addRoot(path), job: engine.startLibraryRefresh() }),
+    'library.roots.remove': ({ id }) => {
+      engine.library.removeRoot(id);
+      return { removed: true as const };
+    },
+    'library.refresh': () => engine.startLibraryRefresh(),
+    'library.status': async () => engine.library.status((await engine.clip()) !== null),
+    'library.search': async (query) => engine.library.search(query, await engine.clip()),
+    'library.item': ({ id }) => engine.library.item(id),
+    'library.tags.set': ({ id, tags }) => {
+      engine.library.setTags(id, tags);
+      return engine.library.item(id);
+    },
+    'library.duplicates': () => engine.library.duplicates(),
   };
 }

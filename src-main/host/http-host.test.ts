@@ -26,6 +26,8 @@ beforeAll(async () => {
   await writeFile(join(dir, 'static', 'index.html'), '<!doctype html><title>studio</title>');
   await writeFile(join(dir, 'static', 'assets', 'app-123.js'), 'console.log(1)');
   await writeFile(join(dir, 'secret.txt'), 'do not serve');
+  await mkdir(join(dir, 'thumbs', 'ab'), { recursive: true });
+  await writeFile(join(dir, 'thumbs', 'ab', 'abc.webp'), 'RIFF....WEBP');
   host = await startHttpHost({
     dispatch: createDispatcher(handlers),
     subscribe: (l) => {
@@ -33,6 +35,7 @@ beforeAll(async () => {
       return () => listeners.delete(l);
     },
     staticDir: join(dir, 'static'),
+    thumbDir: join(dir, 'thumbs'),
     port: 0,
   });
 });
@@ -109,6 +112,17 @@ describe('loopback host over HTTP', () => {
       const res = await raw(`${path}?token=${host.token}`);
       expect(res.status).toBe(404);
       expect(res.body).not.toContain('do not serve');
+    }
+  });
+
+  it('serves thumbnails from the thumbnail cache only, behind the token', async () => {
+    expect((await raw('/thumbs/ab/abc.webp')).status).toBe(401);
+    const thumb = await raw(`/thumbs/ab/abc.webp?token=${host.token}`);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers['content-type']).toBe('image/webp');
+    expect(thumb.headers['cache-control']).toMatch(/immutable/);
+    for (const path of ['/thumbs/../secret.txt', '/thumbs/%2e%2e/secret.txt', '/thumbs/../static/index.html']) {
+      expect((await raw(`${path}?token=${host.token}`)).status).toBe(404);
     }
   });
 

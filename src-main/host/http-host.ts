@@ -14,6 +14,8 @@ export interface HttpHostOptions {
   subscribe: (listener: (event: EventFrame) => void) => () => void;
   /** The built renderer (out/renderer). */
   staticDir: string;
+  /** The thumbnail cache, served under /thumbs/ (and nothing else from disk). */
+  thumbDir?: string;
   bindHost?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -35,6 +37,9 @@ const UNAUTHORIZED_PAGE = `<!doctype html><meta charset="utf-8"><title>Compose S
 <h1>This studio needs its access token</h1>
 <p>Open the full URL that <code>npm start</code> or <code>npm run serve</code> printed in the terminal — it ends in <code>?token=…</code>.
 A new token is made every time the studio starts, so old links stop working.</p></body>`;
+
+/** Thumbnails are content-addressed (named by hash), so they can be cached forever. */
+const THUMBS_PREFIX = '/thumbs/';
 
 function plain(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Cache-Control': 'no-store' });
@@ -70,7 +75,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       if (!auth.ok) return plain(res, 401, UNAUTHORIZED_PAGE, 'text/html; charset=utf-8');
       const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
       if (path === '/ws') return plain(res, 426, 'Upgrade to WebSocket required.');
-      const file = await readStatic(options.staticDir, path);
+      const thumbs = path.startsWith(THUMBS_PREFIX) && options.thumbDir;
+      const file = thumbs ? await readStatic(options.thumbDir!, path.slice(THUMBS_PREFIX.length - 1), true) : await readStatic(options.staticDir, path);
       if (!file) return plain(res, 404, 'Not found.');
       const headers: Record<string, string> = {
         ...SECURITY_HEADERS,

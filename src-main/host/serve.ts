@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       dispatch,
       subscribe: (listener) => engine.subscribe(listener),
       staticDir,
+      thumbDir: engine.thumbDir,
       bindHost: values.host,
       port,
       allowNonLoopback: values['allow-non-loopback'],

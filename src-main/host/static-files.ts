@@ -39,7 +39,7 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return target;
 }
 
-export async function readStatic(root: string, urlPath: string): Promise<StaticFile | null> {
+export async function readStatic(root: string, urlPath: string, immutable = urlPath.startsWith('/assets/')): Promise<StaticFile | null> {
   const path = resolveInside(root, urlPath);
   if (!path) return null;
   try {
@@ -47,7 +47,7 @@ export async function readStatic(root: string, urlPath: string): Promise<StaticF
     return {
       body: await readFile(path),
       contentType: MIME[extname(path)] ?? 'application/octet-stream',
-      immutable: urlPath.startsWith('/assets/'),
+      immutable,
     };
   } catch {
     return null;

@@ -360,14 +360,17 @@ export class Library {
     return rows.map((r) => r.paths.split('\n').sort());
   }
 
-  async search(query: SearchQuery, clip: ClipModel | null): Promise<SearchResult> {
+  /** `imageVector`: search by an image outside the library (a dropped file, `cli search --image`), already embedded. */
+  async search(query: SearchQuery, clip: ClipModel | null, imageVector?: Float32Array): Promise<SearchResult> {
     const limit = query.limit ?? 60;
     const offset = query.offset ?? 0;
     const filter = filterSql(query.filters ?? {});
     const model = this.options.model().id;
 
-    let vector: Float32Array | null = null;
-    if (query.likeId !== undefined) {
+    let vector: Float32Array | null = imageVector ?? null;
+    if (vector) {
+      // Given by the caller.
+    } else if (query.likeId !== undefined) {
       const blob = this.db.prepare('SELECT vector FROM embeddings WHERE file_id = ? AND model = ?').pluck().get(query.likeId, model) as Buffer | undefined;
       if (!blob) throw new AppError('NOT_FOUND', `Item ${query.likeId} has no embedding yet; index the library first.`);
       vector = toVector(blob);
