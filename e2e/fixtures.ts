@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from '@playwright/test';
@@ -14,6 +14,11 @@ export interface Studio {
   origin: string;
 }
 
+export interface LibraryStudio extends Studio {
+  /** A folder of photos (the synthetic scene world) not yet in the library. */
+  photos: string;
+}
+
 async function withStudio(env: Record<string, string>, use: (studio: Studio) => Promise<void>): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'studio-e2e-'));
   const server = await startStudioServer({ dataDir, env });
@@ -27,8 +32,21 @@ async function withStudio(env: Record<string, string>, use: (studio: Studio) => 
  * `mirroredStudio`: the same, downloading models from a loopback mirror that serves the scene-CLIP fixture
  * under the real CLIP ViT-B/32 file names.
  */
-export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio }>({
+export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio; libraryStudio: LibraryStudio }>({
   studio: [async ({}, use) => withStudio({}, use), { scope: 'worker' }],
+  // A studio whose models folder holds the scene-CLIP fixture as CLIP ViT-B/32, and a photo folder to add.
+  libraryStudio: [
+    async ({}, use) => {
+      const scratch = await mkdtemp(join(tmpdir(), 'studio-e2e-lib-'));
+      const paths = fixturePaths();
+      await mkdir(join(scratch, 'models'));
+      await cp(paths.sceneClip, join(scratch, 'models', 'clip-vit-b32'), { recursive: true });
+      await cp(paths.world, join(scratch, 'photos'), { recursive: true });
+      await withStudio({ STUDIO_MODELS_DIR: join(scratch, 'models') }, (studio) => use({ ...studio, photos: join(scratch, 'photos') }));
+      await rm(scratch, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
   mirroredStudio: [
     async ({}, use) => {
       const mirror = await startModelMirror('Xenova/clip-vit-base-patch32', fixturePaths().sceneClip);

@@ -3,6 +3,7 @@ import App from './App.svelte';
 import { connectStudio } from './api/client';
 import { JobsState } from './state/jobs.svelte';
 import { ModelsState } from './state/models.svelte';
+import { LibraryState } from './state/library.svelte';
 import { NavigationState } from './state/navigation.svelte';
 import { StudioState } from './state/studio.svelte';
 import './styles/app.css';
@@ -14,5 +15,12 @@ if (new URLSearchParams(location.search).has('token')) history.replaceState(null
 const jobs = new JobsState(client);
 mount(App, {
   target: document.getElementById('app')!,
-  props: { client, studio: new StudioState(client), jobs, models: new ModelsState(client, jobs), nav: new NavigationState() },
+  props: {
+    client,
+    studio: new StudioState(client),
+    jobs,
+    models: new ModelsState(client, jobs),
+    library: new LibraryState(client, jobs),
+    nav: new NavigationState(),
+  },
 });

@@ -1,0 +1,31 @@
+import { expect, test } from './fixtures';
+
+test.describe('library', () => {
+  test('add a folder, watch it index, search by words, open details and find more like it', async ({ page, libraryStudio }) => {
+    await page.goto(libraryStudio.url);
+    await expect(page.getByRole('heading', { name: 'Add your photo folders' })).toBeVisible();
+
+    await page.getByLabel('Folder to add').fill(libraryStudio.photos);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await expect(page.locator(`[data-root="${libraryStudio.photos}"]`)).toBeVisible();
+    await expect(page.getByTestId('library-summary')).toContainText('66 photos · 66 searchable by content', { timeout: 30_000 });
+    await expect(page.locator(`[data-root="${libraryStudio.photos}"]`)).toContainText('66 of 66 indexed');
+
+    await page.getByLabel('Search the library').fill('a red circle');
+    const cells = page.getByTestId('grid').locator('[data-item-id]');
+    await expect(cells.first()).toHaveAttribute('title', /red-circle-\d\.png$/);
+    await expect(cells.nth(1)).toHaveAttribute('title', /red-circle-\d\.png$/);
+    // Thumbnails really load through the token-guarded route.
+    await expect.poll(() => cells.first().locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+
+    await page.getByLabel('Search the library').fill('a yellow triangle');
+    await expect(cells.first()).toHaveAttribute('title', /yellow-triangle-\d\.png$/);
+    await cells.first().click();
+    const details = page.getByRole('complementary', { name: 'Details' });
+    await expect(details).toContainText(/yellow-triangle-\d\.png/);
+    await expect(details).toContainText('300 × 240 px');
+    await details.getByRole('button', { name: 'More like this' }).click();
+    await expect(page.getByTestId('library-summary')).toContainText('More like the selected photo');
+    await expect(cells.first()).toHaveAttribute('title', /yellow-triangle-\d\.png$/);
+  });
+});

@@ -1,0 +1,150 @@
+import { isFinished, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchResult } from '@contract';
+import type { StudioClient } from '../api/client';
+import type { JobsState } from './jobs.svelte';
+
+const PAGE = 120;
+
+/** The Library area: folders, index status, the current query and its results (paged), and the selected item. */
+export class LibraryState {
+  roots = $state<Root[]>([]);
+  status = $state<LibraryStatus | null>(null);
+  query = $state('');
+  /** "More like this" item, when that is the query. */
+  likeId = $state<number | null>(null);
+  orientation = $state<'' | 'landscape' | 'portrait' | 'square'>('');
+  items = $state<LibraryItem[]>([]);
+  mode = $state<SearchResult['mode']>('list');
+  note = $state<string | null>(null);
+  exhausted = $state(false);
+  loading = $state(false);
+  selected = $state<ItemDetail | null>(null);
+  error = $state<string | null>(null);
+  private generation = 0;
+
+  constructor(
+    private readonly client: StudioClient,
+    private readonly jobs: JobsState,
+  ) {
+    client.on('job.progress', (job) => {
+      if (job.kind === 'library.refresh' && isFinished(job.state)) void this.reload();
+    });
+    client.onStatus((s) => {
+      if (s === 'open') void this.reload();
+    });
+  }
+
+  get indexing(): boolean {
+    return this.jobs.active.some((j) => j.kind === 'library.refresh');
+  }
+
+  async reload(): Promise<void> {
+    await Promise.all([this.loadRoots(), this.run()]);
+  }
+
+  private async loadRoots(): Promise<void> {
+    try {
+      [this.roots, this.status] = await Promise.all([this.client.call('library.roots.list', {}), this.client.call('library.status', {})]);
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  private async page(offset: number): Promise<SearchResult> {
+    return this.client.call('library.search', {
+      text: this.likeId === null && this.query.trim() ? this.query.trim() : undefined,
+      likeId: this.likeId ?? undefined,
+      filters: this.orientation ? { orientation: this.orientation } : undefined,
+      limit: PAGE,
+      offset,
+    });
+  }
+
+  /** Runs the current query from the first page; results of an older query that arrive late are dropped. */
+  async run(): Promise<void> {
+    const generation = ++this.generation;
+    this.loading = true;
+    try {
+      const result = await this.page(0);
+      if (generation !== this.generation) return;
+      this.items = result.items;
+      this.mode = result.mode;
+      this.note = result.note;
+      this.exhausted = result.items.length < PAGE;
+      this.error = null;
+    } catch (error) {
+      if (generation === this.generation) this.error = (error as Error).message;
+    } finally {
+      if (generation === this.generation) this.loading = false;
+    }
+  }
+
+  async loadMore(): Promise<void> {
+    if (this.loading || this.exhausted) return;
+    const generation = this.generation;
+    this.loading = true;
+    try {
+      const result = await this.page(this.items.length);
+      if (generation !== this.generation) return;
+      this.items = [...this.items, ...result.items];
+      this.exhausted = result.items.length < PAGE;
+    } catch (error) {
+      this.error = (error as Error).message;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  search(text: string): Promise<void> {
+    this.query = text;
+    this.likeId = null;
+    return this.run();
+  }
+
+  moreLike(id: number): Promise<void> {
+    this.likeId = id;
+    this.query = '';
+    return this.run();
+  }
+
+  async select(id: number | null): Promise<void> {
+    if (id === null) {
+      this.selected = null;
+      return;
+    }
+    try {
+      this.selected = await this.client.call('library.item', { id });
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  async addRoot(path: string): Promise<boolean> {
+    try {
+      const { root, job } = await this.client.call('library.roots.add', { path });
+      this.jobs.apply(job);
+      this.roots = [...this.roots, root].sort((a, b) => a.path.localeCompare(b.path));
+      this.error = null;
+      return true;
+    } catch (error) {
+      this.error = (error as Error).message;
+      return false;
+    }
+  }
+
+  async removeRoot(id: number): Promise<void> {
+    try {
+      await this.client.call('library.roots.remove', { id });
+      await this.reload();
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.jobs.apply(await this.client.call('library.refresh', {}));
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+}
