@@ -50,7 +50,7 @@ test.describe('studio in the browser (npm run serve)', () => {
 
   test('areas switch by click and by keyboard, each explaining what is coming', async ({ page, studio }) => {
     await page.goto(studio.url);
-    await expect(page.getByRole('heading', { name: 'Your photo library' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Add your photo folders' })).toBeVisible();
     await page.keyboard.press('Control+2');
     await expect(page.getByRole('heading', { name: /Search by words/ })).toBeVisible();
     await page.keyboard.press('Control+3');
