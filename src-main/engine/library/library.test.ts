@@ -1,3 +1,4 @@
+import { unlinkSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,5 +159,44 @@ describe('Library', () => {
 
   it('verifies the vector index against the database', async () => {
     expect(await library.verify()).toMatch(/^ok: 66 vectors match/);
+  });
+});
+
+describe('Library under changing files', () => {
+  it('drops a file deleted while queued, and keeps a vanished root’s files until it is back', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'studio-photos-'));
+    const dataDir = await mkdtemp(join(tmpdir(), 'studio-lib-'));
+    for (const l of labels.slice(0, 6)) await copyFile(join(paths.world, l.file), join(folder, l.file));
+    const lib = new Library({
+      db: openDatabase(join(dataDir, 'library.db')),
+      thumbDir: join(dataDir, 'thumbs'),
+      vectorsDir: join(dataDir, 'vectors'),
+      model: () => ({ id: 'scene-clip', load: async () => clip }),
+    });
+    const root = lib.addRoot(folder);
+    let deleted = false;
+    const ctx = {
+      signal: new AbortController().signal,
+      throwIfCancelled: () => {},
+      // The first progress report comes after the scan queued every file: delete one of them now.
+      progress: () => {
+        if (!deleted) {
+          deleted = true;
+          unlinkSync(join(folder, labels[0]!.file));
+        }
+      },
+    };
+    const summary = await lib.refresh(ctx);
+    expect(summary).toMatchObject({ added: 6, indexed: 5, removed: 1, failed: 0 });
+
+    const away = `${folder}-away`;
+    await rename(folder, away);
+    const second = await lib.refresh({ ...ctx, progress: () => {} });
+    expect(second.removed).toBe(0);
+    expect(lib.listRoots().find((r) => r.id === root.id)).toMatchObject({ files: 5, problem: expect.stringMatching(/no longer exists/) });
+    await rename(away, folder);
+    await lib.refresh({ ...ctx, progress: () => {} });
+    expect(lib.listRoots()[0]).toMatchObject({ files: 5, indexed: 5, problem: null });
+    await lib.close();
   });
 });
