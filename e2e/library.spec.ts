@@ -16,7 +16,7 @@ test.describe('library', () => {
     await expect(cells.first()).toHaveAttribute('title', /red-circle-\d\.png$/);
     await expect(cells.nth(1)).toHaveAttribute('title', /red-circle-\d\.png$/);
     // Thumbnails really load through the token-guarded route.
-    await expect.poll(() => cells.first().locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await expect.poll(() => cells.first().locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
 
     await page.getByLabel('Search the library').fill('a yellow triangle');
     await expect(cells.first()).toHaveAttribute('title', /yellow-triangle-\d\.png$/);

@@ -19,6 +19,7 @@ Commands:
   index                  rescan every library folder and index what changed
   search "TEXT"          search the library by words (--limit N, default 20); --json: [{path, score}]
   search --image FILE    search the library by an image
+  search --like ID       more like a library item
   status                 counts of indexed, pending and failed files (with reasons)
   verify                 check the vector index against the database and repair it
 
@@ -139,9 +140,12 @@ const commands: Record<string, Command> = {
     const limit = Number(opts.values.limit ?? 20);
     const image = typeof opts.values.image === 'string' ? opts.values.image : undefined;
     const text = opts.args.join(' ');
-    if (!image && !text) throw new AppError('INVALID_PARAMS', 'Usage: search "TEXT" | search --image FILE');
+    const like = typeof opts.values.like === 'string' ? Number(opts.values.like) : undefined;
+    if (!image && !text && like === undefined) throw new AppError('INVALID_PARAMS', 'Usage: search "TEXT" | search --image FILE | search --like ID');
     let result;
-    if (image) {
+    if (like !== undefined) {
+      result = await callDirect(dispatch, 'library.search', { likeId: like, limit });
+    } else if (image) {
       const clip = await engine.clip();
       if (!clip) engine.models.require(engine.clipModelId);
       const [encoded] = await clip!.encodeImages([resolve(image)]);
@@ -182,6 +186,7 @@ async function main(): Promise<void> {
         mb: { type: 'string' },
         limit: { type: 'string' },
         image: { type: 'string' },
+        like: { type: 'string' },
       },
     });
   } catch (error) {
