@@ -6,11 +6,12 @@ import { parseArgs } from 'node:util';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../src-main/engine/config/locations';
 import { Engine } from '../src-main/engine/engine';
 import { markdownTable, type Sample } from './measure';
+import { coldStart, indexingThroughput, vectorSearch, type Figure } from './suites/library';
 import { clipEncoding } from './suites/clip';
 import { contractRoundTrip } from './suites/contract';
 import { tinyStableDiffusion } from './suites/stable-diffusion';
 
-const { values } = parseArgs({ options: { ...LOCATION_OPTIONS, only: { type: 'string' } }, strict: true });
+const { values } = parseArgs({ options: { ...LOCATION_OPTIONS, only: { type: 'string' }, vectors: { type: 'string' } }, strict: true });
 // npm runs scripts from the repository root.
 const resultsDir = join(process.cwd(), 'bench', 'results');
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -30,18 +31,38 @@ async function main(): Promise<void> {
     clip: () => clipEncoding(providers, clipStatus.installed ? clipStatus.dir : null, log),
     'stable-diffusion': () => tinyStableDiffusion(log),
   };
+  const figures: Figure[] = [];
+  const vectorCount = Number(values.vectors ?? 100_000);
+  const figureSuites: Record<string, () => Promise<Figure[]>> = {
+    indexing: () => indexingThroughput(log),
+    vectors: async () => {
+      const { samples: s, figures: f } = await vectorSearch(log, vectorCount);
+      samples.push(...s);
+      return f;
+    },
+    'cold-start': () => coldStart(log),
+  };
   const samples: Sample[] = [];
   for (const [name, run] of Object.entries(suites)) {
     if (values.only && values.only !== name) continue;
     samples.push(...(await run()));
   }
+  for (const [name, run] of Object.entries(figureSuites)) {
+    if (values.only && values.only !== name) continue;
+    figures.push(...(await run()));
+  }
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}, ONNX Runtime ${info.inference.onnxRuntimeVersion}, providers ${providers.join(', ')}`;
   const table = markdownTable(samples);
+  const figureTable = [
+    '| figure | value | target |',
+    '|---|---|---|',
+    ...figures.map((f) => `| ${f.name} | ${f.value} ${f.unit} | ${f.target ?? ''}${f.note ? ` (${f.note})` : ''} |`),
+  ].join('\n');
   await mkdir(resultsDir, { recursive: true });
-  await writeFile(join(resultsDir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), machine, samples }, null, 2));
-  await writeFile(join(resultsDir, 'latest.md'), `# Benchmarks\n\n${machine}\n\n${table}\n`);
-  process.stdout.write(`${machine}\n\n${table}\n\nWritten to ${resultsDir}/latest.{json,md}\n`);
+  await writeFile(join(resultsDir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), machine, samples, figures }, null, 2));
+  await writeFile(join(resultsDir, 'latest.md'), `# Benchmarks\n\n${machine}\n\n${table}\n\n${figureTable}\n`);
+  process.stdout.write(`${machine}\n\n${table}\n\n${figureTable}\n\nWritten to ${resultsDir}/latest.{json,md}\n`);
 }
 
 void main();

@@ -105,6 +105,18 @@ export class ClipModel {
     return this.embeddingEncoder;
   }
 
+  /** Encodes prepared CLIP inputs (from `cropAndNormalize`) in one batch; L2-normalized. */
+  async encodeTensors(tensors: Float32Array[]): Promise<Float32Array[]> {
+    if (tensors.length === 0) return [];
+    const { session } = await this.pool.get(this.visionFile, CLIP_VISION);
+    const { cropWidth: w, cropHeight: h } = this.preprocess;
+    const plane = 3 * w * h;
+    const pixels = new Float32Array(tensors.length * plane);
+    tensors.forEach((t, i) => pixels.set(t, i * plane));
+    const result = await session.run({ pixel_values: new ort.Tensor('float32', pixels, [tensors.length, 3, h, w]) }, ['image_embeds']);
+    return normalizeRows(result.image_embeds!.data as Float32Array, result.image_embeds!.dims[1]!);
+  }
+
   /**
    * Encodes images in batches. A file that cannot be read yields an error for that item only; the rest still encode.
    * Cancels between batches when the signal aborts.

@@ -49,43 +49,72 @@ export function resizedSize(width: number, height: number, edge: number): { widt
     : { width: Math.floor((edge * width) / height), height: edge };
 }
 
+/** An image decoded and resized for CLIP (shortest side at `shortestEdge`), not yet cropped: 8-bit sRGB, 3 channels. */
+export interface ResizedImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  /** What the decoder found in the file. */
+  source: { width: number; height: number; format: string; orientation: number | null };
+}
+
+function badImage(what: string, error: unknown, input: string | Buffer): AppError {
+  return new AppError('BAD_IMAGE', `${what} is not an image the studio can read (${(error as Error).message}).`, { path: typeof input === 'string' ? input : null });
+}
+
+/**
+ * The decoding half of CLIP preprocessing: EXIF orientation applied, 8-bit sRGB without alpha, shortest side resized to
+ * 224 (bicubic; JPEGs shrink on load). The library derives both the CLIP input and the thumbnail from this one decode.
+ */
+export async function decodeForClip(input: string | Buffer, config: PreprocessConfig = CLIP_PREPROCESS, limitInputPixels?: number): Promise<ResizedImage> {
+  const what = typeof input === 'string' ? input : 'the image';
+  const options = { failOn: 'error' as const, pages: 1, ...(limitInputPixels ? { limitInputPixels } : {}) };
+  let source: ResizedImage['source'];
+  try {
+    const meta = await sharp(input, options).metadata();
+    if (!meta.width || !meta.height || !meta.format) throw new Error('unsupported image format');
+    const swap = (meta.orientation ?? 1) >= 5;
+    source = { width: swap ? meta.height : meta.width, height: swap ? meta.width : meta.height, format: meta.format, orientation: meta.orientation ?? null };
+  } catch (error) {
+    throw badImage(what, error, input);
+  }
+  const size = resizedSize(source.width, source.height, config.shortestEdge);
+  try {
+    const data = await sharp(input, options)
+      .rotate()
+      .toColourspace('srgb')
+      .resize(size.width, size.height, { kernel: 'cubic', fit: 'fill' })
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer();
+    return { data, width: size.width, height: size.height, source };
+  } catch (error) {
+    throw badImage(what, error, input);
+  }
+}
+
+/** The other half: center crop to 224×224, scale to [0, 1], normalize by mean/std, CHW float32. */
+export function cropAndNormalize(image: ResizedImage, config: PreprocessConfig = CLIP_PREPROCESS): Float32Array {
+  const cw = Math.min(config.cropWidth, image.width);
+  const ch = Math.min(config.cropHeight, image.height);
+  const left = Math.floor((image.width - cw) / 2);
+  const top = Math.floor((image.height - ch) / 2);
+  const plane = cw * ch;
+  const out = new Float32Array(3 * plane);
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      const src = ((top + y) * image.width + left + x) * 3;
+      const dst = y * cw + x;
+      for (let c = 0; c < 3; c++) out[c * plane + dst] = (image.data[src + c]! / 255 - config.mean[c]!) / config.std[c]!;
+    }
+  }
+  return out;
+}
+
 /**
  * CLIP preprocessing with sharp: EXIF orientation applied, converted to 8-bit sRGB without alpha, shortest side resized to
  * 224 (bicubic), center-cropped to 224×224, scaled to [0, 1] and normalized by mean/std. Returns CHW float32.
  */
 export async function preprocessImage(input: string | Buffer, config: PreprocessConfig = CLIP_PREPROCESS): Promise<Float32Array> {
-  const what = typeof input === 'string' ? input : 'the image';
-  let width: number;
-  let height: number;
-  try {
-    const meta = await sharp(input, { failOn: 'error' }).metadata();
-    if (!meta.width || !meta.height) throw new Error('no dimensions');
-    const swap = (meta.orientation ?? 1) >= 5;
-    width = swap ? meta.height : meta.width;
-    height = swap ? meta.width : meta.height;
-  } catch (error) {
-    throw new AppError('BAD_IMAGE', `${what} is not an image the studio can read (${(error as Error).message}).`, { path: typeof input === 'string' ? input : null });
-  }
-  const size = resizedSize(width, height, config.shortestEdge);
-  const cw = Math.min(config.cropWidth, size.width);
-  const ch = Math.min(config.cropHeight, size.height);
-  let pixels: Buffer;
-  try {
-    pixels = await sharp(input, { failOn: 'error' })
-      .rotate()
-      .toColourspace('srgb')
-      .resize(size.width, size.height, { kernel: 'cubic', fit: 'fill' })
-      .extract({ left: Math.floor((size.width - cw) / 2), top: Math.floor((size.height - ch) / 2), width: cw, height: ch })
-      .removeAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer();
-  } catch (error) {
-    throw new AppError('BAD_IMAGE', `${what} could not be decoded (${(error as Error).message}).`, { path: typeof input === 'string' ? input : null });
-  }
-  const plane = cw * ch;
-  const out = new Float32Array(3 * plane);
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) out[c * plane + i] = (pixels[i * 3 + c]! / 255 - config.mean[c]!) / config.std[c]!;
-  }
-  return out;
+  return cropAndNormalize(await decodeForClip(input, config), config);
 }

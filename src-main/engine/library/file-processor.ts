@@ -4,6 +4,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
+import { CLIP_PREPROCESS, cropAndNormalize, decodeForClip, type PreprocessConfig } from '../clip/preprocess';
 
 export interface ImageFacts {
   hash: string;
@@ -18,6 +19,8 @@ export interface ImageFacts {
   gpsLon: number | null;
   /** Thumbnail file name inside the thumbnail folder. */
   thumb: string;
+  /** The CLIP input tensor (CHW float32), from the same decode as the thumbnail. */
+  clipInput: Float32Array;
 }
 
 export const THUMB_SIZE = 320;
@@ -68,32 +71,31 @@ export function failureReason(error: unknown, size: number): string {
 }
 
 /**
- * Reads what the library keeps about an image — content hash, dimensions (after EXIF orientation), EXIF facts — and writes
- * its thumbnail (EXIF-rotated, shrink-on-load, WebP) atomically into `thumbDir`. Throws on unreadable images.
+ * Reads what the library keeps about an image — content hash, dimensions (after EXIF orientation), EXIF facts — writes
+ * its thumbnail atomically into `thumbDir`, and prepares its CLIP input. The file is decoded once (JPEGs shrink on load
+ * to CLIP's 224-pixel short side), and both the CLIP input and the thumbnail come from that decode. Throws on
+ * unreadable images.
  */
-export async function processImage(path: string, thumbDir: string): Promise<ImageFacts> {
-  const hash = await hashFile(path);
-  const meta = await sharp(path, { failOn: 'error', limitInputPixels: MAX_PIXELS }).metadata();
-  if (!meta.width || !meta.height || !meta.format) throw new Error('unsupported image format');
-  const swap = (meta.orientation ?? 1) >= 5;
+export async function processImage(path: string, thumbDir: string, clip: PreprocessConfig = CLIP_PREPROCESS): Promise<ImageFacts> {
+  const [hash, decoded, exif] = await Promise.all([hashFile(path), decodeForClip(path, clip, MAX_PIXELS), readExif(path)]);
   const thumb = thumbName(hash);
   const thumbFile = join(thumbDir, thumb);
-  const data = await sharp(path, { failOn: 'error', limitInputPixels: MAX_PIXELS, pages: 1 })
-    .rotate()
+  const data = await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
     .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 80 })
     .toBuffer();
   await mkdir(join(thumbFile, '..'), { recursive: true });
-  const temp = `${thumbFile}.${process.pid}.tmp`;
+  const temp = `${thumbFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await writeFile(temp, data);
   await rename(temp, thumbFile);
   return {
     hash,
-    format: meta.format,
-    width: swap ? meta.height : meta.width,
-    height: swap ? meta.width : meta.height,
-    orientation: meta.orientation ?? null,
-    ...(await readExif(path)),
+    format: decoded.source.format,
+    width: decoded.source.width,
+    height: decoded.source.height,
+    orientation: decoded.source.orientation,
+    ...exif,
     thumb,
+    clipInput: cropAndNormalize(decoded, clip),
   };
 }

@@ -23,6 +23,8 @@ export interface LibraryOptions {
   vectorsDir: string;
   model: () => EmbeddingModel;
   embedBatch?: number;
+  /** Files decoded at once (each decode also uses libvips' own threads). */
+  concurrency?: number;
 }
 
 interface FileRow {
@@ -112,14 +114,31 @@ export class Library {
     const pending = this.db.prepare("SELECT * FROM files WHERE status = 'pending' ORDER BY id").all() as FileRow[];
     const model = this.options.model();
     const clip = await model.load();
-    const toEmbed = () => (clip ? this.countMissingEmbeddings(model.id) : 0);
+    const index = clip ? await this.vectorIndex(model.id, clip) : null;
+    const batchSize = this.options.embedBatch ?? 16;
     let done = 0;
-    ctx.progress(0, pending.length + toEmbed());
-    for (const row of pending) {
+    let total = pending.length + (clip ? this.countMissingEmbeddings(model.id) : 0);
+    ctx.progress(0, total);
+
+    // New and changed files: decoded once each, a few at a time; their CLIP inputs are embedded in batches as they come.
+    const ready: { id: number; input: Float32Array }[] = [];
+    const flush = async () => {
+      if (!clip || !index || ready.length === 0) return;
+      const batch = ready.splice(0, ready.length);
+      const vectors = await clip.encodeTensors(batch.map((b) => b.input));
+      this.storeEmbeddings(model.id, batch.map((b, i) => ({ id: b.id, vector: vectors[i]! })), index);
+      summary.embedded += batch.length;
+    };
+    await forEachConcurrent(pending, this.options.concurrency ?? 3, async (row) => {
       ctx.throwIfCancelled();
-      await this.processRow(row, summary);
-      ctx.progress(++done, pending.length + toEmbed() + (clip ? 0 : 0));
-    }
+      const embedInput = await this.processRow(row, summary);
+      if (embedInput && clip) {
+        ready.push(embedInput);
+        if (ready.length >= batchSize) await flush();
+      }
+      ctx.progress(++done, total);
+    });
+    await flush();
     // Whatever is still missing after move detection is gone.
     const gone = this.db.prepare("SELECT id FROM files WHERE status = 'missing'").pluck().all() as number[];
     if (gone.length) {
@@ -127,10 +146,9 @@ export class Library {
       this.vectors?.index.remove(gone);
       summary.removed += gone.length;
     }
-    if (clip) {
-      const index = await this.vectorIndex(model.id, clip);
-      const total = done + this.countMissingEmbeddings(model.id);
-      const batch = this.options.embedBatch ?? 16;
+    // Files indexed earlier without a model (or whose embedding failed): embed them from their files.
+    if (clip && index) {
+      total = done + this.countMissingEmbeddings(model.id);
       for (;;) {
         ctx.throwIfCancelled();
         const rows = this.db
@@ -138,28 +156,24 @@ export class Library {
             `SELECT f.id, f.path FROM files f WHERE f.status = 'indexed'
              AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.file_id = f.id AND e.model = ?) ORDER BY f.id LIMIT ?`,
           )
-          .all(model.id, batch) as { id: number; path: string }[];
+          .all(model.id, batchSize) as { id: number; path: string }[];
         if (rows.length === 0) break;
         const results = await clip.encodeImages(
           rows.map((r) => r.path),
-          { batchSize: batch, signal: ctx.signal },
+          { batchSize, signal: ctx.signal },
         );
-        const store = this.db.prepare('INSERT OR REPLACE INTO embeddings (file_id, model, dim, vector) VALUES (?, ?, ?, ?)');
         const fail = this.db.prepare("UPDATE files SET status = 'failed', error = ? WHERE id = ?");
-        this.db.transaction(() => {
-          rows.forEach((row, i) => {
-            const result = results[i]!;
-            if (result.ok) store.run(row.id, model.id, result.embedding.length, Buffer.from(result.embedding.buffer, result.embedding.byteOffset, result.embedding.byteLength));
-            else fail.run(result.error.message, row.id);
-          });
-        })();
+        const good: { id: number; vector: Float32Array }[] = [];
         rows.forEach((row, i) => {
           const result = results[i]!;
-          if (result.ok) {
-            index.add(row.id, result.embedding);
-            summary.embedded++;
-          } else summary.failed++;
+          if (result.ok) good.push({ id: row.id, vector: result.embedding });
+          else {
+            fail.run(result.error.message, row.id);
+            summary.failed++;
+          }
         });
+        this.storeEmbeddings(model.id, good, index);
+        summary.embedded += good.length;
         done += rows.length;
         ctx.progress(done, total);
       }
@@ -206,20 +220,30 @@ export class Library {
     })();
   }
 
-  private async processRow(row: FileRow, summary: RefreshSummary): Promise<void> {
+  /** Stores embeddings (one transaction) and adds them to the vector index. */
+  private storeEmbeddings(model: string, rows: { id: number; vector: Float32Array }[], index: VectorIndex): void {
+    const store = this.db.prepare('INSERT OR REPLACE INTO embeddings (file_id, model, dim, vector) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const { id, vector } of rows) store.run(id, model, vector.length, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+    })();
+    for (const { id, vector } of rows) index.add(id, vector);
+  }
+
+  /** Indexes one pending file; returns its CLIP input when it needs an embedding (a moved file keeps its own). */
+  private async processRow(row: FileRow, summary: RefreshSummary): Promise<{ id: number; input: Float32Array } | null> {
     let facts;
     try {
       facts = await processImage(row.path, this.options.thumbDir);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (!existsSync(row.path)) {
         // Deleted while queued.
         this.db.prepare('DELETE FROM files WHERE id = ?').run(row.id);
         summary.removed++;
-        return;
+        return null;
       }
       this.db.prepare("UPDATE files SET status = 'failed', error = ?, indexed_at = ? WHERE id = ?").run(failureReason(error, row.size), Date.now(), row.id);
       summary.failed++;
-      return;
+      return null;
     }
     const moved = this.db.prepare("SELECT id FROM files WHERE hash = ? AND status = 'missing' LIMIT 1").pluck().get(facts.hash) as number | undefined;
     this.db.transaction(() => {
@@ -248,6 +272,7 @@ export class Library {
       // Changed content invalidates old embeddings.
       if (moved === undefined) this.db.prepare('DELETE FROM embeddings WHERE file_id = ?').run(id);
     })();
+    return moved === undefined ? { id: row.id, input: facts.clipInput } : null;
   }
 
   private countMissingEmbeddings(model: string): number {
@@ -448,6 +473,15 @@ export class Library {
   async close(): Promise<void> {
     await this.vectors?.index.save();
   }
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; the first error stops taking new items and is thrown. */
+async function forEachConcurrent<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(lanes);
 }
 
 function toVector(blob: Buffer): Float32Array {
