@@ -11,6 +11,7 @@ import type { BatchMatches, ScalarKind } from 'usearch';
 import { ensureFixtures } from '../../models/fixtures';
 import { Random } from '../../models/scene-world/random';
 import { ClipModel } from '../../src-main/engine/clip/clip-model';
+import { HNSW_SETTINGS } from '../../src-main/engine/vectors/vector-index';
 import { CLIP_PREPROCESS } from '../../src-main/engine/clip/preprocess';
 import { JobRunner } from '../../src-main/engine/jobs/runner';
 import { openDatabase } from '../../src-main/engine/library/db';
@@ -125,25 +126,38 @@ function unitVectors(count: number, dim: number, rng: Random): Float32Array {
   return out;
 }
 
+/**
+ * Clustered unit vectors, like photo embeddings (many pictures of a few kinds of things): each is a random cluster
+ * centre plus noise of norm `spread`, so members of a cluster have cosine ≈ 1/(1+spread²) ≈ 0.74. Uniform random
+ * 512-d vectors would be a meaningless test: every pair is at cosine ≈ 0, so "nearest" is noise.
+ */
+function clusteredVectors(count: number, dim: number, clusters: number, rng: Random, centres?: Float32Array): { data: Float32Array; centres: Float32Array } {
+  const c = centres ?? unitVectors(clusters, dim, rng);
+  const out = new Float32Array(count * dim);
+  const spread = 0.6 / Math.sqrt(dim);
+  for (let i = 0; i < count; i++) {
+    const k = Math.floor(rng.next() * clusters);
+    let norm = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = c[k * dim + d]! + spread * rng.gaussian();
+      out[i * dim + d] = v;
+      norm += v * v;
+    }
+    norm = Math.sqrt(norm);
+    for (let d = 0; d < dim; d++) out[i * dim + d]! /= norm;
+  }
+  return { data: out, centres: c };
+}
+
 /** usearch (HNSW) vs. exact search on synthetic 512-d vectors: build time, memory per vector, latency, recall@10. */
 export async function vectorSearch(log: (l: string) => void, count = 100_000): Promise<{ samples: Sample[]; figures: Figure[] }> {
   const dim = 512;
   const rng = new Random(123);
-  log(`bench: ${count} random ${dim}-d vectors`);
-  const data = unitVectors(count, dim, rng);
+  log(`bench: ${count} clustered ${dim}-d vectors`);
+  const { data, centres } = clusteredVectors(count, dim, Math.max(10, Math.round(count / 50)), rng);
   const queries = 200;
-  // Queries near stored vectors (a photo and its near-duplicates), as real "more like this" queries are.
-  const q = new Float32Array(queries * dim);
-  for (let i = 0; i < queries; i++) {
-    const base = Math.floor(rng.next() * count);
-    let norm = 0;
-    for (let d = 0; d < dim; d++) {
-      const v = data[base * dim + d]! + 0.05 * rng.gaussian();
-      q[i * dim + d] = v;
-      norm += v * v;
-    }
-    for (let d = 0; d < dim; d++) q[i * dim + d]! /= Math.sqrt(norm);
-  }
+  // Queries are new members of the same clusters: a new photo of a kind the library has.
+  const q = clusteredVectors(queries, dim, centres.length / dim, rng, centres).data;
   const keys = BigUint64Array.from({ length: count }, (_, i) => BigInt(i));
   const truth = usearch.exactSearch(data, q, dim, 10, usearch.MetricKind.Cos) as BatchMatches;
   const truthSets = Array.from({ length: queries }, (_, i) => new Set(Array.from(truth.keys.slice(i * 10, i * 10 + 10), Number)));
@@ -165,7 +179,8 @@ export async function vectorSearch(log: (l: string) => void, count = 100_000): P
 
   const dir = await mkdtemp(join(tmpdir(), 'studio-bench-vec-'));
   for (const quantization of ['f32', 'f16', 'i8'] as const) {
-    const index = new usearch.Index({ dimensions: dim, metric: usearch.MetricKind.Cos, quantization: quantization as ScalarKind, connectivity: 16, expansion_add: 128, expansion_search: 64, multi: false });
+    // The same settings as the library's VectorIndex.
+    const index = new usearch.Index({ dimensions: dim, metric: usearch.MetricKind.Cos, quantization: quantization as ScalarKind, ...HNSW_SETTINGS });
     const t = performance.now();
     index.add(keys, data, 2);
     const buildSeconds = (performance.now() - t) / 1000;

@@ -20,6 +20,9 @@ export interface VerifyReport {
   size: number;
 }
 
+/** HNSW graph settings, shared with the benchmark so it measures what the library runs. */
+export const HNSW_SETTINGS = { connectivity: 16, expansion_add: 64, expansion_search: 96, multi: false } as const;
+
 export interface Hit {
   key: number;
   /** Cosine similarity. */
@@ -48,10 +51,7 @@ export class VectorIndex {
       dimensions: this.dim,
       metric: usearch.MetricKind.Cos,
       quantization: this.quantization as ScalarKind,
-      connectivity: 16,
-      expansion_add: 128,
-      expansion_search: 64,
-      multi: false,
+      ...HNSW_SETTINGS,
     });
   }
 
