@@ -1,3 +1,5 @@
+import { copyFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect, test } from './fixtures';
 
 test.describe('library', () => {
@@ -27,5 +29,21 @@ test.describe('library', () => {
     await details.getByRole('button', { name: 'More like this' }).click();
     await expect(page.getByTestId('library-summary')).toContainText('More like the selected photo');
     await expect(cells.first()).toHaveAttribute('title', /yellow-triangle-\d\.png$/);
+  });
+});
+
+test.describe('library watching', () => {
+  test('a photo copied into a library folder appears by itself; a deleted one goes', async ({ page, libraryStudio }) => {
+    await page.goto(libraryStudio.url);
+    const summary = page.getByTestId('library-summary');
+    if (!(await page.locator(`[data-root="${libraryStudio.photos}"]`).isVisible())) {
+      await page.getByLabel('Folder to add').fill(libraryStudio.photos);
+      await page.getByRole('button', { name: 'Add folder' }).click();
+    }
+    await expect(summary).toContainText('66 photos', { timeout: 30_000 });
+    await copyFile(join(libraryStudio.photos, 'red-circle-0.png'), join(libraryStudio.photos, 'new arrival.png'));
+    await expect(summary).toContainText('67 photos', { timeout: 30_000 });
+    await rm(join(libraryStudio.photos, 'new arrival.png'));
+    await expect(summary).toContainText('66 photos', { timeout: 30_000 });
   });
 });

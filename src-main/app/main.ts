@@ -88,6 +88,8 @@ async function main(): Promise<void> {
   });
   const engine = await Engine.start({ ...locations, host: 'electron', electronVersion: process.versions.electron });
   serveRenderer(engine.thumbDir);
+  engine.verifyLibraryInBackground((line) => console.log(line));
+  engine.keepLibraryInSync();
   const dispatch = createDispatcher(engineHandlers(engine), {
     onInternalError: (error, method) => console.error(`[engine] ${method} failed:`, error),
   });

@@ -17,6 +17,7 @@ import { SettingsStore } from './config/settings-store';
 import { ClipModel } from './clip/clip-model';
 import { openDatabase, type Db } from './library/db';
 import { Library } from './library/library';
+import { FolderWatcher } from './library/watcher';
 
 export interface EngineOptions {
   dataDir: string;
@@ -50,6 +51,9 @@ export class Engine {
   readonly library: Library;
   private readonly db: Db;
   private refreshJob: string | null = null;
+  private watcher: FolderWatcher | null = null;
+  /** A change seen while a refresh runs: refresh once more when it ends. */
+  private refreshAgain = false;
   private clipModel: { dir: string; model: Promise<ClipModel> } | null = null;
   /** The CLIP model the library embeds with. */
   readonly clipModelId = 'clip-vit-b32';
@@ -99,6 +103,17 @@ export class Engine {
     return this.clipModel.model;
   }
 
+  /**
+   * Checks the library's vector index against the database in the background (hosts call this at startup), so a stale or
+   * damaged index is repaired before anyone searches; the outcome shows in library.status.
+   */
+  verifyLibraryInBackground(log: (line: string) => void): void {
+    this.library.verify().then(
+      (report) => log(`Vector index: ${report}`),
+      (error: Error) => log(`Vector index check failed: ${error.message}`),
+    );
+  }
+
   /** Rescans and indexes the library as a job; asking again while one runs returns it. */
   startLibraryRefresh(): Job {
     if (this.refreshJob) {
@@ -107,7 +122,29 @@ export class Engine {
     }
     const job = this.jobs.submit({ kind: 'library.refresh', label: 'Indexing the library', unit: 'images' }, (ctx) => this.library.refresh(ctx));
     this.refreshJob = job.id;
+    void this.jobs.settled(job.id).then(() => {
+      this.watcher?.sync(this.library.listRoots().map((r) => r.path));
+      if (this.refreshAgain) {
+        this.refreshAgain = false;
+        this.startLibraryRefresh();
+      }
+    });
     return job;
+  }
+
+  /**
+   * For long-running hosts: reconcile the library with the disk now (changes made while the studio was closed), then
+   * keep watching its folders and rescan shortly after anything changes.
+   */
+  keepLibraryInSync(): void {
+    this.watcher ??= new FolderWatcher(() => {
+      const running = this.refreshJob && this.jobs.list().find((j) => j.id === this.refreshJob && !isFinished(j.state));
+      if (running) this.refreshAgain = true;
+      else this.startLibraryRefresh();
+    });
+    const roots = this.library.listRoots();
+    this.watcher.sync(roots.map((r) => r.path));
+    if (roots.length) this.startLibraryRefresh();
   }
 
   static async start(options: EngineOptions): Promise<Engine> {
@@ -221,6 +258,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    this.watcher?.close();
     await this.jobs.shutdown();
     await this.library.close();
     this.db.close();

@@ -89,6 +89,8 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
 
+  engine.verifyLibraryInBackground((line) => process.stderr.write(`${line}\n`));
+  engine.keepLibraryInSync();
   const info = engine.info();
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, token: host.token, dataDir })}\n`);

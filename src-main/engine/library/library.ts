@@ -287,6 +287,14 @@ export class Library {
   private storedVectors(model: string): VectorSource {
     return {
       count: () => this.db.prepare('SELECT count(*) FROM embeddings WHERE model = ?').pluck().get(model) as number,
+      sampleKeys: (n) => {
+        const count = this.db.prepare('SELECT count(*) FROM embeddings WHERE model = ?').pluck().get(model) as number;
+        const step = Math.max(1, Math.floor(count / n));
+        return this.db
+          .prepare('SELECT file_id FROM (SELECT file_id, row_number() OVER (ORDER BY file_id) AS n FROM embeddings WHERE model = ?) WHERE n % ? = 0 LIMIT ?')
+          .pluck()
+          .all(model, step, n) as number[];
+      },
       all: () => {
         const rows = this.db.prepare('SELECT file_id, vector FROM embeddings WHERE model = ?').iterate(model) as Iterable<{ file_id: number; vector: Buffer }>;
         return (function* () {
@@ -296,22 +304,25 @@ export class Library {
     };
   }
 
-  /** The vector index for a model, verified against the stored embeddings the first time it is used. */
-  private async vectorIndex(model: string, clip: ClipModel | null): Promise<VectorIndex> {
+  /** The vector index for a model, checked against the stored embeddings the first time it is used (quickly, unless `full`). */
+  private async vectorIndex(model: string, clip: ClipModel | null, full = false): Promise<VectorIndex> {
     if (this.vectors?.model === model) return this.vectors.index;
     const dim = (this.db.prepare('SELECT dim FROM embeddings WHERE model = ? LIMIT 1').pluck().get(model) as number | undefined) ?? (clip ? (await clip.encodeTexts(['']))[0]!.length : 0);
     const index = new VectorIndex(join(this.options.vectorsDir, `${model}.usearch`), dim);
-    const report = index.verify(this.storedVectors(model));
+    const report = index.verify(this.storedVectors(model), { full });
     if (report.action !== 'ok') await index.save();
     this.vectors = { model, index, check: `${report.action}: ${report.reason}` };
     return index;
   }
 
-  /** Checks the vector index against the database now (as at startup) and returns what was found. */
+  /** Checks every key of the vector index against the database now, repairs it, and returns what was found. */
   async verify(): Promise<string> {
     const model = this.options.model();
+    const clip = await model.load();
+    const stored = this.db.prepare('SELECT count(*) FROM embeddings WHERE model = ?').pluck().get(model.id) as number;
+    if (stored === 0 && !clip) return `no vectors yet: ${model.id} is not installed`;
     this.vectors = null;
-    await this.vectorIndex(model.id, await model.load());
+    await this.vectorIndex(model.id, clip, true);
     return this.vectors!.check!;
   }
 

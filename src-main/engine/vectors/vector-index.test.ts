@@ -12,7 +12,12 @@ function unit(rng: Random, dim: number): Float32Array {
 }
 
 function source(vectors: Map<number, Float32Array>): VectorSource {
-  return { all: () => [...vectors].map(([key, vector]) => ({ key, vector })), count: () => vectors.size };
+  const keys = [...vectors.keys()];
+  return {
+    all: () => [...vectors].map(([key, vector]) => ({ key, vector })),
+    count: () => vectors.size,
+    sampleKeys: (n) => keys.filter((_, i) => i % Math.max(1, Math.floor(keys.length / n)) === 0).slice(0, n),
+  };
 }
 
 describe('VectorIndex', () => {
@@ -59,6 +64,16 @@ describe('VectorIndex', () => {
     expect(new VectorIndex(file, 64).verify(source(new Map()))).toMatchObject({ action: 'rebuilt', reason: expect.stringMatching(/dimension|could not be read/) });
     await writeFile(file, 'garbage');
     expect(new VectorIndex(file, 32).verify(source(stored))).toMatchObject({ action: 'rebuilt', size: 300 });
+  });
+
+  it('a quick check trusts count and a key sample, and still catches a swapped set of the same size', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'studio-vec-')), 'v.usearch');
+    const a = new VectorIndex(file, 32);
+    a.verify(source(stored));
+    await a.save();
+    expect(new VectorIndex(file, 32).verify(source(stored), { full: false })).toMatchObject({ action: 'ok', reason: expect.stringContaining('sample') });
+    const other = new Map([...stored].map(([k, v]) => [k + 1000, v]));
+    expect(new VectorIndex(file, 32).verify(source(other), { full: false })).toMatchObject({ action: 'rebuilt', size: 300 });
   });
 
   it('supports f16 and i8 storage', async () => {

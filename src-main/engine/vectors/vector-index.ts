@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 // usearch is CommonJS: take the classes from its default export (works under Vite and Node's ESM loader alike).
 import usearch from 'usearch';
@@ -11,6 +12,8 @@ export interface VectorSource {
   /** Every stored vector for the model, as (key, vector) pairs: the source of truth the index is derived from. */
   all(): Iterable<{ key: number; vector: Float32Array }>;
   count(): number;
+  /** Up to `n` stored keys spread over the whole range (a quick check's sample). */
+  sampleKeys(n: number): number[];
 }
 
 export interface VerifyReport {
@@ -59,8 +62,11 @@ export class VectorIndex {
     return Number(this.index.size());
   }
 
-  /** Loads the saved index and checks it against the stored vectors: adds what is missing, rebuilds when it cannot trust it. */
-  verify(source: VectorSource): VerifyReport {
+  /**
+   * Loads the saved index and checks it against the stored vectors: adds what is missing, rebuilds when it cannot trust
+   * it. The quick check (for startup) compares dimension, count and a spread sample of keys; the full one visits every key.
+   */
+  verify(source: VectorSource, { full = true }: { full?: boolean } = {}): VerifyReport {
     if (!existsSync(this.file)) return this.rebuild(source, 'no saved index');
     try {
       this.index = this.fresh();
@@ -71,6 +77,12 @@ export class VectorIndex {
     if (Number(this.index.dimensions()) !== this.dim) return this.rebuild(source, `its dimension ${this.index.dimensions()} is not the model's ${this.dim}`);
     const expected = source.count();
     if (this.size > expected) return this.rebuild(source, `it holds ${this.size} vectors but only ${expected} are stored (stray keys)`);
+    if (!full && this.size === expected) {
+      const sample = source.sampleKeys(256);
+      const absent = sample.filter((key) => !this.index.contains(BigInt(key)));
+      if (absent.length === 0) return { action: 'ok', reason: `${this.size} vectors; count and a sample of ${sample.length} keys match the database`, size: this.size };
+      return this.rebuild(source, `${absent.length} of ${sample.length} sampled keys are missing although the count matches`);
+    }
     let added = 0;
     for (const { key, vector } of source.all()) {
       if (!this.index.contains(BigInt(key))) {
@@ -86,7 +98,18 @@ export class VectorIndex {
 
   rebuild(source: VectorSource, reason: string): VerifyReport {
     this.index = this.fresh();
-    for (const { key, vector } of source.all()) this.index.add(BigInt(key), vector);
+    // One batched, multi-threaded insert instead of one call per vector.
+    const count = source.count();
+    const keys = new BigUint64Array(count);
+    const vectors = new Float32Array(count * this.dim);
+    let i = 0;
+    for (const { key, vector } of source.all()) {
+      if (i === count) break;
+      keys[i] = BigInt(key);
+      vectors.set(vector, i * this.dim);
+      i++;
+    }
+    if (i > 0) this.index.add(keys.subarray(0, i), vectors.subarray(0, i * this.dim), cpus().length);
     this.dirty = true;
     return { action: 'rebuilt', reason: `rebuilt from the database: ${reason}`, size: this.size };
   }
