@@ -72,6 +72,12 @@ describe('VectorIndex', () => {
     a.verify(source(stored));
     await a.save();
     expect(new VectorIndex(file, 32).verify(source(stored), { full: false })).toMatchObject({ action: 'ok', reason: expect.stringContaining('sample') });
+    // A memory-mapped index becomes writable on the first change.
+    const viewed = new VectorIndex(file, 32);
+    viewed.verify(source(stored), { full: false });
+    viewed.add(9999, stored.get(1)!);
+    expect(viewed.size).toBe(301);
+    expect(viewed.search(stored.get(1)!, 2).map((h) => h.key).sort()).toEqual([1, 9999]);
     const other = new Map([...stored].map(([k, v]) => [k + 1000, v]));
     expect(new VectorIndex(file, 32).verify(source(other), { full: false })).toMatchObject({ action: 'rebuilt', size: 300 });
   });

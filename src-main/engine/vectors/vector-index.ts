@@ -40,6 +40,8 @@ export interface Hit {
 export class VectorIndex {
   private index: UsearchIndex;
   private dirty = false;
+  /** True while the index is memory-mapped from its file (fast to open, read-only until the first change). */
+  private viewing = false;
 
   constructor(
     private readonly file: string,
@@ -70,7 +72,10 @@ export class VectorIndex {
     if (!existsSync(this.file)) return this.rebuild(source, 'no saved index');
     try {
       this.index = this.fresh();
-      this.index.load(this.file);
+      // The quick check only reads: map the file instead of loading it; the first change loads it for real.
+      if (full) this.index.load(this.file);
+      else this.index.view(this.file);
+      this.viewing = !full;
     } catch (error) {
       return this.rebuild(source, `the saved index could not be read (${(error as Error).message})`);
     }
@@ -86,6 +91,7 @@ export class VectorIndex {
     let added = 0;
     for (const { key, vector } of source.all()) {
       if (!this.index.contains(BigInt(key))) {
+        this.writable();
         this.index.add(BigInt(key), vector);
         added++;
       }
@@ -98,6 +104,7 @@ export class VectorIndex {
 
   rebuild(source: VectorSource, reason: string): VerifyReport {
     this.index = this.fresh();
+    this.viewing = false;
     // One batched, multi-threaded insert instead of one call per vector.
     const count = source.count();
     const keys = new BigUint64Array(count);
@@ -114,13 +121,23 @@ export class VectorIndex {
     return { action: 'rebuilt', reason: `rebuilt from the database: ${reason}`, size: this.size };
   }
 
+  private writable(): void {
+    if (!this.viewing) return;
+    const loaded = this.fresh();
+    loaded.load(this.file);
+    this.index = loaded;
+    this.viewing = false;
+  }
+
   add(key: number, vector: Float32Array): void {
+    this.writable();
     if (this.index.contains(BigInt(key))) this.index.remove(BigInt(key));
     this.index.add(BigInt(key), vector);
     this.dirty = true;
   }
 
   remove(keys: number[]): void {
+    if (keys.length) this.writable();
     for (const key of keys) if (this.index.contains(BigInt(key))) this.index.remove(BigInt(key));
     if (keys.length) this.dirty = true;
   }
