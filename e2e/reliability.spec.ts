@@ -52,6 +52,11 @@ test.describe('indexer crash safety', () => {
 
     const search = JSON.parse(spawnSync(process.execPath, cli('search', 'a red circle', '--limit', '3', '--json'), { env, encoding: 'utf8' }).stdout);
     expect(search).toHaveLength(3);
+    const json = (...args: string[]) => JSON.parse(spawnSync(process.execPath, cli(...args), { env, encoding: 'utf8' }).stdout);
+    // Filters: every photo here is a 300×240 PNG.
+    expect(json('search', 'a red circle', '--orientation', 'portrait', '--json')).toEqual([]);
+    expect(json('search', 'a red circle', '--format', 'png', '--limit', '2', '--json')).toHaveLength(2);
+    expect(json('search', 'a red circle', '--folder', join(scratch, 'elsewhere'), '--json')).toEqual([]);
     await rm(scratch, { recursive: true, force: true });
   });
 });

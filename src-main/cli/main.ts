@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError, type Job } from '@contract';
+import { AppError, type Filters, type Job } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { Engine } from '../engine/engine';
 import type { RefreshSummary } from '../engine/library/library';
@@ -20,6 +20,7 @@ Commands:
   search "TEXT"          search the library by words (--limit N, default 20); --json: [{path, score}]
   search --image FILE    search the library by an image
   search --like ID       more like a library item
+                         filters: --folder DIR --from DATE --to DATE --camera NAME --format jpeg|png|… --orientation landscape|portrait|square
   status                 counts of indexed, pending and failed files (with reasons)
   verify                 check the vector index against the database and repair it
 
@@ -73,6 +74,35 @@ function reportJob(opts: Options, job: Job, success: (result: unknown) => string
   if (opts.json) print(opts, job, '');
   else process.stderr.write(`${job.label}: ${reason}\n`);
   process.exitCode = job.state === 'cancelled' ? 130 : 1;
+}
+
+/** --folder/--from/--to/--camera/--format/--orientation as search filters (dates as anything Date.parse reads). */
+function searchFilters(values: Options['values']): Filters | undefined {
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const date = (k: string) => {
+    const v = str(k);
+    if (v === undefined) return undefined;
+    const t = Date.parse(v);
+    if (Number.isNaN(t)) throw new AppError('INVALID_PARAMS', `--${k} “${v}” is not a date (try 2024-05-31).`);
+    return t;
+  };
+  const filters: Filters = {};
+  const folder = str('folder');
+  if (folder) filters.folder = resolve(folder);
+  const from = date('from');
+  if (from !== undefined) filters.from = from;
+  const to = date('to');
+  if (to !== undefined) filters.to = to;
+  const camera = str('camera');
+  if (camera) filters.camera = camera;
+  const format = str('format');
+  if (format) filters.format = format;
+  const orientation = str('orientation');
+  if (orientation) {
+    if (!['landscape', 'portrait', 'square'].includes(orientation)) throw new AppError('INVALID_PARAMS', '--orientation must be landscape, portrait or square.');
+    filters.orientation = orientation as Filters['orientation'];
+  }
+  return Object.keys(filters).length ? filters : undefined;
 }
 
 const commands: Record<string, Command> = {
@@ -142,17 +172,18 @@ const commands: Record<string, Command> = {
     const text = opts.args.join(' ');
     const like = typeof opts.values.like === 'string' ? Number(opts.values.like) : undefined;
     if (!image && !text && like === undefined) throw new AppError('INVALID_PARAMS', 'Usage: search "TEXT" | search --image FILE | search --like ID');
+    const filters = searchFilters(opts.values);
     let result;
     if (like !== undefined) {
-      result = await callDirect(dispatch, 'library.search', { likeId: like, limit });
+      result = await callDirect(dispatch, 'library.search', { likeId: like, limit, filters });
     } else if (image) {
       const clip = await engine.clip();
       if (!clip) engine.models.require(engine.clipModelId);
       const [encoded] = await clip!.encodeImages([resolve(image)]);
       if (!encoded!.ok) throw AppError.fromWire(encoded!.error);
-      result = await engine.library.search({ limit }, clip, encoded!.embedding);
+      result = await engine.library.search({ limit, filters }, clip, encoded!.embedding);
     } else {
-      result = await callDirect(dispatch, 'library.search', { text, limit });
+      result = await callDirect(dispatch, 'library.search', { text, limit, filters });
     }
     const rows = result.items.map((i) => ({ path: i.path, score: i.score === null ? null : Math.round(i.score * 1e4) / 1e4 }));
     if (result.note) process.stderr.write(`Note: ${result.note}\n`);
@@ -187,6 +218,12 @@ async function main(): Promise<void> {
         limit: { type: 'string' },
         image: { type: 'string' },
         like: { type: 'string' },
+        folder: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        camera: { type: 'string' },
+        format: { type: 'string' },
+        orientation: { type: 'string' },
       },
     });
   } catch (error) {
