@@ -8,6 +8,7 @@ const job = (progress: Partial<Job['progress']>): Job => ({
   label: 'Indexing',
   state: 'running',
   cancelRequested: false,
+  pausable: false,
   progress: { done: 0, total: null, unit: 'images', rate: null, etaSeconds: null, ...progress },
   createdAt: 0,
   startedAt: 0,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { WireErrorSchema } from './errors';
 
-export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
 export const JobStateSchema = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof JobStateSchema>;
 
@@ -25,6 +25,8 @@ export const JobSchema = z.object({
   state: JobStateSchema,
   /** True once cancel was asked for a running job that has not stopped yet. */
   cancelRequested: z.boolean(),
+  /** Whether the job can be paused (it checks in between steps). */
+  pausable: z.boolean(),
   progress: JobProgressSchema,
   createdAt: z.number(),
   startedAt: z.number().nullable(),

@@ -34,6 +34,16 @@ export const methods = {
     result: JobSchema,
     summary: 'Cancel a queued or running job; returns its state after the request.',
   }),
+  'jobs.pause': method({
+    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    result: JobSchema,
+    summary: 'Pause a running, pausable job at its next step; it keeps its place.',
+  }),
+  'jobs.resume': method({
+    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    result: JobSchema,
+    summary: 'Resume a paused job.',
+  }),
   'diagnostics.diskCheck': method({
     params: z.object({ megabytes: z.number().int().min(1).max(8192) }).strict(),
     result: JobSchema,

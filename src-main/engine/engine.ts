@@ -120,7 +120,7 @@ export class Engine {
       const running = this.jobs.list().find((j) => j.id === this.refreshJob);
       if (running && !isFinished(running.state)) return running;
     }
-    const job = this.jobs.submit({ kind: 'library.refresh', label: 'Indexing the library', unit: 'images' }, (ctx) => this.library.refresh(ctx));
+    const job = this.jobs.submit({ kind: 'library.refresh', label: 'Indexing the library', unit: 'images', pausable: true }, (ctx) => this.library.refresh(ctx));
     this.refreshJob = job.id;
     void this.jobs.settled(job.id).then(() => {
       this.watcher?.sync(this.library.listRoots().map((r) => r.path));

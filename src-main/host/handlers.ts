@@ -7,6 +7,8 @@ export function engineHandlers(engine: Engine): Handlers {
     'app.info': () => engine.info(),
     'jobs.list': () => engine.jobs.list(),
     'jobs.cancel': ({ id }) => engine.jobs.cancel(id),
+    'jobs.pause': ({ id }) => engine.jobs.pause(id),
+    'jobs.resume': ({ id }) => engine.jobs.resume(id),
     'diagnostics.diskCheck': ({ megabytes }) => engine.startDiskCheck(megabytes),
     'models.list': () => engine.listModels(),
     'models.download': ({ id }) => engine.startModelDownload(id),

@@ -23,6 +23,7 @@ const job: Job = {
   label: 'L',
   state: 'running',
   cancelRequested: false,
+  pausable: false,
   progress: { done: 1, total: 2, unit: 'MB', rate: null, etaSeconds: null },
   createdAt: 1,
   startedAt: 1,

@@ -37,10 +37,22 @@ export class JobsState {
     }
   }
 
-  async cancel(id: string): Promise<void> {
+  cancel(id: string): Promise<void> {
+    return this.act('jobs.cancel', id);
+  }
+
+  pause(id: string): Promise<void> {
+    return this.act('jobs.pause', id);
+  }
+
+  resume(id: string): Promise<void> {
+    return this.act('jobs.resume', id);
+  }
+
+  private async act(method: 'jobs.cancel' | 'jobs.pause' | 'jobs.resume', id: string): Promise<void> {
     if (!this.client) return;
     try {
-      this.apply(await this.client.call('jobs.cancel', { id }));
+      this.apply(await this.client.call(method, { id }));
     } catch (error) {
       this.error = (error as Error).message;
     }

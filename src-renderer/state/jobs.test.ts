@@ -8,6 +8,7 @@ const job = (id: string, state: Job['state'], createdAt: number, done = 0): Job 
   label: id,
   state,
   cancelRequested: false,
+  pausable: false,
   progress: { done, total: 10, unit: 'MB', rate: null, etaSeconds: null },
   createdAt,
   startedAt: null,

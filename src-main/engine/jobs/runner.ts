@@ -9,6 +9,8 @@ export interface JobContext {
   progress(done: number, total?: number | null): void;
   /** Throws a CANCELLED AppError if the job was cancelled; call between steps. */
   throwIfCancelled(): void;
+  /** Between steps of a pausable job: throws if cancelled, waits while paused. */
+  checkpoint(): Promise<void>;
 }
 
 export type JobWork<R> = (ctx: JobContext) => Promise<R>;
@@ -19,6 +21,8 @@ export interface JobSpec {
   /** What progress counts, e.g. "MB", "images", "steps". */
   unit?: string;
   total?: number | null;
+  /** The work calls ctx.checkpoint() between steps, so it can be paused there. */
+  pausable?: boolean;
 }
 
 export interface JobRunnerOptions {
@@ -42,6 +46,8 @@ interface Entry {
   pendingEmit: ReturnType<typeof setTimeout> | null;
   settled: Promise<Job>;
   resolveSettled: (job: Job) => void;
+  /** Resolves the checkpoint a paused job waits at. */
+  resume: (() => void) | null;
 }
 
 /** Queue of long-running work with a concurrency limit, progress events, cancel and failure reasons. */
@@ -73,6 +79,7 @@ export class JobRunner {
       label: spec.label,
       state: 'queued',
       cancelRequested: false,
+      pausable: spec.pausable ?? false,
       progress: { done: 0, total: spec.total ?? null, unit: spec.unit ?? 'steps', rate: null, etaSeconds: null },
       createdAt: this.now(),
       startedAt: null,
@@ -89,6 +96,7 @@ export class JobRunner {
       pendingEmit: null,
       settled,
       resolveSettled,
+      resume: null,
     };
     this.entries.set(job.id, entry);
     this.queue.push(job.id);
@@ -117,12 +125,40 @@ export class JobRunner {
     if (job.state === 'queued') {
       this.queue.splice(this.queue.indexOf(id), 1);
       this.finish(entry, 'cancelled', null, null);
-    } else if (job.state === 'running' && !job.cancelRequested) {
+    } else if ((job.state === 'running' || job.state === 'paused') && !job.cancelRequested) {
       job.cancelRequested = true;
       entry.controller.abort(new AppError('CANCELLED', `${job.label} was cancelled.`));
       this.emit(entry);
     }
     return structuredClone(job);
+  }
+
+  /** Pauses a running pausable job: it stops at its next checkpoint and keeps its place. */
+  pause(id: string): Job {
+    const entry = this.entry(id);
+    const { job } = entry;
+    if (!job.pausable) throw new AppError('CONFLICT', `${job.label} cannot be paused; cancel it instead.`);
+    if (job.state === 'running' && !job.cancelRequested) {
+      job.state = 'paused';
+      job.progress.rate = null;
+      job.progress.etaSeconds = null;
+      this.emit(entry);
+    }
+    return structuredClone(job);
+  }
+
+  resume(id: string): Job {
+    const entry = this.entry(id);
+    if (entry.job.state === 'paused') {
+      entry.job.state = 'running';
+      // The pause is not progress: restart the rate window from now.
+      entry.meter = new RateMeter();
+      entry.meter.add(this.now(), entry.job.progress.done);
+      this.emit(entry);
+      entry.resume?.();
+      entry.resume = null;
+    }
+    return structuredClone(entry.job);
   }
 
   /** Cancels everything and waits for running jobs to stop. */
@@ -158,11 +194,20 @@ export class JobRunner {
     entry.meter.add(job.startedAt, job.progress.done);
     this.emit(entry);
 
+    const throwIfCancelled = () => {
+      if (controller.signal.aborted) throw controller.signal.reason;
+    };
     const ctx: JobContext = {
       signal: controller.signal,
       progress: (done, total) => this.progress(entry, done, total),
-      throwIfCancelled: () => {
-        if (controller.signal.aborted) throw controller.signal.reason;
+      throwIfCancelled,
+      checkpoint: async () => {
+        throwIfCancelled();
+        if (job.state !== 'paused') return;
+        await new Promise<void>((resolve, reject) => {
+          entry.resume = resolve;
+          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+        });
       },
     };
     try {
@@ -181,6 +226,12 @@ export class JobRunner {
   private progress(entry: Entry, done: number, total?: number | null): void {
     const { job } = entry;
     if (isFinished(job.state)) return;
+    if (job.state === 'paused') {
+      // Work already under way when pause was asked may still report; count it, but say nothing of speed.
+      if (total !== undefined) job.progress.total = total;
+      job.progress.done = Math.max(0, done);
+      return;
+    }
     if (total !== undefined) job.progress.total = total;
     job.progress.done = Math.max(0, done);
     const t = this.now();

@@ -178,6 +178,7 @@ describe('Library under changing files', () => {
     const ctx = {
       signal: new AbortController().signal,
       throwIfCancelled: () => {},
+      checkpoint: async () => {},
       // The first progress report comes after the scan queued every file: delete one of them now.
       progress: () => {
         if (!deleted) {

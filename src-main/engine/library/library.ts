@@ -108,7 +108,7 @@ export class Library {
   async refresh(ctx: JobContext): Promise<RefreshSummary> {
     const summary: RefreshSummary = { added: 0, changed: 0, removed: 0, moved: 0, indexed: 0, failed: 0, embedded: 0, problems: [] };
     for (const root of this.listRoots()) {
-      ctx.throwIfCancelled();
+      await ctx.checkpoint();
       await this.scanRoot(root, summary, ctx.signal);
     }
     const pending = this.db.prepare("SELECT * FROM files WHERE status = 'pending' ORDER BY id").all() as FileRow[];
@@ -130,7 +130,7 @@ export class Library {
       summary.embedded += batch.length;
     };
     await forEachConcurrent(pending, this.options.concurrency ?? 3, async (row) => {
-      ctx.throwIfCancelled();
+      await ctx.checkpoint();
       const embedInput = await this.processRow(row, summary);
       if (embedInput && clip) {
         ready.push(embedInput);
@@ -150,7 +150,7 @@ export class Library {
     if (clip && index) {
       total = done + this.countMissingEmbeddings(model.id);
       for (;;) {
-        ctx.throwIfCancelled();
+        await ctx.checkpoint();
         const rows = this.db
           .prepare(
             `SELECT f.id, f.path FROM files f WHERE f.status = 'indexed'
