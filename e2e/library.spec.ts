@@ -47,3 +47,36 @@ test.describe('library watching', () => {
     await expect(summary).toContainText('66 photos', { timeout: 30_000 });
   });
 });
+
+test.describe('library filters and duplicates', () => {
+  test('filter by orientation and format, and list identical files', async ({ page, libraryStudio }) => {
+    await page.goto(libraryStudio.url);
+    const summary = page.getByTestId('library-summary');
+    if (!(await page.locator(`[data-root="${libraryStudio.photos}"]`).isVisible())) {
+      await page.getByLabel('Folder to add').fill(libraryStudio.photos);
+      await page.getByRole('button', { name: 'Add folder' }).click();
+    }
+    await expect(summary).toContainText('66 photos', { timeout: 30_000 });
+    const cells = page.getByTestId('grid').locator('[data-item-id]');
+    await page.getByLabel('Search the library').fill('a green square');
+    await expect(cells.first()).toHaveAttribute('title', /green-square/);
+
+    await page.getByLabel('Orientation').selectOption('portrait');
+    await expect(page.getByText('Nothing matches')).toBeVisible();
+    await page.getByLabel('Orientation').selectOption('landscape');
+    await page.getByLabel('Format').selectOption('png');
+    await expect(cells.first()).toHaveAttribute('title', /green-square/);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect(page.getByLabel('Format')).toHaveValue('');
+
+    await copyFile(join(libraryStudio.photos, 'blue-square-1.png'), join(libraryStudio.photos, 'blue square copy.png'));
+    await expect(summary).toContainText('67 photos', { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Duplicates' }).click();
+    const groups = page.getByTestId('duplicates');
+    await expect(groups).toContainText('2 identical files');
+    await expect(groups).toContainText('blue square copy.png');
+    await expect(groups).toContainText('blue-square-1.png');
+    await rm(join(libraryStudio.photos, 'blue square copy.png'));
+    await expect(summary).toContainText('66 photos', { timeout: 30_000 });
+  });
+});

@@ -92,3 +92,13 @@ export const ItemDetailSchema = LibraryItemSchema.extend({
   duplicates: z.array(z.string()),
 });
 export type ItemDetail = z.infer<typeof ItemDetailSchema>;
+
+export const FacetsSchema = z.object({
+  cameras: z.array(z.string()),
+  formats: z.array(z.string()),
+  /** Earliest and latest date taken, epoch ms, or null when no photo has one. */
+  taken: z.object({ from: z.number(), to: z.number() }).nullable(),
+  /** Folders that hold indexed photos, with counts, sorted by path. */
+  folders: z.array(z.object({ path: z.string(), rootId: z.number().int(), files: z.number().int() })),
+});
+export type Facets = z.infer<typeof FacetsSchema>;

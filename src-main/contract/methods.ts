@@ -3,7 +3,7 @@ import { AppInfoSchema } from './app-info';
 import { JobSchema } from './jobs';
 import { ModelStatusSchema } from './models';
 import { SettingsSchema, SettingsViewSchema } from './settings';
-import { ItemDetailSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
+import { FacetsSchema, ItemDetailSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
 
 const NoParams = z.object({}).strict();
 
@@ -111,8 +111,13 @@ export const methods = {
   }),
   'library.duplicates': method({
     params: NoParams,
-    result: z.array(z.array(z.string())),
+    result: z.array(z.array(LibraryItemSchema)),
     summary: 'Groups of files with identical content.',
+  }),
+  'library.facets': method({
+    params: NoParams,
+    result: FacetsSchema,
+    summary: 'What the library can be filtered by: cameras, formats, date range, folders.',
   }),
 } as const;
 

@@ -29,5 +29,6 @@ export function engineHandlers(engine: Engine): Handlers {
       return engine.library.item(id);
     },
     'library.duplicates': () => engine.library.duplicates(),
+    'library.facets': () => engine.library.facets(),
   };
 }

@@ -1,4 +1,4 @@
-import { isFinished, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchResult } from '@contract';
+import { isFinished, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchResult } from '@contract';
 import type { StudioClient } from '../api/client';
 import type { JobsState } from './jobs.svelte';
 
@@ -11,7 +11,12 @@ export class LibraryState {
   query = $state('');
   /** "More like this" item, when that is the query. */
   likeId = $state<number | null>(null);
-  orientation = $state<'' | 'landscape' | 'portrait' | 'square'>('');
+  /** Active filters (folder, camera, format, dates, orientation). */
+  filters = $state<Filters>({});
+  facets = $state<Facets | null>(null);
+  /** What the main area shows: photos, or groups of identical files. */
+  view = $state<'photos' | 'duplicates'>('photos');
+  duplicates = $state<LibraryItem[][]>([]);
   items = $state<LibraryItem[]>([]);
   mode = $state<SearchResult['mode']>('list');
   note = $state<string | null>(null);
@@ -43,9 +48,39 @@ export class LibraryState {
 
   private async loadRoots(): Promise<void> {
     try {
-      [this.roots, this.status] = await Promise.all([this.client.call('library.roots.list', {}), this.client.call('library.status', {})]);
+      [this.roots, this.status, this.facets] = await Promise.all([
+        this.client.call('library.roots.list', {}),
+        this.client.call('library.status', {}),
+        this.client.call('library.facets', {}),
+      ]);
+      if (this.view === 'duplicates') this.duplicates = await this.client.call('library.duplicates', {});
     } catch (error) {
       this.error = (error as Error).message;
+    }
+  }
+
+  /** Sets or clears one filter and reruns the query. */
+  filter<K extends keyof Filters>(key: K, value: Filters[K] | undefined): Promise<void> {
+    const next = { ...this.filters };
+    if (value === undefined || value === '') delete next[key];
+    else next[key] = value;
+    this.filters = next;
+    return this.run();
+  }
+
+  clearFilters(): Promise<void> {
+    this.filters = {};
+    return this.run();
+  }
+
+  async showDuplicates(on: boolean): Promise<void> {
+    this.view = on ? 'duplicates' : 'photos';
+    if (on) {
+      try {
+        this.duplicates = await this.client.call('library.duplicates', {});
+      } catch (error) {
+        this.error = (error as Error).message;
+      }
     }
   }
 
@@ -53,7 +88,7 @@ export class LibraryState {
     return this.client.call('library.search', {
       text: this.likeId === null && this.query.trim() ? this.query.trim() : undefined,
       likeId: this.likeId ?? undefined,
-      filters: this.orientation ? { orientation: this.orientation } : undefined,
+      filters: Object.keys(this.filters).length ? this.filters : undefined,
       limit: PAGE,
       offset,
     });

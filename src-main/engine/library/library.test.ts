@@ -140,7 +140,17 @@ describe('Library', () => {
     const after = library.item(before.id);
     expect(after.path).toBe(join(photos, 'moved', name));
     expect(library.status(true)).toMatchObject({ indexed: 66, embedded: 66 });
-    expect(library.duplicates()).toEqual([[join(photos, 'moved', 'copy of gray triangle.png'), join(photos, 'shapes', 'gray-triangle-0.png')]]);
+    expect(library.duplicates().map((group) => group.map((i) => i.path))).toEqual([
+      [join(photos, 'moved', 'copy of gray triangle.png'), join(photos, 'shapes', 'gray-triangle-0.png')],
+    ]);
+    const facets = library.facets();
+    expect(facets.formats).toEqual(['png']);
+    expect(facets.cameras).toEqual([]);
+    expect(facets.taken).toBeNull();
+    expect(facets.folders.map((f) => [f.path, f.files])).toEqual([
+      [join(photos, 'moved'), 2],
+      [join(photos, 'shapes'), 64],
+    ]);
     expect((await library.search({ text: 'a pink circle', limit: 1 }, clip)).items[0]!.name).toBe('pink-circle-0.png');
   });
 

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { AppError, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
+import { AppError, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import { dot } from '../clip/vector';
 import type { JobContext } from '../jobs/runner';
@@ -388,12 +388,35 @@ export class Library {
     })();
   }
 
-  /** Groups of files with identical content. */
-  duplicates(): string[][] {
+  /** Groups of files with identical content, largest groups first. */
+  duplicates(): LibraryItem[][] {
     const rows = this.db
-      .prepare("SELECT hash, group_concat(path, char(10)) AS paths FROM files WHERE hash IS NOT NULL AND status = 'indexed' GROUP BY hash HAVING count(*) > 1")
-      .all() as { paths: string }[];
-    return rows.map((r) => r.paths.split('\n').sort());
+      .prepare(
+        `SELECT ${ITEM_COLUMNS}, hash FROM files WHERE status = 'indexed' AND hash IN
+         (SELECT hash FROM files WHERE status = 'indexed' AND hash IS NOT NULL GROUP BY hash HAVING count(*) > 1) ORDER BY hash, path`,
+      )
+      .all() as (LibraryItem & { hash: string })[];
+    const groups = new Map<string, LibraryItem[]>();
+    for (const { hash, ...item } of rows) groups.set(hash, [...(groups.get(hash) ?? []), { ...item, score: null }]);
+    return [...groups.values()].sort((a, b) => b.length - a.length);
+  }
+
+  facets(): Facets {
+    const distinct = (column: string) =>
+      this.db.prepare(`SELECT DISTINCT ${column} FROM files WHERE status = 'indexed' AND ${column} IS NOT NULL ORDER BY ${column}`).pluck().all() as string[];
+    const taken = this.db.prepare(`SELECT min(taken_at) AS "from", max(taken_at) AS "to" FROM files WHERE status = 'indexed'`).get() as {
+      from: number | null;
+      to: number | null;
+    };
+    const folders = this.db
+      .prepare("SELECT folder AS path, root_id AS rootId, count(*) AS files FROM files WHERE status = 'indexed' GROUP BY folder ORDER BY folder LIMIT 2000")
+      .all() as Facets['folders'];
+    return {
+      cameras: distinct('camera'),
+      formats: distinct('format'),
+      taken: taken.from !== null && taken.to !== null ? { from: taken.from, to: taken.to } : null,
+      folders,
+    };
   }
 
   /** `imageVector`: search by an image outside the library (a dropped file, `cli search --image`), already embedded. */
