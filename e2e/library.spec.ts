@@ -1,4 +1,4 @@
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 
@@ -78,5 +78,29 @@ test.describe('library filters and duplicates', () => {
     await expect(groups).toContainText('blue-square-1.png');
     await rm(join(libraryStudio.photos, 'blue square copy.png'));
     await expect(summary).toContainText('66 photos', { timeout: 30_000 });
+  });
+});
+
+test.describe('search by a dropped picture', () => {
+  test('dropping an image file onto the photos searches by it', async ({ page, libraryStudio }) => {
+    await page.goto(libraryStudio.url);
+    const summary = page.getByTestId('library-summary');
+    if (!(await page.locator(`[data-root="${libraryStudio.photos}"]`).isVisible())) {
+      await page.getByLabel('Folder to add').fill(libraryStudio.photos);
+      await page.getByRole('button', { name: 'Add folder' }).click();
+    }
+    await expect(summary).toContainText('66 photos', { timeout: 30_000 });
+    const bytes = [...(await readFile(join(libraryStudio.photos, 'pink-triangle-0.png')))];
+    // Simulate the operating system's drop: a DataTransfer holding the file.
+    const transfer = await page.evaluateHandle((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'reference.png', { type: 'image/png' }));
+      return dt;
+    }, bytes);
+    const photos = page.getByRole('region', { name: 'Photos' });
+    await photos.dispatchEvent('dragover', { dataTransfer: transfer });
+    await photos.dispatchEvent('drop', { dataTransfer: transfer });
+    await expect(page.getByTestId('search-by-file')).toContainText('Like reference.png');
+    await expect(page.getByTestId('grid').locator('[data-item-id]').first()).toHaveAttribute('title', /pink-triangle-0\.png$/);
   });
 });

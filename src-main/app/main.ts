@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
-import { IPC_CALL, IPC_EVENT } from '@contract';
+import { IPC_CALL, IPC_EVENT, IPC_UPLOAD } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { Engine } from '../engine/engine';
 import { createDispatcher } from '../host/dispatcher';
@@ -99,6 +99,13 @@ async function main(): Promise<void> {
       return { id: null, ok: false, error: { code: 'BAD_FRAME', message: 'Calls are accepted only from the studio window.' } };
     }
     return dispatch(frame, { transport: 'ipc' });
+  });
+
+  ipcMain.handle(IPC_UPLOAD, (event, bytes: unknown) => {
+    if (!isAppUrl(event.senderFrame?.url ?? '')) throw new Error('Uploads are accepted only from the studio window.');
+    if (!(bytes instanceof ArrayBuffer) && !ArrayBuffer.isView(bytes)) throw new Error('An upload must be the file’s bytes.');
+    const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return engine.uploads.put(view);
   });
 
   await createWindow(engine);

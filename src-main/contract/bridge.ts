@@ -4,8 +4,11 @@ import type { EventFrame, RequestFrame, ResponseFrame } from './frames';
 export interface StudioBridge {
   call(frame: RequestFrame): Promise<ResponseFrame>;
   onEvent(listener: (frame: EventFrame) => void): () => void;
+  /** Hands a dropped file's bytes to the engine; resolves with its upload id. */
+  upload(bytes: ArrayBuffer): Promise<string>;
 }
 
 /** IPC channel names shared by preload and the Electron main process. */
 export const IPC_CALL = 'studio:call';
 export const IPC_EVENT = 'studio:event';
+export const IPC_UPLOAD = 'studio:upload';

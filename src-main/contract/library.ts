@@ -48,6 +48,8 @@ export const SearchQuerySchema = z
     text: z.string().max(1000).optional(),
     /** "More like this": a library item. */
     likeId: z.number().int().optional(),
+    /** "Like this picture": an image the user dropped (its upload id). */
+    uploadId: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     filters: FiltersSchema.optional(),
     limit: z.number().int().min(1).max(500).default(60),
     offset: z.number().int().min(0).default(0),

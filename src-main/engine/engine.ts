@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release } from 'node:os';
-import { AppError, isFinished, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type Settings, type SettingsView } from '@contract';
+import { AppError, isFinished, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type SearchQuery, type SearchResult, type Settings, type SettingsView } from '@contract';
 import manifestJson from '../../models/manifest.json';
 import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
@@ -18,6 +18,7 @@ import { ClipModel } from './clip/clip-model';
 import { openDatabase, type Db } from './library/db';
 import { Library } from './library/library';
 import { FolderWatcher } from './library/watcher';
+import { Uploads } from './uploads';
 
 export interface EngineOptions {
   dataDir: string;
@@ -49,6 +50,7 @@ export class Engine {
   /** Model id → id of its latest download job. */
   private readonly downloads = new Map<string, string>();
   readonly library: Library;
+  readonly uploads: Uploads;
   private readonly db: Db;
   private refreshJob: string | null = null;
   private watcher: FolderWatcher | null = null;
@@ -78,6 +80,7 @@ export class Engine {
     });
     this.sessions = new SessionPool({ providers: this.providerChoice.selected ? [this.providerChoice.selected] : [] });
     this.db = openDatabase(join(options.dataDir, 'library', 'library.db'));
+    this.uploads = new Uploads(join(options.dataDir, 'uploads'));
     this.library = new Library({
       db: this.db,
       thumbDir: this.thumbDir,
@@ -112,6 +115,16 @@ export class Engine {
       (report) => log(`Vector index: ${report}`),
       (error: Error) => log(`Vector index check failed: ${error.message}`),
     );
+  }
+
+  /** Searches the library; a dropped image (upload) is embedded with the library's CLIP model first. */
+  async searchLibrary(query: SearchQuery): Promise<SearchResult> {
+    const clip = await this.clip();
+    if (query.uploadId === undefined) return this.library.search(query, clip);
+    if (!clip) this.models.require(this.clipModelId);
+    const [encoded] = await clip!.encodeImages([this.uploads.path(query.uploadId)]);
+    if (!encoded!.ok) throw AppError.fromWire(encoded!.error);
+    return this.library.search(query, clip, encoded!.embedding);
   }
 
   /** Rescans and indexes the library as a job; asking again while one runs returns it. */

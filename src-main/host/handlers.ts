@@ -22,7 +22,7 @@ export function engineHandlers(engine: Engine): Handlers {
     },
     'library.refresh': () => engine.startLibraryRefresh(),
     'library.status': async () => engine.library.status((await engine.clip()) !== null),
-    'library.search': async (query) => engine.library.search(query, await engine.clip()),
+    'library.search': (query) => engine.searchLibrary(query),
     'library.item': ({ id }) => engine.library.item(id),
     'library.tags.set': ({ id, tags }) => {
       engine.library.setTags(id, tags);

@@ -12,6 +12,7 @@ import { startHttpHost, type HttpHost } from './http-host';
 let dir: string;
 let host: HttpHost;
 const listeners = new Set<(e: EventFrame) => void>();
+const uploaded: string[] = [];
 
 const handlers = unusedHandlers({
   'jobs.list': () => [],
@@ -36,6 +37,11 @@ beforeAll(async () => {
     },
     staticDir: join(dir, 'static'),
     thumbDir: join(dir, 'thumbs'),
+    upload: async (bytes) => {
+      uploaded.push(Buffer.from(bytes).toString());
+      return 'f'.repeat(64);
+    },
+    maxUploadBytes: 1000,
     port: 0,
   });
 });
@@ -52,7 +58,7 @@ interface RawResponse {
 }
 
 /** A raw HTTP request, so paths and Host headers are sent exactly as written. */
-function raw(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+function raw(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: host.port, path, method, headers: { host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
       let body = '';
@@ -60,7 +66,7 @@ function raw(path: string, headers: Record<string, string> = {}, method = 'GET')
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -126,7 +132,17 @@ describe('loopback host over HTTP', () => {
     }
   });
 
-  it('allows only GET and HEAD', async () => {
+  it('accepts uploads only with the token, from the same origin, within the size limit', async () => {
+    expect((await raw('/uploads', {}, 'POST', 'x')).status).toBe(401);
+    expect((await raw(`/uploads?token=${host.token}`, { origin: 'http://evil.example' }, 'POST', 'x')).status).toBe(403);
+    expect((await raw(`/uploads?token=${host.token}`, {}, 'POST', 'y'.repeat(2000))).status).toBe(413);
+    const ok = await raw(`/uploads?token=${host.token}`, { origin: `http://127.0.0.1:${host.port}` }, 'POST', 'picture');
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ id: 'f'.repeat(64) });
+    expect(uploaded).toEqual(['picture']);
+  });
+
+  it('allows only GET and HEAD (and POST to /uploads)', async () => {
     expect((await raw(`/?token=${host.token}`, {}, 'POST')).status).toBe(405);
     expect((await raw(`/?token=${host.token}`, {}, 'HEAD')).status).toBe(200);
   });

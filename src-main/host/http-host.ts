@@ -22,6 +22,10 @@ export interface HttpHostOptions {
   token?: string;
   /** Binding anything but loopback must be asked for explicitly. */
   allowNonLoopback?: boolean;
+  /** Stores a dropped file and returns its id (POST /uploads). */
+  upload?: (bytes: Uint8Array) => Promise<string>;
+  /** Largest upload accepted, in bytes. */
+  maxUploadBytes?: number;
 }
 
 export interface HttpHost {
@@ -70,10 +74,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       if (!hostAllowed(req.headers.host, hosts)) return plain(res, 421, 'Misdirected request: unknown Host.');
+      const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
+      if (req.method === 'POST' && path === '/uploads') return handleUpload(req, res);
       if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.');
       const auth = authorized(req);
       if (!auth.ok) return plain(res, 401, UNAUTHORIZED_PAGE, 'text/html; charset=utf-8');
-      const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
       if (path === '/ws') return plain(res, 426, 'Upgrade to WebSocket required.');
       const thumbs = path.startsWith(THUMBS_PREFIX) && options.thumbDir;
       const file = thumbs ? await readStatic(options.thumbDir!, path.slice(THUMBS_PREFIX.length - 1), true) : await readStatic(options.staticDir, path);
@@ -93,6 +98,32 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       else res.destroy();
     });
   });
+
+  /** POST /uploads: token, same-origin (no cross-site form posts), a size limit; the body is the file. */
+  async function handleUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!options.upload) return plain(res, 404, 'Not found.');
+    if (!authorized(req).ok) return plain(res, 401, 'Token needed.');
+    if (!originAllowed(req.headers.origin, req.headers.host)) return plain(res, 403, 'Cross-origin uploads are refused.');
+    const limit = options.maxUploadBytes ?? 64 * 1024 * 1024;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        res.setHeader('Connection', 'close');
+        plain(res, 413, `The file is larger than ${Math.round(limit / 1e6)} MB.`);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    try {
+      const id = await options.upload(Buffer.concat(chunks));
+      plain(res, 200, JSON.stringify({ id }), 'application/json');
+    } catch (error) {
+      plain(res, 400, JSON.stringify({ error: (error as Error).message }), 'application/json');
+    }
+  }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://placeholder').pathname;

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       subscribe: (listener) => engine.subscribe(listener),
       staticDir,
       thumbDir: engine.thumbDir,
+      upload: (bytes) => engine.uploads.put(bytes),
       bindHost: values.host,
       port,
       allowNonLoopback: values['allow-non-loopback'],

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_CALL, IPC_EVENT, type StudioBridge } from '@contract/bridge';
+import { IPC_CALL, IPC_EVENT, IPC_UPLOAD, type StudioBridge } from '@contract/bridge';
 import type { EventFrame } from '@contract/frames';
 
 // No logic here: frames pass through untouched; the main process validates everything.
@@ -10,6 +10,7 @@ const bridge: StudioBridge = {
     ipcRenderer.on(IPC_EVENT, wrapped);
     return () => ipcRenderer.off(IPC_EVENT, wrapped);
   },
+  upload: (bytes) => ipcRenderer.invoke(IPC_UPLOAD, bytes),
 };
 
 contextBridge.exposeInMainWorld('studioBridge', bridge);

@@ -13,6 +13,7 @@ function fakeTransport(answer: (frame: RequestFrame) => ResponseFrame) {
     },
     onStatus: () => () => {},
     status: 'open',
+    upload: async () => 'id',
   };
   return { transport, emit: (e: EventFrame) => listeners.forEach((l) => l(e)) };
 }

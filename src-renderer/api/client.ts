@@ -34,6 +34,10 @@ export class StudioClient {
   onStatus(listener: (status: ConnectionStatus) => void): () => void {
     return this.transport.onStatus(listener);
   }
+
+  upload(bytes: ArrayBuffer): Promise<string> {
+    return this.transport.upload(bytes);
+  }
 }
 
 declare global {

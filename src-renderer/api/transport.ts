@@ -8,6 +8,8 @@ export interface Transport {
   onEvent(listener: (frame: EventFrame) => void): () => void;
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   readonly status: ConnectionStatus;
+  /** Hands a file's bytes to the engine (a dropped image); resolves with its upload id. */
+  upload(bytes: ArrayBuffer): Promise<string>;
 }
 
 export function electronTransport(bridge: StudioBridge): Transport {
@@ -19,6 +21,7 @@ export function electronTransport(bridge: StudioBridge): Transport {
       return () => {};
     },
     status: 'open',
+    upload: (bytes) => bridge.upload(bytes),
   };
 }
 
@@ -39,6 +42,7 @@ export interface WebSocketTransportOptions {
   retryDelays?: number[];
   /** How long a call waits for a connection before failing. */
   connectTimeoutMs?: number;
+  fetch?: typeof fetch;
 }
 
 const OPEN = 1;
@@ -133,6 +137,17 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
     },
     get status() {
       return status;
+    },
+    async upload(bytes) {
+      // Same origin as the page: the host's cookie carries the token.
+      const response = await (options.fetch ?? fetch)(new URL('/uploads', options.url.replace(/^ws/, 'http')).toString(), {
+        method: 'POST',
+        body: bytes,
+        credentials: 'same-origin',
+      });
+      const body = (await response.json().catch(() => ({}))) as { id?: string; error?: string };
+      if (!response.ok || !body.id) throw new Error(body.error ?? `The upload failed (HTTP ${response.status}).`);
+      return body.id;
     },
   };
 }

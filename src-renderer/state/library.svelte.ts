@@ -11,6 +11,8 @@ export class LibraryState {
   query = $state('');
   /** "More like this" item, when that is the query. */
   likeId = $state<number | null>(null);
+  /** A dropped picture, when that is the query. */
+  upload = $state<{ id: string; name: string } | null>(null);
   /** Active filters (folder, camera, format, dates, orientation). */
   filters = $state<Filters>({});
   facets = $state<Facets | null>(null);
@@ -86,8 +88,9 @@ export class LibraryState {
 
   private async page(offset: number): Promise<SearchResult> {
     return this.client.call('library.search', {
-      text: this.likeId === null && this.query.trim() ? this.query.trim() : undefined,
+      text: this.likeId === null && !this.upload && this.query.trim() ? this.query.trim() : undefined,
       likeId: this.likeId ?? undefined,
+      uploadId: this.upload?.id,
       filters: Object.keys(this.filters).length ? this.filters : undefined,
       limit: PAGE,
       offset,
@@ -132,13 +135,28 @@ export class LibraryState {
   search(text: string): Promise<void> {
     this.query = text;
     this.likeId = null;
+    this.upload = null;
     return this.run();
   }
 
   moreLike(id: number): Promise<void> {
     this.likeId = id;
+    this.upload = null;
     this.query = '';
     return this.run();
+  }
+
+  /** Searches by a picture dropped onto the library. */
+  async searchByFile(file: File): Promise<void> {
+    try {
+      const id = await this.client.upload(await file.arrayBuffer());
+      this.upload = { id, name: file.name };
+      this.likeId = null;
+      this.query = '';
+      await this.run();
+    } catch (error) {
+      this.error = `Could not search by ${file.name}: ${(error as Error).message}`;
+    }
   }
 
   async select(id: number | null): Promise<void> {
