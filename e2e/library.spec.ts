@@ -93,8 +93,13 @@ test.describe('search by a dropped picture', () => {
     const bytes = [...(await readFile(join(libraryStudio.photos, 'pink-triangle-0.png')))];
     // Simulate the operating system's drop: a DataTransfer holding the file.
     const transfer = await page.evaluateHandle((data) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(data)], 'reference.png', { type: 'image/png' }));
+      // Runs in the page: the DOM's DataTransfer and File.
+      const web = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: unknown): void } };
+        File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
+      };
+      const dt = new web.DataTransfer();
+      dt.items.add(new web.File([new Uint8Array(data)], 'reference.png', { type: 'image/png' }));
       return dt;
     }, bytes);
     const photos = page.getByRole('region', { name: 'Photos' });

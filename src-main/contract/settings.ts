@@ -6,13 +6,15 @@ export const SettingsSchema = z.object({
   modelsDir: z.string().min(1).nullable(),
   /** Base URL of a Hugging Face-layout mirror for downloads, or null for the default host. */
   modelMirror: z.url({ protocol: /^https?$/ }).nullable(),
+  /** How search vectors are stored: f32 (exact), f16 (half the memory, same results), i8 (a quarter, slightly worse). */
+  vectorPrecision: z.enum(['f32', 'f16', 'i8']),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export const SettingsViewSchema = z.object({
   settings: SettingsSchema,
   /** What is in effect after command-line flags and environment variables. */
-  effective: z.object({ modelsDir: z.string(), modelMirror: z.string() }),
+  effective: z.object({ modelsDir: z.string(), modelMirror: z.string(), vectorPrecision: z.enum(['f32', 'f16', 'i8']) }),
   /** Settings fixed by a flag or environment variable for this run (the UI cannot change them). */
   lockedBy: z.object({ modelsDir: z.string().nullable(), modelMirror: z.string().nullable() }),
 });

@@ -86,6 +86,7 @@ export class Engine {
       thumbDir: this.thumbDir,
       vectorsDir: join(options.dataDir, 'library', 'vectors'),
       model: () => ({ id: this.clipModelId, load: () => this.clip() }),
+      precision: () => this.settings.get().vectorPrecision,
     });
   }
 
@@ -170,11 +171,12 @@ export class Engine {
     return this.modelStore;
   }
 
-  private effective(): { modelsDir: string; modelMirror: string } {
+  private effective(): SettingsView['effective'] {
     const saved = this.settings.get();
     return {
       modelsDir: this.options.modelsDir ?? saved.modelsDir ?? defaultModelsDir(this.options.dataDir),
       modelMirror: this.options.modelMirror ?? saved.modelMirror ?? this.manifest.defaultMirror,
+      vectorPrecision: saved.vectorPrecision,
     };
   }
 
@@ -195,7 +197,8 @@ export class Engine {
   async updateSettings(patch: Partial<Settings>): Promise<SettingsView> {
     const view = this.settingsView();
     for (const key of Object.keys(patch) as (keyof Settings)[]) {
-      if (view.lockedBy[key]) throw new AppError('CONFLICT', `${key} is fixed by ${view.lockedBy[key]} for this run; restart without it to change it here.`);
+      const lockedBy = (view.lockedBy as Record<string, string | null>)[key];
+      if (lockedBy) throw new AppError('CONFLICT', `${key} is fixed by ${lockedBy} for this run; restart without it to change it here.`);
     }
     if (patch.modelsDir) {
       if (!isAbsolute(patch.modelsDir)) throw new AppError('INVALID_PARAMS', `The models folder must be an absolute path, not “${patch.modelsDir}”.`);
@@ -206,10 +209,19 @@ export class Engine {
         throw new AppError('IO_ERROR', `Cannot use ${patch.modelsDir} as the models folder: ${(error as Error).message}`);
       }
     }
-    const before = this.effective().modelsDir;
+    const before = this.effective();
     await this.settings.update(patch);
-    if (this.effective().modelsDir !== before) await this.sessions.release(before);
+    const after = this.effective();
+    if (after.modelsDir !== before.modelsDir) await this.sessions.release(before.modelsDir);
     this.modelStore = this.createModelStore();
+    if (after.vectorPrecision !== before.vectorPrecision) {
+      // The old index keeps answering searches until the new one is built.
+      this.jobs.submit({ kind: 'library.vectors', label: `Rebuilding the search index (${after.vectorPrecision})`, unit: 'steps', total: 1 }, async (ctx) => {
+        const report = await this.library.verify();
+        ctx.progress(1);
+        return { report };
+      });
+    }
     return this.settingsView();
   }
 

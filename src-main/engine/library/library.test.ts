@@ -1,4 +1,4 @@
-import { unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,6 +169,23 @@ describe('Library', () => {
 
   it('verifies the vector index against the database', async () => {
     expect(await library.verify()).toMatch(/^ok: 66 vectors match/);
+  });
+
+  it('switches vector precision by building a new index beside the old one', async () => {
+    let precision: 'f32' | 'f16' | 'i8' = 'f32';
+    const lib = new Library({
+      db,
+      thumbDir: join(data, 'thumbs'),
+      vectorsDir: join(data, 'vectors'),
+      model: () => ({ id: 'scene-clip', load: async () => clip }),
+      precision: () => precision,
+    });
+    expect(await lib.verify()).toMatch(/^ok/);
+    precision = 'f16';
+    expect(await lib.verify()).toMatch(/^rebuilt: .*no saved index/);
+    expect(existsSync(join(data, 'vectors', 'scene-clip.f16.usearch'))).toBe(true);
+    expect((await lib.search({ text: 'a pink circle', limit: 1 }, clip)).items[0]!.name).toBe('pink-circle-0.png');
+    await lib.close();
   });
 });
 

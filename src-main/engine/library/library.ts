@@ -4,7 +4,7 @@ import { AppError, type Facets, type Filters, type ItemDetail, type LibraryItem,
 import type { ClipModel } from '../clip/clip-model';
 import { dot } from '../clip/vector';
 import type { JobContext } from '../jobs/runner';
-import { VectorIndex, type VectorSource } from '../vectors/vector-index';
+import { VectorIndex, type Quantization, type VectorSource } from '../vectors/vector-index';
 import type { Db } from './db';
 import { failureReason, processImage } from './file-processor';
 import { scanFolder, type ScanProblem } from './scanner';
@@ -25,6 +25,8 @@ export interface LibraryOptions {
   embedBatch?: number;
   /** Files decoded at once (each decode also uses libvips' own threads). */
   concurrency?: number;
+  /** How vectors are stored in the search index (default f32). */
+  precision?: () => Quantization;
 }
 
 interface FileRow {
@@ -58,7 +60,7 @@ const ITEM_COLUMNS = 'id, path, name, folder, width, height, thumb';
 
 /** The photo library: roots, scanning and reconciliation, per-file metadata and thumbnails, embeddings and search. */
 export class Library {
-  private vectors: { model: string; index: VectorIndex; check: string | null } | null = null;
+  private vectors: { model: string; precision: Quantization; index: VectorIndex; check: string | null } | null = null;
 
   constructor(private readonly options: LibraryOptions) {}
 
@@ -306,12 +308,16 @@ export class Library {
 
   /** The vector index for a model, checked against the stored embeddings the first time it is used (quickly, unless `full`). */
   private async vectorIndex(model: string, clip: ClipModel | null, full = false): Promise<VectorIndex> {
-    if (this.vectors?.model === model) return this.vectors.index;
+    const precision = this.options.precision?.() ?? 'f32';
+    if (this.vectors?.model === model && this.vectors.precision === precision) return this.vectors.index;
     const dim = (this.db.prepare('SELECT dim FROM embeddings WHERE model = ? LIMIT 1').pluck().get(model) as number | undefined) ?? (clip ? (await clip.encodeTexts(['']))[0]!.length : 0);
-    const index = new VectorIndex(join(this.options.vectorsDir, `${model}.usearch`), dim);
+    const index = new VectorIndex(join(this.options.vectorsDir, `${model}.${precision}.usearch`), dim, precision);
     const report = index.verify(this.storedVectors(model), { full });
     if (report.action !== 'ok') await index.save();
-    this.vectors = { model, index, check: `${report.action}: ${report.reason}` };
+    // Swapped in only when ready: searches meanwhile use the previous index.
+    const previous = this.vectors;
+    this.vectors = { model, precision, index, check: `${report.action}: ${report.reason}` };
+    if (previous && previous.index !== index) await previous.index.save();
     return index;
   }
 
@@ -321,7 +327,15 @@ export class Library {
     const clip = await model.load();
     const stored = this.db.prepare('SELECT count(*) FROM embeddings WHERE model = ?').pluck().get(model.id) as number;
     if (stored === 0 && !clip) return `no vectors yet: ${model.id} is not installed`;
-    this.vectors = null;
+    const precision = this.options.precision?.() ?? 'f32';
+    if (this.vectors?.model === model.id && this.vectors.precision === precision) {
+      // Re-check the index in use from scratch (saved first, so nothing in memory is lost).
+      await this.vectors.index.save();
+      const report = this.vectors.index.verify(this.storedVectors(model.id), { full: true });
+      if (report.action !== 'ok') await this.vectors.index.save();
+      this.vectors.check = `${report.action}: ${report.reason}`;
+      return this.vectors.check;
+    }
     await this.vectorIndex(model.id, clip, true);
     return this.vectors!.check!;
   }
