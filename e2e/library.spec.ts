@@ -107,5 +107,11 @@ test.describe('search by a dropped picture', () => {
     await photos.dispatchEvent('drop', { dataTransfer: transfer });
     await expect(page.getByTestId('search-by-file')).toContainText('Like reference.png');
     await expect(page.getByTestId('grid').locator('[data-item-id]').first()).toHaveAttribute('title', /pink-triangle-0\.png$/);
+
+    // A folder dropped on the folder list: a browser cannot tell its path, and the studio says what to do instead.
+    const folders = page.getByRole('group', { name: 'Library folders' });
+    await folders.dispatchEvent('dragover', { dataTransfer: transfer });
+    await folders.dispatchEvent('drop', { dataTransfer: transfer });
+    await expect(page.getByTestId('library-summary')).toContainText('Browsers do not reveal where a dropped folder lives');
   });
 });

@@ -6,6 +6,8 @@ export interface StudioBridge {
   onEvent(listener: (frame: EventFrame) => void): () => void;
   /** Hands a dropped file's bytes to the engine; resolves with its upload id. */
   upload(bytes: ArrayBuffer): Promise<string>;
+  /** The file-system path of a dropped file or folder (the desktop app knows it; a browser never reveals it). */
+  pathForFile(file: unknown): string;
 }
 
 /** IPC channel names shared by preload and the Electron main process. */

@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { IPC_CALL, IPC_EVENT, IPC_UPLOAD, type StudioBridge } from '@contract/bridge';
 import type { EventFrame } from '@contract/frames';
 
@@ -11,6 +11,7 @@ const bridge: StudioBridge = {
     return () => ipcRenderer.off(IPC_EVENT, wrapped);
   },
   upload: (bytes) => ipcRenderer.invoke(IPC_UPLOAD, bytes),
+  pathForFile: (file) => webUtils.getPathForFile(file as File),
 };
 
 contextBridge.exposeInMainWorld('studioBridge', bridge);

@@ -38,6 +38,11 @@ export class StudioClient {
   upload(bytes: ArrayBuffer): Promise<string> {
     return this.transport.upload(bytes);
   }
+
+  /** The path of a dropped file or folder where the host can tell it (the desktop app), else null. */
+  pathForFile(file: File): string | null {
+    return window.studioBridge?.pathForFile(file) || null;
+  }
 }
 
 declare global {

@@ -184,6 +184,16 @@ export class LibraryState {
     }
   }
 
+  /** A folder dropped onto the folder list: added where the host can tell its path. */
+  async addDropped(file: File): Promise<void> {
+    const path = this.client.pathForFile(file);
+    if (!path) {
+      this.error = 'Browsers do not reveal where a dropped folder lives. Type its path instead (or use the desktop app).';
+      return;
+    }
+    await this.addRoot(path);
+  }
+
   async removeRoot(id: number): Promise<void> {
     try {
       await this.client.call('library.roots.remove', { id });
