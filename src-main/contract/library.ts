@@ -22,6 +22,8 @@ export const LibraryStatusSchema = z.object({
   unsupported: z.array(z.object({ path: z.string(), reason: z.string() })),
   /** The CLIP model embeddings are made with, and whether it is installed. */
   model: z.object({ id: z.string(), installed: z.boolean() }),
+  /** The model whose vectors answer searches: the chosen one once it has embedded everything, the previous one until then. */
+  servingModel: z.string(),
   /** What the last check of the vector index found and did. */
   vectors: z.object({ size: z.number().int(), check: z.string().nullable() }),
 });

@@ -8,13 +8,15 @@ export const SettingsSchema = z.object({
   modelMirror: z.url({ protocol: /^https?$/ }).nullable(),
   /** How search vectors are stored: f32 (exact), f16 (half the memory, same results), i8 (a quarter, slightly worse). */
   vectorPrecision: z.enum(['f32', 'f16', 'i8']),
+  /** The CLIP model the library embeds with (a manifest id), or null for the default. */
+  clipModel: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).nullable(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export const SettingsViewSchema = z.object({
   settings: SettingsSchema,
   /** What is in effect after command-line flags and environment variables. */
-  effective: z.object({ modelsDir: z.string(), modelMirror: z.string(), vectorPrecision: z.enum(['f32', 'f16', 'i8']) }),
+  effective: z.object({ modelsDir: z.string(), modelMirror: z.string(), vectorPrecision: z.enum(['f32', 'f16', 'i8']), clipModel: z.string() }),
   /** Settings fixed by a flag or environment variable for this run (the UI cannot change them). */
   lockedBy: z.object({ modelsDir: z.string().nullable(), modelMirror: z.string().nullable() }),
 });

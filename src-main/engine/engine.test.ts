@@ -36,3 +36,15 @@ describe('Engine settings', () => {
     await free.close();
   });
 });
+
+describe('Engine CLIP model choice', () => {
+  it('accepts only installed CLIP models', async () => {
+    const engine = await Engine.start({ dataDir: await temp(), host: 'cli' });
+    expect(engine.clipModelId).toBe('clip-vit-b32');
+    await expect(engine.updateSettings({ clipModel: 'sd15-inpaint' })).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringContaining('not a CLIP model') });
+    await expect(engine.updateSettings({ clipModel: 'clip-vit-l14' })).rejects.toMatchObject({ code: 'MODEL_MISSING' });
+    await expect(engine.updateSettings({ clipModel: 'no-such-model' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(engine.settingsView().effective.clipModel).toBe('clip-vit-b32');
+    await engine.close();
+  });
+});

@@ -56,9 +56,12 @@ export class Engine {
   private watcher: FolderWatcher | null = null;
   /** A change seen while a refresh runs: refresh once more when it ends. */
   private refreshAgain = false;
-  private clipModel: { dir: string; model: Promise<ClipModel> } | null = null;
-  /** The CLIP model the library embeds with. */
-  readonly clipModelId = 'clip-vit-b32';
+  private readonly clipModels = new Map<string, { dir: string; model: Promise<ClipModel> }>();
+
+  /** The CLIP model the library embeds with: the user's choice, else the manifest's default CLIP. */
+  get clipModelId(): string {
+    return this.settings.get().clipModel ?? this.manifest.models.find((m) => m.task === 'clip' && m.default)!.id;
+  }
 
   private readonly manifest = parseManifest(manifestJson, 'models/manifest.json');
 
@@ -95,16 +98,18 @@ export class Engine {
     return join(this.options.dataDir, 'cache', 'thumbs');
   }
 
-  /** The library's CLIP model, or null when it is not installed (the library then indexes without embeddings). */
-  async clip(): Promise<ClipModel | null> {
-    const status = this.models.status(this.clipModelId);
+  /** A CLIP model (the library's by default), or null when it is not installed (the library then indexes without embeddings). */
+  async clip(id = this.clipModelId): Promise<ClipModel | null> {
+    const status = this.models.status(id);
     if (!status.installed) return null;
-    if (this.clipModel?.dir !== status.dir) {
+    let cached = this.clipModels.get(id);
+    if (cached?.dir !== status.dir) {
       const model = ClipModel.load(status.dir, this.sessions);
-      model.catch(() => (this.clipModel = null));
-      this.clipModel = { dir: status.dir, model };
+      model.catch(() => this.clipModels.delete(id));
+      cached = { dir: status.dir, model };
+      this.clipModels.set(id, cached);
     }
-    return this.clipModel.model;
+    return cached.model;
   }
 
   /**
@@ -120,12 +125,14 @@ export class Engine {
 
   /** Searches the library; a dropped image (upload) is embedded with the library's CLIP model first. */
   async searchLibrary(query: SearchQuery): Promise<SearchResult> {
-    const clip = await this.clip();
-    if (query.uploadId === undefined) return this.library.search(query, clip);
-    if (!clip) this.models.require(this.clipModelId);
+    // After a model switch, the previous model answers until the new one has embedded everything.
+    const serving = this.library.servingModel();
+    const clip = await this.clip(serving);
+    if (query.uploadId === undefined) return this.library.search(query, clip, undefined, serving);
+    if (!clip) this.models.require(serving);
     const [encoded] = await clip!.encodeImages([this.uploads.path(query.uploadId)]);
     if (!encoded!.ok) throw AppError.fromWire(encoded!.error);
-    return this.library.search(query, clip, encoded!.embedding);
+    return this.library.search(query, clip, encoded!.embedding, serving);
   }
 
   /** Rescans and indexes the library as a job; asking again while one runs returns it. */
@@ -177,6 +184,7 @@ export class Engine {
       modelsDir: this.options.modelsDir ?? saved.modelsDir ?? defaultModelsDir(this.options.dataDir),
       modelMirror: this.options.modelMirror ?? saved.modelMirror ?? this.manifest.defaultMirror,
       vectorPrecision: saved.vectorPrecision,
+      clipModel: this.clipModelId,
     };
   }
 
@@ -200,6 +208,11 @@ export class Engine {
       const lockedBy = (view.lockedBy as Record<string, string | null>)[key];
       if (lockedBy) throw new AppError('CONFLICT', `${key} is fixed by ${lockedBy} for this run; restart without it to change it here.`);
     }
+    if (patch.clipModel) {
+      const entry = this.models.entry(patch.clipModel);
+      if (entry.task !== 'clip') throw new AppError('INVALID_PARAMS', `${entry.title} is not a CLIP model.`);
+      this.models.require(patch.clipModel);
+    }
     if (patch.modelsDir) {
       if (!isAbsolute(patch.modelsDir)) throw new AppError('INVALID_PARAMS', `The models folder must be an absolute path, not “${patch.modelsDir}”.`);
       try {
@@ -214,6 +227,10 @@ export class Engine {
     const after = this.effective();
     if (after.modelsDir !== before.modelsDir) await this.sessions.release(before.modelsDir);
     this.modelStore = this.createModelStore();
+    if (after.clipModel !== before.clipModel && this.library.listRoots().length) {
+      // Embed everything with the new model in the background; searches use the old vectors until it is done.
+      this.startLibraryRefresh();
+    }
     if (after.vectorPrecision !== before.vectorPrecision) {
       // The old index keeps answering searches until the new one is built.
       this.jobs.submit({ kind: 'library.vectors', label: `Rebuilding the search index (${after.vectorPrecision})`, unit: 'steps', total: 1 }, async (ctx) => {

@@ -171,6 +171,25 @@ describe('Library', () => {
     expect(await library.verify()).toMatch(/^ok: 66 vectors match/);
   });
 
+  it('after a model switch, the old vectors answer searches until the new model has embedded everything', async () => {
+    let chosen = 'scene-clip';
+    const lib = new Library({
+      db,
+      thumbDir: join(data, 'thumbs'),
+      vectorsDir: join(data, 'vectors'),
+      model: () => ({ id: chosen, load: async () => clip }),
+    });
+    chosen = 'scene-clip-next';
+    expect(lib.servingModel()).toBe('scene-clip');
+    const before = await lib.search({ text: 'a yellow circle', limit: 1 }, clip, undefined, lib.servingModel());
+    expect(before.items[0]!.name).toMatch(/^yellow-circle/);
+    const job = runner.submit({ kind: 'library.refresh', label: 'Re-embed' }, (ctx) => lib.refresh(ctx));
+    expect((await runner.settled(job.id)).result).toMatchObject({ embedded: 66 });
+    expect(lib.servingModel()).toBe('scene-clip-next');
+    expect(lib.status(true)).toMatchObject({ model: { id: 'scene-clip-next' }, servingModel: 'scene-clip-next', embedded: 66, pendingEmbeddings: 0 });
+    await lib.close();
+  });
+
   it('switches vector precision by building a new index beside the old one', async () => {
     let precision: 'f32' | 'f16' | 'i8' = 'f32';
     const lib = new Library({

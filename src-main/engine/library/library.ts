@@ -60,7 +60,22 @@ const ITEM_COLUMNS = 'id, path, name, folder, width, height, thumb';
 
 /** The photo library: roots, scanning and reconciliation, per-file metadata and thumbnails, embeddings and search. */
 export class Library {
-  private vectors: { model: string; precision: Quantization; index: VectorIndex; check: string | null } | null = null;
+  /** Open vector indexes by model and precision (more than one while switching models or precision). */
+  private readonly indexes = new Map<string, { model: string; precision: Quantization; index: VectorIndex; check: string | null }>();
+
+  private precision(): Quantization {
+    return this.options.precision?.() ?? 'f32';
+  }
+
+  /** The open index of a model at the current precision, if any. */
+  private openIndex(model: string) {
+    return this.indexes.get(`${model}.${this.precision()}`);
+  }
+
+  /** Removes files' vectors from every open index. */
+  private forget(ids: number[]): void {
+    for (const entry of this.indexes.values()) entry.index.remove(ids);
+  }
 
   constructor(private readonly options: LibraryOptions) {}
 
@@ -84,7 +99,7 @@ export class Library {
     const ids = this.db.prepare('SELECT id FROM files WHERE root_id = ?').pluck().all(id) as number[];
     const changes = this.db.prepare('DELETE FROM roots WHERE id = ?').run(id).changes;
     if (changes === 0) throw new AppError('NOT_FOUND', `No library folder with id ${id}.`);
-    this.vectors?.index.remove(ids);
+    this.forget(ids);
   }
 
   listRoots(): Root[] {
@@ -145,7 +160,7 @@ export class Library {
     const gone = this.db.prepare("SELECT id FROM files WHERE status = 'missing'").pluck().all() as number[];
     if (gone.length) {
       this.db.prepare("DELETE FROM files WHERE status = 'missing'").run();
-      this.vectors?.index.remove(gone);
+      this.forget(gone);
       summary.removed += gone.length;
     }
     // Files indexed earlier without a model (or whose embedding failed): embed them from their files.
@@ -308,16 +323,21 @@ export class Library {
 
   /** The vector index for a model, checked against the stored embeddings the first time it is used (quickly, unless `full`). */
   private async vectorIndex(model: string, clip: ClipModel | null, full = false): Promise<VectorIndex> {
-    const precision = this.options.precision?.() ?? 'f32';
-    if (this.vectors?.model === model && this.vectors.precision === precision) return this.vectors.index;
+    const precision = this.precision();
+    const open = this.indexes.get(`${model}.${precision}`);
+    if (open) return open.index;
     const dim = (this.db.prepare('SELECT dim FROM embeddings WHERE model = ? LIMIT 1').pluck().get(model) as number | undefined) ?? (clip ? (await clip.encodeTexts(['']))[0]!.length : 0);
     const index = new VectorIndex(join(this.options.vectorsDir, `${model}.${precision}.usearch`), dim, precision);
     const report = index.verify(this.storedVectors(model), { full });
     if (report.action !== 'ok') await index.save();
-    // Swapped in only when ready: searches meanwhile use the previous index.
-    const previous = this.vectors;
-    this.vectors = { model, precision, index, check: `${report.action}: ${report.reason}` };
-    if (previous && previous.index !== index) await previous.index.save();
+    // Registered only when ready: until then searches use whatever index they already had.
+    this.indexes.set(`${model}.${precision}`, { model, precision, index, check: `${report.action}: ${report.reason}` });
+    for (const [key, entry] of this.indexes) {
+      if (entry.model === model && entry.precision !== precision) {
+        await entry.index.save();
+        this.indexes.delete(key);
+      }
+    }
     return index;
   }
 
@@ -327,20 +347,32 @@ export class Library {
     const clip = await model.load();
     const stored = this.db.prepare('SELECT count(*) FROM embeddings WHERE model = ?').pluck().get(model.id) as number;
     if (stored === 0 && !clip) return `no vectors yet: ${model.id} is not installed`;
-    const precision = this.options.precision?.() ?? 'f32';
-    if (this.vectors?.model === model.id && this.vectors.precision === precision) {
+    const open = this.openIndex(model.id);
+    if (open) {
       // Re-check the index in use from scratch (saved first, so nothing in memory is lost).
-      await this.vectors.index.save();
-      const report = this.vectors.index.verify(this.storedVectors(model.id), { full: true });
-      if (report.action !== 'ok') await this.vectors.index.save();
-      this.vectors.check = `${report.action}: ${report.reason}`;
-      return this.vectors.check;
+      await open.index.save();
+      const report = open.index.verify(this.storedVectors(model.id), { full: true });
+      if (report.action !== 'ok') await open.index.save();
+      open.check = `${report.action}: ${report.reason}`;
+      return open.check;
     }
     await this.vectorIndex(model.id, clip, true);
-    return this.vectors!.check!;
+    return this.openIndex(model.id)!.check!;
   }
 
   // ---- status, items, search ------------------------------------------------------------------------------------------
+
+  /**
+   * Which model's vectors should answer searches: the chosen one when it has embedded every indexed photo (or nothing else
+   * has vectors); otherwise the model with the most vectors, so switching models never leaves search half-empty.
+   */
+  servingModel(): string {
+    const chosen = this.options.model().id;
+    if (this.countMissingEmbeddings(chosen) === 0) return chosen;
+    const best = this.db.prepare('SELECT model, count(*) AS n FROM embeddings GROUP BY model ORDER BY n DESC LIMIT 1').get() as { model: string; n: number } | undefined;
+    const chosenCount = this.db.prepare('SELECT count(*) FROM embeddings WHERE model = ?').pluck().get(chosen) as number;
+    return best && best.n > chosenCount ? best.model : chosen;
+  }
 
   status(installed: boolean): LibraryStatus {
     const model = this.options.model();
@@ -360,7 +392,8 @@ export class Library {
       failed: listed('failed'),
       unsupported: listed('unsupported'),
       model: { id: model.id, installed },
-      vectors: { size: this.vectors?.model === model.id ? this.vectors.index.size : 0, check: this.vectors?.check ?? null },
+      servingModel: this.servingModel(),
+      vectors: { size: this.openIndex(model.id)?.index.size ?? 0, check: this.openIndex(model.id)?.check ?? null },
     };
   }
 
@@ -434,11 +467,12 @@ export class Library {
   }
 
   /** `imageVector`: search by an image outside the library (a dropped file, `cli search --image`), already embedded. */
-  async search(query: SearchQuery, clip: ClipModel | null, imageVector?: Float32Array): Promise<SearchResult> {
+  async search(query: SearchQuery, clip: ClipModel | null, imageVector?: Float32Array, servingModel?: string): Promise<SearchResult> {
     const limit = query.limit ?? 60;
     const offset = query.offset ?? 0;
     const filter = filterSql(query.filters ?? {});
-    const model = this.options.model().id;
+    // `clip` must be the serving model's encoder when one is given.
+    const model = servingModel ?? this.options.model().id;
 
     let vector: Float32Array | null = imageVector ?? null;
     if (vector) {
@@ -519,7 +553,7 @@ export class Library {
   }
 
   async close(): Promise<void> {
-    await this.vectors?.index.save();
+    for (const entry of this.indexes.values()) await entry.index.save();
   }
 }
 
