@@ -26,6 +26,10 @@ test.describe('library', () => {
     const details = page.getByRole('complementary', { name: 'Details' });
     await expect(details).toContainText(/yellow-triangle-\d\.png/);
     await expect(details).toContainText('300 × 240 px');
+    // Tags are saved and become searchable by name.
+    await details.getByLabel('Tags').fill('Moodboard, sunny');
+    await details.getByRole('button', { name: 'Save tags' }).click();
+    await expect(details.getByLabel('Tags')).toHaveValue('moodboard, sunny');
     await details.getByRole('button', { name: 'More like this' }).click();
     await expect(page.getByTestId('library-summary')).toContainText('More like the selected photo');
     await expect(cells.first()).toHaveAttribute('title', /yellow-triangle-\d\.png$/);

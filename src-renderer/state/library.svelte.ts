@@ -184,6 +184,15 @@ export class LibraryState {
     }
   }
 
+  async saveTags(id: number, tags: string[]): Promise<void> {
+    try {
+      this.selected = await this.client.call('library.tags.set', { id, tags });
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
   /** A folder dropped onto the folder list: added where the host can tell its path. */
   async addDropped(file: File): Promise<void> {
     const path = this.client.pathForFile(file);
