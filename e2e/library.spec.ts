@@ -80,6 +80,9 @@ test.describe('library filters and duplicates', () => {
     await expect(groups).toContainText('2 identical files');
     await expect(groups).toContainText('blue square copy.png');
     await expect(groups).toContainText('blue-square-1.png');
+    await page.getByRole('button', { name: 'Find near-duplicates' }).click();
+    await expect(groups).toContainText(/Near-identical \(\d+ groups\)/, { timeout: 30_000 });
+    await expect(groups).toContainText('near-identical photos');
     await rm(join(libraryStudio.photos, 'blue square copy.png'));
     await expect(summary).toContainText('66 photos', { timeout: 30_000 });
   });

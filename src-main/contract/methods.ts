@@ -114,6 +114,11 @@ export const methods = {
     result: z.array(z.array(LibraryItemSchema)),
     summary: 'Groups of files with identical content.',
   }),
+  'library.nearDuplicates': method({
+    params: NoParams,
+    result: JobSchema,
+    summary: 'Start a job that groups near-identical photos by their vectors; the groups are its result.',
+  }),
   'library.facets': method({
     params: NoParams,
     result: FacetsSchema,

@@ -30,5 +30,9 @@ export function engineHandlers(engine: Engine): Handlers {
     },
     'library.duplicates': () => engine.library.duplicates(),
     'library.facets': () => engine.library.facets(),
+    'library.nearDuplicates': () =>
+      engine.jobs.submit({ kind: 'library.near-duplicates', label: 'Finding near-duplicates', unit: 'photos', pausable: true }, (ctx) =>
+        engine.library.nearDuplicates(ctx),
+      ),
   };
 }

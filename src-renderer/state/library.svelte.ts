@@ -1,4 +1,4 @@
-import { isFinished, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchResult } from '@contract';
+import { isFinished, LibraryItemSchema, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchResult } from '@contract';
 import type { StudioClient } from '../api/client';
 import type { JobsState } from './jobs.svelte';
 
@@ -19,6 +19,8 @@ export class LibraryState {
   /** What the main area shows: photos, or groups of identical files. */
   view = $state<'photos' | 'duplicates'>('photos');
   duplicates = $state<LibraryItem[][]>([]);
+  /** The running or last near-duplicate search (a job); its result holds the groups. */
+  nearJobId = $state<string | null>(null);
   items = $state<LibraryItem[]>([]);
   mode = $state<SearchResult['mode']>('list');
   note = $state<string | null>(null);
@@ -73,6 +75,29 @@ export class LibraryState {
   clearFilters(): Promise<void> {
     this.filters = {};
     return this.run();
+  }
+
+  /** Groups from the last finished near-duplicate job, validated against the contract. */
+  get nearGroups(): LibraryItem[][] | null {
+    const job = this.jobs.jobs.find((j) => j.id === this.nearJobId);
+    if (!job || job.state !== 'done') return null;
+    const parsed = LibraryItemSchema.array().array().safeParse(job.result);
+    return parsed.success ? parsed.data : null;
+  }
+
+  get nearRunning(): boolean {
+    const job = this.jobs.jobs.find((j) => j.id === this.nearJobId);
+    return !!job && !isFinished(job.state);
+  }
+
+  async findNearDuplicates(): Promise<void> {
+    try {
+      const job = await this.client.call('library.nearDuplicates', {});
+      this.jobs.apply(job);
+      this.nearJobId = job.id;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
   }
 
   async showDuplicates(on: boolean): Promise<void> {

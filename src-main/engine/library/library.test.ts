@@ -154,6 +154,16 @@ describe('Library', () => {
     expect((await library.search({ text: 'a pink circle', limit: 1 }, clip)).items[0]!.name).toBe('pink-circle-0.png');
   });
 
+  it('groups near-identical photos by their vectors', async () => {
+    const job = runner.submit({ kind: 'near', label: 'Near' }, (ctx) => library.nearDuplicates(ctx, 0.999));
+    const groups = (await runner.settled(job.id)).result as { path: string }[][];
+    // The exact copy made above is the only pair this close.
+    expect(groups.map((g) => g.map((i) => i.path))).toEqual([[join(photos, 'moved', 'copy of gray triangle.png'), join(photos, 'shapes', 'gray-triangle-0.png')]]);
+    const loose = runner.submit({ kind: 'near', label: 'Near' }, (ctx) => library.nearDuplicates(ctx, 0.9));
+    const looseGroups = (await runner.settled(loose.id)).result as { name: string }[][];
+    expect(looseGroups.flat().length).toBeGreaterThan(2);
+  });
+
   it('tags are searchable by name', async () => {
     const id = (await library.search({ text: 'a black square', limit: 1 }, clip)).items[0]!.id;
     library.setTags(id, ['Moodboard', 'client-x']);

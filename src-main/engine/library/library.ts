@@ -448,6 +448,44 @@ export class Library {
     return [...groups.values()].sort((a, b) => b.length - a.length);
   }
 
+  /**
+   * Groups of near-identical photos (crops, re-exports, slight edits): pairs whose vectors are at least `threshold`
+   * similar, joined transitively. Visits every photo once (an index query each), so it runs as a job.
+   */
+  async nearDuplicates(ctx: JobContext, threshold = 0.95): Promise<LibraryItem[][]> {
+    const model = this.servingModel();
+    const total = this.db.prepare('SELECT count(*) FROM embeddings WHERE model = ?').pluck().get(model) as number;
+    ctx.progress(0, total);
+    if (total === 0) return [];
+    const index = await this.vectorIndex(model, null);
+    const parent = new Map<number, number>();
+    const find = (x: number): number => {
+      let root = x;
+      while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
+      parent.set(x, root);
+      return root;
+    };
+    let done = 0;
+    for (const { key, vector } of this.storedVectors(model).all()) {
+      if (done % 256 === 0) await ctx.checkpoint();
+      for (const hit of index.search(vector, 8)) {
+        if (hit.key !== key && hit.score >= threshold) parent.set(find(hit.key), find(key));
+      }
+      if (++done % 500 === 0) ctx.progress(done, total);
+    }
+    ctx.progress(total, total);
+    const groups = new Map<number, number[]>();
+    for (const id of parent.keys()) {
+      const root = find(id);
+      groups.set(root, [...(groups.get(root) ?? []), id]);
+    }
+    const multi = [...groups.values()].filter((g) => g.length > 1);
+    return multi
+      .map((ids) => this.rows([...new Set(ids)], { sql: '', params: [] }).sort((a, b) => a.path.localeCompare(b.path)))
+      .filter((g) => g.length > 1)
+      .sort((a, b) => b.length - a.length);
+  }
+
   facets(): Facets {
     const distinct = (column: string) =>
       this.db.prepare(`SELECT DISTINCT ${column} FROM files WHERE status = 'indexed' AND ${column} IS NOT NULL ORDER BY ${column}`).pluck().all() as string[];
