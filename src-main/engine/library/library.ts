@@ -1,11 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { AppError, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
+import { AppError, type Facets, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import { dot } from '../clip/vector';
 import type { JobContext } from '../jobs/runner';
 import { VectorIndex, type Quantization, type VectorSource } from '../vectors/vector-index';
 import type { Db } from './db';
+import { facets, filterSql, forEachConcurrent, identicalGroups, ITEM_COLUMNS, toVector } from './queries';
 import { failureReason, processImage } from './file-processor';
 import { scanFolder, type ScanProblem } from './scanner';
 
@@ -55,8 +56,6 @@ export interface RefreshSummary {
   embedded: number;
   problems: ScanProblem[];
 }
-
-const ITEM_COLUMNS = 'id, path, name, folder, width, height, thumb';
 
 /** The photo library: roots, scanning and reconciliation, per-file metadata and thumbnails, embeddings and search. */
 export class Library {
@@ -437,15 +436,7 @@ export class Library {
 
   /** Groups of files with identical content, largest groups first. */
   duplicates(): LibraryItem[][] {
-    const rows = this.db
-      .prepare(
-        `SELECT ${ITEM_COLUMNS}, hash FROM files WHERE status = 'indexed' AND hash IN
-         (SELECT hash FROM files WHERE status = 'indexed' AND hash IS NOT NULL GROUP BY hash HAVING count(*) > 1) ORDER BY hash, path`,
-      )
-      .all() as (LibraryItem & { hash: string })[];
-    const groups = new Map<string, LibraryItem[]>();
-    for (const { hash, ...item } of rows) groups.set(hash, [...(groups.get(hash) ?? []), { ...item, score: null }]);
-    return [...groups.values()].sort((a, b) => b.length - a.length);
+    return identicalGroups(this.db);
   }
 
   /**
@@ -487,24 +478,9 @@ export class Library {
   }
 
   facets(): Facets {
-    const distinct = (column: string) =>
-      this.db.prepare(`SELECT DISTINCT ${column} FROM files WHERE status = 'indexed' AND ${column} IS NOT NULL ORDER BY ${column}`).pluck().all() as string[];
-    const taken = this.db.prepare(`SELECT min(taken_at) AS "from", max(taken_at) AS "to" FROM files WHERE status = 'indexed'`).get() as {
-      from: number | null;
-      to: number | null;
-    };
-    const folders = this.db
-      .prepare("SELECT folder AS path, root_id AS rootId, count(*) AS files FROM files WHERE status = 'indexed' GROUP BY folder ORDER BY folder LIMIT 2000")
-      .all() as Facets['folders'];
-    return {
-      cameras: distinct('camera'),
-      formats: distinct('format'),
-      taken: taken.from !== null && taken.to !== null ? { from: taken.from, to: taken.to } : null,
-      folders,
-    };
+    return facets(this.db);
   }
 
-  /** `imageVector`: search by an image outside the library (a dropped file, `cli search --image`), already embedded. */
   async search(query: SearchQuery, clip: ClipModel | null, imageVector?: Float32Array, servingModel?: string): Promise<SearchResult> {
     const limit = query.limit ?? 60;
     const offset = query.offset ?? 0;
@@ -593,50 +569,4 @@ export class Library {
   async close(): Promise<void> {
     for (const entry of this.indexes.values()) await entry.index.save();
   }
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; the first error stops taking new items and is thrown. */
-async function forEachConcurrent<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(lanes);
-}
-
-function toVector(blob: Buffer): Float32Array {
-  return new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
-}
-
-function filterSql(filters: Filters): { sql: string; params: unknown[] } {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  if (filters.rootId !== undefined) {
-    parts.push('root_id = ?');
-    params.push(filters.rootId);
-  }
-  if (filters.folder) {
-    parts.push('(folder = ? OR folder LIKE ?)');
-    params.push(filters.folder, `${filters.folder.replace(/[%_]/g, '')}${sep}%`);
-  }
-  if (filters.from !== undefined) {
-    parts.push('taken_at >= ?');
-    params.push(filters.from);
-  }
-  if (filters.to !== undefined) {
-    parts.push('taken_at <= ?');
-    params.push(filters.to);
-  }
-  if (filters.camera) {
-    parts.push('camera = ?');
-    params.push(filters.camera);
-  }
-  if (filters.format) {
-    parts.push('format = ?');
-    params.push(filters.format);
-  }
-  if (filters.orientation) {
-    parts.push(filters.orientation === 'landscape' ? 'width > height' : filters.orientation === 'portrait' ? 'width < height' : 'width = height');
-  }
-  return { sql: parts.join(' AND '), params };
 }
