@@ -1,6 +1,19 @@
 import { copyFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, test, type LibraryStudio } from './fixtures';
+
+/** Opens the studio with the photo folder in the library and indexed (the worker's studio is shared between tests). */
+async function openIndexedLibrary(page: Page, studio: LibraryStudio) {
+  await page.goto(studio.url);
+  const summary = page.getByTestId('library-summary');
+  if (!(await page.locator(`[data-root="${studio.photos}"]`).isVisible())) {
+    await page.getByLabel('Folder to add').fill(studio.photos);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+  }
+  await expect(summary).toContainText('66 photos', { timeout: 30_000 });
+  return summary;
+}
 
 test.describe('library', () => {
   test('add a folder, watch it index, search by words, open details and find more like it', async ({ page, libraryStudio }) => {
@@ -38,13 +51,7 @@ test.describe('library', () => {
 
 test.describe('library watching', () => {
   test('a photo copied into a library folder appears by itself; a deleted one goes', async ({ page, libraryStudio }) => {
-    await page.goto(libraryStudio.url);
-    const summary = page.getByTestId('library-summary');
-    if (!(await page.locator(`[data-root="${libraryStudio.photos}"]`).isVisible())) {
-      await page.getByLabel('Folder to add').fill(libraryStudio.photos);
-      await page.getByRole('button', { name: 'Add folder' }).click();
-    }
-    await expect(summary).toContainText('66 photos', { timeout: 30_000 });
+    const summary = await openIndexedLibrary(page, libraryStudio);
     await copyFile(join(libraryStudio.photos, 'red-circle-0.png'), join(libraryStudio.photos, 'new arrival.png'));
     await expect(summary).toContainText('67 photos', { timeout: 30_000 });
     await rm(join(libraryStudio.photos, 'new arrival.png'));
@@ -54,13 +61,7 @@ test.describe('library watching', () => {
 
 test.describe('library filters and duplicates', () => {
   test('filter by orientation and format, and list identical files', async ({ page, libraryStudio }) => {
-    await page.goto(libraryStudio.url);
-    const summary = page.getByTestId('library-summary');
-    if (!(await page.locator(`[data-root="${libraryStudio.photos}"]`).isVisible())) {
-      await page.getByLabel('Folder to add').fill(libraryStudio.photos);
-      await page.getByRole('button', { name: 'Add folder' }).click();
-    }
-    await expect(summary).toContainText('66 photos', { timeout: 30_000 });
+    const summary = await openIndexedLibrary(page, libraryStudio);
     const cells = page.getByTestId('grid').locator('[data-item-id]');
     await page.getByLabel('Search the library').fill('a green square');
     await expect(cells.first()).toHaveAttribute('title', /green-square/);
@@ -90,13 +91,7 @@ test.describe('library filters and duplicates', () => {
 
 test.describe('search by a dropped picture', () => {
   test('dropping an image file onto the photos searches by it', async ({ page, libraryStudio }) => {
-    await page.goto(libraryStudio.url);
-    const summary = page.getByTestId('library-summary');
-    if (!(await page.locator(`[data-root="${libraryStudio.photos}"]`).isVisible())) {
-      await page.getByLabel('Folder to add').fill(libraryStudio.photos);
-      await page.getByRole('button', { name: 'Add folder' }).click();
-    }
-    await expect(summary).toContainText('66 photos', { timeout: 30_000 });
+    await openIndexedLibrary(page, libraryStudio);
     const bytes = [...(await readFile(join(libraryStudio.photos, 'pink-triangle-0.png')))];
     // Simulate the operating system's drop: a DataTransfer holding the file.
     const transfer = await page.evaluateHandle((data) => {
