@@ -9,7 +9,8 @@ export default defineConfig({
   main: {
     resolve: { alias: contractAlias },
     build: {
-      externalizeDeps: true,
+      // Dependencies stay in node_modules; so does Playwright, which only the benchmark uses.
+      externalizeDeps: { include: ['playwright'] },
       rolldownOptions: {
         input: {
           // Electron's main process (the only entry that imports electron).

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../src-main/engine/config/locations';
 import { Engine } from '../src-main/engine/engine';
 import { markdownTable, type Sample } from './measure';
+import { gridScroll } from './suites/grid';
 import { coldStart, indexingThroughput, vectorSearch, type Figure } from './suites/library';
 import { clipEncoding } from './suites/clip';
 import { contractRoundTrip } from './suites/contract';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
       return f;
     },
     'cold-start': () => coldStart(log),
+    grid: () => gridScroll(log),
   };
   const samples: Sample[] = [];
   for (const [name, run] of Object.entries(suites)) {

@@ -203,12 +203,11 @@ export async function vectorSearch(log: (l: string) => void, count = 100_000): P
   return { samples, figures };
 }
 
-/** Cold start: a fresh process opens a 100k-photo library and answers "more like this" — launch to first result. */
-export async function coldStart(log: (l: string) => void, count = 100_000): Promise<Figure[]> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'studio-bench-cold-'));
+/** A data dir holding a library of `count` synthetic photos (rows and 512-d embeddings, no files), for scale tests. */
+export async function syntheticLibrary(count: number, log: (l: string) => void): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'studio-bench-lib100k-'));
   const db = openDatabase(join(dataDir, 'library', 'library.db'));
-  const rng = new Random(7);
-  const vectors = unitVectors(count, 512, rng);
+  const vectors = clusteredVectors(count, 512, Math.max(10, Math.round(count / 50)), new Random(7)).data;
   db.prepare("INSERT INTO roots (id, path, added_at) VALUES (1, '/photos', 0)").run();
   const file = db.prepare("INSERT INTO files (id, root_id, path, folder, name, size, mtime_ms, status, hash, width, height, thumb) VALUES (?, 1, ?, '/photos', ?, 1000, 0, 'indexed', ?, 4000, 3000, NULL)");
   const emb = db.prepare("INSERT INTO embeddings (file_id, model, dim, vector) VALUES (?, 'clip-vit-b32', 512, ?)");
@@ -220,6 +219,12 @@ export async function coldStart(log: (l: string) => void, count = 100_000): Prom
   })();
   db.close();
   log(`bench: synthetic library of ${count} photos written`);
+  return dataDir;
+}
+
+/** Cold start: a fresh process opens a 100k-photo library and answers "more like this" — launch to first result. */
+export async function coldStart(log: (l: string) => void, count = 100_000): Promise<Figure[]> {
+  const dataDir = await syntheticLibrary(count, log);
   const run = () => {
     const t = performance.now();
     const r = spawnSync(process.execPath, ['out/main/cli.js', 'search', '--like', '42', '--limit', '10', '--json', '--data-dir', dataDir], { encoding: 'utf8' });
