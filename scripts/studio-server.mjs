@@ -1,10 +1,18 @@
 // Starts the built headless studio on a free port and resolves with its URL; shared by e2e and screenshots.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+/** The repository root: the nearest folder above this file with a package.json (this file may also run bundled into out/). */
+function repoRoot() {
+  let dir = fileURLToPath(new URL('.', import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const root = repoRoot();
 
 /**
  * @param {{ dataDir?: string, env?: Record<string, string> }} [options]
