@@ -2,11 +2,11 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { AppError, type Facets, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
-import { dot } from '../clip/vector';
 import type { JobContext } from '../jobs/runner';
 import { VectorIndex, type Quantization, type VectorSource } from '../vectors/vector-index';
 import type { Db } from './db';
-import { facets, filterSql, forEachConcurrent, identicalGroups, ITEM_COLUMNS, toVector } from './queries';
+import { facets, forEachConcurrent, identicalGroups, toVector } from './queries';
+import { itemRows, searchLibrary } from './search';
 import { failureReason, processImage } from './file-processor';
 import { scanFolder, type ScanProblem } from './scanner';
 
@@ -472,7 +472,7 @@ export class Library {
     }
     const multi = [...groups.values()].filter((g) => g.length > 1);
     return multi
-      .map((ids) => this.rows([...new Set(ids)], { sql: '', params: [] }).sort((a, b) => a.path.localeCompare(b.path)))
+      .map((ids) => itemRows(this.db, [...new Set(ids)], { sql: '', params: [] }).sort((a, b) => a.path.localeCompare(b.path)))
       .filter((g) => g.length > 1)
       .sort((a, b) => b.length - a.length);
   }
@@ -481,89 +481,15 @@ export class Library {
     return facets(this.db);
   }
 
-  async search(query: SearchQuery, clip: ClipModel | null, imageVector?: Float32Array, servingModel?: string): Promise<SearchResult> {
-    const limit = query.limit ?? 60;
-    const offset = query.offset ?? 0;
-    const filter = filterSql(query.filters ?? {});
-    // `clip` must be the serving model's encoder when one is given.
-    const model = servingModel ?? this.options.model().id;
-
-    let vector: Float32Array | null = imageVector ?? null;
-    if (vector) {
-      // Given by the caller.
-    } else if (query.likeId !== undefined) {
-      const blob = this.db.prepare('SELECT vector FROM embeddings WHERE file_id = ? AND model = ?').pluck().get(query.likeId, model) as Buffer | undefined;
-      if (!blob) throw new AppError('NOT_FOUND', `Item ${query.likeId} has no embedding yet; index the library first.`);
-      vector = toVector(blob);
-    } else if (query.text?.trim() && clip) {
-      vector = (await clip.encodeTexts([query.text]))[0]!;
-    }
-    const textHits = query.text?.trim() ? this.ftsHits(query.text) : new Map<number, number>();
-
-    if (!vector) {
-      if (textHits.size === 0 && query.text?.trim()) {
-        return { items: [], mode: 'names', note: clip ? null : 'No CLIP model is installed, so only file names, folders and tags were searched.' };
-      }
-      const ids = textHits.size ? [...textHits.keys()] : null;
-      const rows = this.rows(ids, filter, ids ? undefined : { limit, offset });
-      const items = ids ? rows.sort((a, b) => (textHits.get(b.id) ?? 0) - (textHits.get(a.id) ?? 0)).slice(offset, offset + limit) : rows;
-      return {
-        items: items.map((r) => ({ ...r, score: ids ? (textHits.get(r.id) ?? null) : null })),
-        mode: ids ? 'names' : 'list',
-        note: query.text?.trim() && !clip ? 'No CLIP model is installed, so only file names, folders and tags were searched.' : null,
-      };
-    }
-
-    const index = await this.vectorIndex(model, clip);
-    const wanted = offset + limit;
-    const scores = new Map<number, number>();
-    for (const hit of index.search(vector, Math.max(200, wanted * 10))) scores.set(hit.key, hit.score);
-    let rows = this.rows([...scores.keys()], filter);
-    if (rows.length < wanted && (filter.sql || scores.size < index.size)) {
-      // Filters removed too many candidates: rank the filtered set exactly from the stored embeddings.
-      rows = this.rows(null, filter);
-      const stored = this.db.prepare('SELECT file_id, vector FROM embeddings WHERE model = ?').all(model) as { file_id: number; vector: Buffer }[];
-      const byId = new Map(stored.map((s) => [s.file_id, s.vector]));
-      for (const r of rows) {
-        const blob = byId.get(r.id);
-        if (blob && !scores.has(r.id)) scores.set(r.id, dot(vector, toVector(blob)));
-      }
-      rows = rows.filter((r) => scores.has(r.id));
-    }
-    // Names and tags that match the words lift an image a little; they never outrank a clearly better picture.
-    const blended = rows.map((r) => ({ ...r, score: (scores.get(r.id) ?? 0) + 0.05 * (textHits.get(r.id) ?? 0) }));
-    blended.sort((a, b) => b.score - a.score);
-    return { items: blended.slice(offset, offset + limit), mode: textHits.size ? 'hybrid' : 'vector', note: null };
-  }
-
-  /** FTS matches for the words, as a 0…1 strength (best match 1). */
-  private ftsHits(text: string): Map<number, number> {
-    const terms = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-    if (terms.length === 0) return new Map();
-    const match = terms.map((t) => `"${t}"`).join(' OR ');
-    const rows = this.db.prepare('SELECT rowid AS id, bm25(files_fts) AS rank FROM files_fts WHERE files_fts MATCH ? ORDER BY rank LIMIT 500').all(match) as {
-      id: number;
-      rank: number;
-    }[];
-    if (rows.length === 0) return new Map();
-    const best = rows[0]!.rank;
-    return new Map(rows.map((r) => [r.id, best === 0 ? 1 : r.rank / best]));
-  }
-
-  private rows(ids: number[] | null, filter: { sql: string; params: unknown[] }, page?: { limit: number; offset: number }): LibraryItem[] {
-    const where = ["status = 'indexed'"];
-    const params: unknown[] = [];
-    if (ids) {
-      if (ids.length === 0) return [];
-      where.push(`id IN (${ids.map(() => '?').join(',')})`);
-      params.push(...ids);
-    }
-    if (filter.sql) {
-      where.push(filter.sql);
-      params.push(...filter.params);
-    }
-    const tail = page ? ` ORDER BY coalesce(taken_at, mtime_ms) DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset}` : '';
-    return (this.db.prepare(`SELECT ${ITEM_COLUMNS} FROM files WHERE ${where.join(' AND ')}${tail}`).all(...params) as LibraryItem[]).map((r) => ({ ...r, score: null }));
+  /** See searchLibrary: text, more-like-this or an embedded picture, with filters and paging. */
+  search(query: SearchQuery, clip: ClipModel | null, imageVector?: Float32Array, servingModel?: string): Promise<SearchResult> {
+    return searchLibrary(
+      { db: this.db, vectorIndex: (model, c) => this.vectorIndex(model, c), defaultModel: () => this.options.model().id },
+      query,
+      clip,
+      imageVector,
+      servingModel,
+    );
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,113 @@
+import { AppError, type LibraryItem, type SearchQuery, type SearchResult } from '@contract';
+import type { ClipModel } from '../clip/clip-model';
+import { dot } from '../clip/vector';
+import type { VectorIndex } from '../vectors/vector-index';
+import type { Db } from './db';
+import { filterSql, ITEM_COLUMNS, toVector } from './queries';
+
+/** What search needs from the library. */
+export interface SearchDeps {
+  db: Db;
+  /** The (checked) vector index of a model. */
+  vectorIndex(model: string, clip: ClipModel | null): Promise<VectorIndex>;
+  /** The model searched when none is named. */
+  defaultModel(): string;
+}
+
+/**
+ * Ranks library items by image content (CLIP vectors) blended with name/tag matches, or by names alone without a model;
+ * applies filters (exactly, falling back to exact vector ranking over the filtered set when the index's candidates run out)
+ * and pages. `imageVector`: an image outside the library, already embedded; `servingModel`: whose vectors to search.
+ */
+export async function searchLibrary(
+  deps: SearchDeps,
+  query: SearchQuery,
+  clip: ClipModel | null,
+  imageVector?: Float32Array,
+  servingModel?: string,
+): Promise<SearchResult> {
+  const db = deps.db;
+  const limit = query.limit ?? 60;
+  const offset = query.offset ?? 0;
+  const filter = filterSql(query.filters ?? {});
+  // `clip` must be the serving model's encoder when one is given.
+  const model = servingModel ?? deps.defaultModel();
+
+  let vector: Float32Array | null = imageVector ?? null;
+  if (vector) {
+    // Given by the caller.
+  } else if (query.likeId !== undefined) {
+    const blob = db.prepare('SELECT vector FROM embeddings WHERE file_id = ? AND model = ?').pluck().get(query.likeId, model) as Buffer | undefined;
+    if (!blob) throw new AppError('NOT_FOUND', `Item ${query.likeId} has no embedding yet; index the library first.`);
+    vector = toVector(blob);
+  } else if (query.text?.trim() && clip) {
+    vector = (await clip.encodeTexts([query.text]))[0]!;
+  }
+  const textHits = query.text?.trim() ? ftsHits(db, query.text) : new Map<number, number>();
+
+  if (!vector) {
+    if (textHits.size === 0 && query.text?.trim()) {
+      return { items: [], mode: 'names', note: clip ? null : 'No CLIP model is installed, so only file names, folders and tags were searched.' };
+    }
+    const ids = textHits.size ? [...textHits.keys()] : null;
+    const rows = itemRows(db, ids, filter, ids ? undefined : { limit, offset });
+    const items = ids ? rows.sort((a, b) => (textHits.get(b.id) ?? 0) - (textHits.get(a.id) ?? 0)).slice(offset, offset + limit) : rows;
+    return {
+      items: items.map((r) => ({ ...r, score: ids ? (textHits.get(r.id) ?? null) : null })),
+      mode: ids ? 'names' : 'list',
+      note: query.text?.trim() && !clip ? 'No CLIP model is installed, so only file names, folders and tags were searched.' : null,
+    };
+  }
+
+  const index = await deps.vectorIndex(model, clip);
+  const wanted = offset + limit;
+  const scores = new Map<number, number>();
+  for (const hit of index.search(vector, Math.max(200, wanted * 10))) scores.set(hit.key, hit.score);
+  let rows = itemRows(db, [...scores.keys()], filter);
+  if (rows.length < wanted && (filter.sql || scores.size < index.size)) {
+    // Filters removed too many candidates: rank the filtered set exactly from the stored embeddings.
+    rows = itemRows(db, null, filter);
+    const stored = db.prepare('SELECT file_id, vector FROM embeddings WHERE model = ?').all(model) as { file_id: number; vector: Buffer }[];
+    const byId = new Map(stored.map((s) => [s.file_id, s.vector]));
+    for (const r of rows) {
+      const blob = byId.get(r.id);
+      if (blob && !scores.has(r.id)) scores.set(r.id, dot(vector, toVector(blob)));
+    }
+    rows = rows.filter((r) => scores.has(r.id));
+  }
+  // Names and tags that match the words lift an image a little; they never outrank a clearly better picture.
+  const blended = rows.map((r) => ({ ...r, score: (scores.get(r.id) ?? 0) + 0.05 * (textHits.get(r.id) ?? 0) }));
+  blended.sort((a, b) => b.score - a.score);
+  return { items: blended.slice(offset, offset + limit), mode: textHits.size ? 'hybrid' : 'vector', note: null };
+}
+
+/** FTS matches for the words, as a 0…1 strength (best match 1). */
+function ftsHits(db: Db, text: string): Map<number, number> {
+  const terms = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (terms.length === 0) return new Map();
+  const match = terms.map((t) => `"${t}"`).join(' OR ');
+  const rows = db.prepare('SELECT rowid AS id, bm25(files_fts) AS rank FROM files_fts WHERE files_fts MATCH ? ORDER BY rank LIMIT 500').all(match) as {
+    id: number;
+    rank: number;
+  }[];
+  if (rows.length === 0) return new Map();
+  const best = rows[0]!.rank;
+  return new Map(rows.map((r) => [r.id, best === 0 ? 1 : r.rank / best]));
+}
+
+/** Indexed items, optionally only these ids, filtered, and paged in date order. */
+export function itemRows(db: Db, ids: number[] | null, filter: { sql: string; params: unknown[] }, page?: { limit: number; offset: number }): LibraryItem[] {
+  const where = ["status = 'indexed'"];
+  const params: unknown[] = [];
+  if (ids) {
+    if (ids.length === 0) return [];
+    where.push(`id IN (${ids.map(() => '?').join(',')})`);
+    params.push(...ids);
+  }
+  if (filter.sql) {
+    where.push(filter.sql);
+    params.push(...filter.params);
+  }
+  const tail = page ? ` ORDER BY coalesce(taken_at, mtime_ms) DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset}` : '';
+  return (db.prepare(`SELECT ${ITEM_COLUMNS} FROM files WHERE ${where.join(' AND ')}${tail}`).all(...params) as LibraryItem[]).map((r) => ({ ...r, score: null }));
+}
