@@ -77,7 +77,13 @@ describe('downloadFile', () => {
     const result = await downloadFile({ url: `${base}/cut`, dest, sha256: sha }, { retryDelayMs: 10 });
     expect(result.verifiedAgainst).toBe('manifest');
     expect((await readFile(dest)).equals(body)).toBe(true);
-    expect(seen.map((s) => s.range)).toEqual([undefined, `bytes=${Math.floor(body.length / 2)}-`]);
+    // The second request resumes where the file on disk ends: after some of the half that was sent (bytes still in
+    // the client's buffers when the connection dropped are lost and fetched again).
+    expect(seen).toHaveLength(2);
+    expect(seen[0]!.range).toBeUndefined();
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(seen[1]!.range ?? '')?.[1]);
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(resumedAt).toBeLessThanOrEqual(Math.floor(body.length / 2));
   });
 
   it('resumes a partial file left by an earlier run', async () => {
