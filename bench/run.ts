@@ -12,7 +12,10 @@ import { clipEncoding } from './suites/clip';
 import { contractRoundTrip } from './suites/contract';
 import { tinyStableDiffusion } from './suites/stable-diffusion';
 
-const { values } = parseArgs({ options: { ...LOCATION_OPTIONS, only: { type: 'string' }, vectors: { type: 'string' } }, strict: true });
+const { values } = parseArgs({
+  options: { ...LOCATION_OPTIONS, only: { type: 'string' }, vectors: { type: 'string' }, ef: { type: 'string' }, quantizations: { type: 'string' } },
+  strict: true,
+});
 // npm runs scripts from the repository root.
 const resultsDir = join(process.cwd(), 'bench', 'results');
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -37,7 +40,9 @@ async function main(): Promise<void> {
   const figureSuites: Record<string, () => Promise<Figure[]>> = {
     indexing: () => indexingThroughput(log),
     vectors: async () => {
-      const { samples: s, figures: f } = await vectorSearch(log, vectorCount);
+      const efSweep = values.ef ? values.ef.split(',').map(Number) : [];
+      const quantizations = values.quantizations ? (values.quantizations.split(',') as ('f32' | 'f16' | 'i8')[]) : undefined;
+      const { samples: s, figures: f } = await vectorSearch(log, vectorCount, { efSweep, ...(quantizations ? { quantizations } : {}) });
       samples.push(...s);
       return f;
     },

@@ -149,8 +149,15 @@ function clusteredVectors(count: number, dim: number, clusters: number, rng: Ran
   return { data: out, centres: c };
 }
 
-/** usearch (HNSW) vs. exact search on synthetic 512-d vectors: build time, memory per vector, latency, recall@10. */
-export async function vectorSearch(log: (l: string) => void, count = 100_000): Promise<{ samples: Sample[]; figures: Figure[] }> {
+/**
+ * usearch (HNSW) vs. exact search on synthetic 512-d vectors: build time, memory per vector, latency, recall@10.
+ * `efSweep`: search-effort values (expansion_search) to try on the f16 index, reopened from its file for each.
+ */
+export async function vectorSearch(
+  log: (l: string) => void,
+  count = 100_000,
+  { quantizations = ['f32', 'f16', 'i8'] as const, efSweep = [] as number[] }: { quantizations?: readonly ('f32' | 'f16' | 'i8')[]; efSweep?: number[] } = {},
+): Promise<{ samples: Sample[]; figures: Figure[] }> {
   const dim = 512;
   const rng = new Random(123);
   log(`bench: ${count} clustered ${dim}-d vectors`);
@@ -178,7 +185,7 @@ export async function vectorSearch(log: (l: string) => void, count = 100_000): P
   latency('exact (brute force, usearch.exactSearch)', (i) => usearch.exactSearch(data, q.subarray(i * dim, (i + 1) * dim), dim, 10, usearch.MetricKind.Cos));
 
   const dir = await mkdtemp(join(tmpdir(), 'studio-bench-vec-'));
-  for (const quantization of ['f32', 'f16', 'i8'] as const) {
+  for (const quantization of quantizations) {
     // The same settings as the library's VectorIndex.
     const index = new usearch.Index({ dimensions: dim, metric: usearch.MetricKind.Cos, quantization: quantization as ScalarKind, ...HNSW_SETTINGS });
     const t = performance.now();
@@ -198,6 +205,17 @@ export async function vectorSearch(log: (l: string) => void, count = 100_000): P
       { name: `usearch ${quantization}: bytes per vector on disk`, value: Math.round(bytes / count), unit: 'B' },
     );
     log(`bench: usearch ${quantization} built in ${round(buildSeconds)} s`);
+    if (quantization !== 'f16') continue;
+    for (const ef of efSweep) {
+      const reopened = new usearch.Index({ dimensions: dim, metric: usearch.MetricKind.Cos, quantization: quantization as ScalarKind, ...HNSW_SETTINGS, expansion_search: ef });
+      reopened.view(file);
+      let found = 0;
+      latency(`usearch HNSW f16, expansion_search ${ef}`, (i) => {
+        const m = reopened.search(q.subarray(i * dim, (i + 1) * dim), 10, 1);
+        for (const k of m.keys) if (truthSets[i]!.has(Number(k))) found++;
+      });
+      figures.push({ name: `usearch f16, expansion_search ${ef}: recall@10 vs exact (${count / 1000}k)`, value: round(found / (queries * 10), 3), unit: '', target: '≥ 0.95' });
+    }
   }
   await rm(dir, { recursive: true, force: true });
   return { samples, figures };
