@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release } from 'node:os';
-import { AppError, isFinished, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type SearchQuery, type SearchResult, type Settings, type SettingsView } from '@contract';
+import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type SearchQuery, type SearchResult, type Settings, type SettingsView } from '@contract';
 import manifestJson from '../../models/manifest.json';
 import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
@@ -19,6 +19,9 @@ import { openDatabase, type Db } from './library/db';
 import { Library } from './library/library';
 import { FolderWatcher } from './library/watcher';
 import { Uploads } from './uploads';
+
+/** The job key under which the library refresh runs (at most one at a time). */
+const REFRESH_KEY = 'library.refresh';
 
 export interface EngineOptions {
   dataDir: string;
@@ -47,12 +50,9 @@ export class Engine {
   readonly sessions: SessionPool;
   private readonly listeners = new Set<EventListener>();
   private readonly providerChoice: ProviderChoice;
-  /** Model id → id of its latest download job. */
-  private readonly downloads = new Map<string, string>();
   readonly library: Library;
   readonly uploads: Uploads;
   private readonly db: Db;
-  private refreshJob: string | null = null;
   private watcher: FolderWatcher | null = null;
   /** A change seen while a refresh runs: refresh once more when it ends. */
   private refreshAgain = false;
@@ -137,12 +137,12 @@ export class Engine {
 
   /** Rescans and indexes the library as a job; asking again while one runs returns it. */
   startLibraryRefresh(): Job {
-    if (this.refreshJob) {
-      const running = this.jobs.list().find((j) => j.id === this.refreshJob);
-      if (running && !isFinished(running.state)) return running;
-    }
-    const job = this.jobs.submit({ kind: 'library.refresh', label: 'Indexing the library', unit: 'images', pausable: true }, (ctx) => this.library.refresh(ctx));
-    this.refreshJob = job.id;
+    const { job, created } = this.jobs.submitOnce(
+      REFRESH_KEY,
+      { kind: 'library.refresh', label: 'Indexing the library', unit: 'images', pausable: true },
+      (ctx) => this.library.refresh(ctx),
+    );
+    if (!created) return job;
     void this.jobs.settled(job.id).then(() => {
       this.watcher?.sync(this.library.listRoots().map((r) => r.path));
       if (this.refreshAgain) {
@@ -159,8 +159,7 @@ export class Engine {
    */
   keepLibraryInSync(): void {
     this.watcher ??= new FolderWatcher(() => {
-      const running = this.refreshJob && this.jobs.list().find((j) => j.id === this.refreshJob && !isFinished(j.state));
-      if (running) this.refreshAgain = true;
+      if (this.jobs.unfinished(REFRESH_KEY)) this.refreshAgain = true;
       else this.startLibraryRefresh();
     });
     const roots = this.library.listRoots();
@@ -284,14 +283,9 @@ export class Engine {
   startModelDownload(id: string): Job {
     const model = this.models.entry(id);
     // Asking again while a download of the same model runs returns that job instead of starting a second one.
-    const current = this.downloads.get(id);
-    if (current) {
-      const job = this.jobs.list().find((j) => j.id === current);
-      if (job && !isFinished(job.state)) return job;
-    }
-    const job = this.jobs.submit({ kind: 'models.download', label: `Downloading ${model.title}`, unit: 'MB' }, (ctx) => this.models.download(id, ctx));
-    this.downloads.set(id, job.id);
-    return job;
+    return this.jobs.submitOnce(`models.download:${id}`, { kind: 'models.download', label: `Downloading ${model.title}`, unit: 'MB' }, (ctx) =>
+      this.models.download(id, ctx),
+    ).job;
   }
 
   subscribe(listener: EventListener): () => void {

@@ -161,6 +161,23 @@ describe('JobRunner', () => {
     expect(runner.cancel(job.id).state).toBe('done');
   });
 
+  it('submitOnce returns the unfinished job under the same key, and starts anew once it has finished', async () => {
+    const runner = new JobRunner();
+    const a = steppedWork(1);
+    const first = runner.submitOnce('k', { kind: 't', label: 'A' }, a.work);
+    const again = runner.submitOnce('k', { kind: 't', label: 'A again' }, async () => 'never');
+    expect(first.created).toBe(true);
+    expect(again).toMatchObject({ created: false, job: { id: first.job.id } });
+    expect(runner.unfinished('k')?.id).toBe(first.job.id);
+    await a.started;
+    a.next();
+    await runner.settled(first.job.id);
+    expect(runner.unfinished('k')).toBeUndefined();
+    const later = runner.submitOnce('k', { kind: 't', label: 'B' }, async () => 1);
+    expect(later.created).toBe(true);
+    expect(later.job.id).not.toBe(first.job.id);
+  });
+
   it('keeps only the newest finished jobs', async () => {
     const runner = new JobRunner({ keepFinished: 2, concurrency: 1 });
     const ids = [];

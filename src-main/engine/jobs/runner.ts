@@ -56,6 +56,8 @@ export class JobRunner {
   private readonly queue: string[] = [];
   /** Ids of finished jobs, oldest finish first. */
   private readonly finishedOrder: string[] = [];
+  /** Key → id of the latest job submitted with submitOnce under it. */
+  private readonly keyed = new Map<string, string>();
   private readonly listeners = new Set<Listener>();
   private running = 0;
   private readonly concurrency: number;
@@ -103,6 +105,22 @@ export class JobRunner {
     this.emit(entry);
     this.pump();
     return structuredClone(job);
+  }
+
+  /** The job submitted under `key` (see submitOnce) while it is queued, running or paused. */
+  unfinished(key: string): Job | undefined {
+    const id = this.keyed.get(key);
+    const entry = id ? this.entries.get(id) : undefined;
+    return entry && !isFinished(entry.job.state) ? structuredClone(entry.job) : undefined;
+  }
+
+  /** Submits unless a job under `key` is still unfinished, in which case that job is returned (created: false). */
+  submitOnce<R>(key: string, spec: JobSpec, work: JobWork<R>): { job: Job; created: boolean } {
+    const current = this.unfinished(key);
+    if (current) return { job: current, created: false };
+    const job = this.submit(spec, work);
+    this.keyed.set(key, job.id);
+    return { job, created: true };
   }
 
   list(): Job[] {
