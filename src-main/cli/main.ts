@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError, type Filters, type Job } from '@contract';
+import { AppError, formatBytes, type Filters, type Job } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { Engine } from '../engine/engine';
 import type { RefreshSummary } from '../engine/library/library';
@@ -61,10 +61,6 @@ async function follow(engine: Engine, job: Job): Promise<Job> {
     off();
     if (tty) process.stderr.write('\n');
   }
-}
-
-function megabytes(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
 }
 
 /** Reports a finished job: its result as JSON, or its failure on stderr with a non-zero exit. */
@@ -135,7 +131,7 @@ const commands: Record<string, Command> = {
       const models = await callDirect(dispatch, 'models.list', {});
       const lines = models.map(
         (m) =>
-          `${m.installed ? '✓' : ' '} ${m.id.padEnd(24)} ${m.task.padEnd(17)} ${megabytes(m.approxBytes).padStart(8)}  ${m.title}${m.default ? ' (default)' : ''}` +
+          `${m.installed ? '✓' : ' '} ${m.id.padEnd(24)} ${m.task.padEnd(17)} ${formatBytes(m.approxBytes).padStart(8)}  ${m.title}${m.default ? ' (default)' : ''}` +
           (m.installed ? '' : m.downloadable ? `\n    not installed — npm run cli -- models download ${m.id}` : `\n    not installed — export it: ${m.exportCommand}`),
       );
       return print(opts, models, [`Models folder: ${engine.models.modelsDir}`, ...lines].join('\n'));
@@ -144,7 +140,7 @@ const commands: Record<string, Command> = {
       const job = await follow(engine, await callDirect(dispatch, 'models.download', { id }));
       return reportJob(opts, job, (result) => {
         const r = result as { files: number; bytes: number };
-        return r.files === 0 ? `${id} is already installed.` : `${id}: ${r.files} files (${megabytes(r.bytes)}) downloaded and verified.`;
+        return r.files === 0 ? `${id} is already installed.` : `${id}: ${r.files} files (${formatBytes(r.bytes)}) downloaded and verified.`;
       });
     }
     throw new AppError('INVALID_PARAMS', 'Usage: models list | models download ID');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatDuration } from './format';
+import { formatAmount, formatBytes, formatDuration } from './format';
 
 describe('format', () => {
   it('formats durations', () => {
@@ -8,6 +8,14 @@ describe('format', () => {
     expect(formatDuration(5)).toBe('00:05');
     expect(formatDuration(125.4)).toBe('02:05');
     expect(formatDuration(3 * 3600 + 61)).toBe('3:01:01');
+  });
+
+  it('formats sizes', () => {
+    expect(formatBytes(1.7e9)).toBe('1.7 GB');
+    expect(formatBytes(608_200_000)).toBe('608 MB');
+    expect(formatBytes(2_400_000)).toBe('2.4 MB');
+    expect(formatBytes(4_100)).toBe('4 KB');
+    expect(formatBytes(12)).toBe('1 KB');
   });
 
   it('formats amounts', () => {

@@ -14,3 +14,11 @@ export function formatDuration(seconds: number | null): string {
 export function formatAmount(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(1);
 }
+
+/** A size in bytes as people read it: 1.7 GB, 608 MB, 2.4 MB, 4 KB. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e7) return `${Math.round(bytes / 1e6)} MB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1e3))} KB`;
+}
