@@ -200,6 +200,19 @@ describe('Library', () => {
     await lib.close();
   });
 
+  it('opens the vector index once when searches and a check arrive together', async () => {
+    const lib = new Library({ db, thumbDir: join(data, 'thumbs'), vectorsDir: join(data, 'vectors'), model: () => ({ id: 'scene-clip', load: async () => clip }) });
+    const [a, b, check] = await Promise.all([
+      lib.search({ text: 'a red square', limit: 2 }, clip),
+      lib.search({ text: 'a red square', limit: 2 }, clip),
+      lib.verify(),
+    ]);
+    expect(a.items.map((i) => i.id)).toEqual(b.items.map((i) => i.id));
+    expect(a.items[0]!.name).toMatch(/^red-square/);
+    expect(check).toMatch(/^ok: 66 vectors match the database$/);
+    await lib.close();
+  });
+
   it('switches vector precision by building a new index beside the old one', async () => {
     let precision: 'f32' | 'f16' | 'i8' = 'f32';
     const lib = new Library({

@@ -59,6 +59,8 @@ export interface RefreshSummary {
 
 /** The photo library: roots, scanning and reconciliation, per-file metadata and thumbnails, embeddings and search. */
 export class Library {
+  /** Vector indexes being opened (checked against the database), by model and precision. */
+  private readonly opening = new Map<string, Promise<VectorIndex>>();
   /** Open vector indexes by model and precision (more than one while switching models or precision). */
   private readonly indexes = new Map<string, { model: string; precision: Quantization; index: VectorIndex; check: string | null }>();
 
@@ -321,10 +323,21 @@ export class Library {
   }
 
   /** The vector index for a model, checked against the stored embeddings the first time it is used (quickly, unless `full`). */
-  private async vectorIndex(model: string, clip: ClipModel | null, full = false): Promise<VectorIndex> {
+  private vectorIndex(model: string, clip: ClipModel | null, full = false): Promise<VectorIndex> {
+    const key = `${model}.${this.precision()}`;
+    const open = this.indexes.get(key);
+    if (open) return Promise.resolve(open.index);
+    // One opening per index: a search and a refresh (or the startup check) arriving together share it.
+    let pending = this.opening.get(key);
+    if (!pending) {
+      pending = this.openVectorIndex(model, clip, full).finally(() => this.opening.delete(key));
+      this.opening.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async openVectorIndex(model: string, clip: ClipModel | null, full: boolean): Promise<VectorIndex> {
     const precision = this.precision();
-    const open = this.indexes.get(`${model}.${precision}`);
-    if (open) return open.index;
     const dim = (this.db.prepare('SELECT dim FROM embeddings WHERE model = ? LIMIT 1').pluck().get(model) as number | undefined) ?? (clip ? (await clip.encodeTexts(['']))[0]!.length : 0);
     const index = new VectorIndex(join(this.options.vectorsDir, `${model}.${precision}.usearch`), dim, precision);
     const report = index.verify(this.storedVectors(model), { full });
@@ -346,6 +359,8 @@ export class Library {
     const clip = await model.load();
     const stored = this.db.prepare('SELECT count(*) FROM embeddings WHERE model = ?').pluck().get(model.id) as number;
     if (stored === 0 && !clip) return `no vectors yet: ${model.id} is not installed`;
+    const inFlight = this.opening.get(`${model.id}.${this.precision()}`);
+    if (inFlight) await inFlight;
     const open = this.openIndex(model.id);
     if (open) {
       // Re-check the index in use from scratch (saved first, so nothing in memory is lost).
