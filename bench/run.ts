@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../src-main/engine/config/locations';
 import { Engine } from '../src-main/engine/engine';
 import { markdownTable, type Sample } from './measure';
+import { composedSearch } from './suites/compose';
 import { gridScroll } from './suites/grid';
 import { coldStart, indexingThroughput, vectorSearch, type Figure } from './suites/library';
 import { clipEncoding } from './suites/clip';
@@ -47,6 +48,11 @@ async function main(): Promise<void> {
       return f;
     },
     'cold-start': () => coldStart(log),
+    compose: async () => {
+      const { samples: s, figures: f } = await composedSearch(log, vectorCount);
+      samples.push(...s);
+      return f;
+    },
     grid: () => gridScroll(log),
   };
   const samples: Sample[] = [];

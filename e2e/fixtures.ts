@@ -34,13 +34,14 @@ async function withStudio(env: Record<string, string>, use: (studio: Studio) => 
  */
 export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio; libraryStudio: LibraryStudio }>({
   studio: [async ({}, use) => withStudio({}, use), { scope: 'worker' }],
-  // A studio whose models folder holds the scene-CLIP fixture as CLIP ViT-B/32, and a photo folder to add.
+  // A studio whose models folder holds the scene-CLIP fixture as CLIP ViT-B/32 and the scene composers, and a photo folder to add.
   libraryStudio: [
     async ({}, use) => {
       const scratch = await mkdtemp(join(tmpdir(), 'studio-e2e-lib-'));
       const paths = fixturePaths();
       await mkdir(join(scratch, 'models'));
       await cp(paths.sceneClip, join(scratch, 'models', 'clip-vit-b32'), { recursive: true });
+      for (const [id, folder] of Object.entries(paths.composers)) await cp(folder, join(scratch, 'models', `composer-${id}`), { recursive: true });
       await cp(paths.world, join(scratch, 'photos'), { recursive: true });
       await withStudio({ STUDIO_MODELS_DIR: join(scratch, 'models') }, (studio) => use({ ...studio, photos: join(scratch, 'photos') }));
       await rm(scratch, { recursive: true, force: true });

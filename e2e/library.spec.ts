@@ -1,19 +1,7 @@
 import { copyFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { expect, test, type LibraryStudio } from './fixtures';
-
-/** Opens the studio with the photo folder in the library and indexed (the worker's studio is shared between tests). */
-async function openIndexedLibrary(page: Page, studio: LibraryStudio) {
-  await page.goto(studio.url);
-  const summary = page.getByTestId('library-summary');
-  if (!(await page.locator(`[data-root="${studio.photos}"]`).isVisible())) {
-    await page.getByLabel('Folder to add').fill(studio.photos);
-    await page.getByRole('button', { name: 'Add folder' }).click();
-  }
-  await expect(summary).toContainText('66 photos', { timeout: 30_000 });
-  return summary;
-}
+import { expect, test } from './fixtures';
+import { openIndexedLibrary } from './library-helpers';
 
 test.describe('library', () => {
   test('add a folder, watch it index, search by words, open details and find more like it', async ({ page, libraryStudio }) => {

@@ -3,8 +3,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateRealSizeClip } from './generators/clip-architecture';
+import { generateSceneComposers } from './generators/composers';
 import { generateSceneClip } from './generators/scene-clip';
 import { generateTinyStableDiffusion, type UnetKind } from './generators/stable-diffusion';
+import { generateCirrSet, generateFashionIqSet, generatePervlSet } from './scene-world/eval-datasets';
 import { generateWorld } from './scene-world/generate-world';
 
 /** Where generated fixtures go (git-ignored). */
@@ -17,6 +19,10 @@ export interface FixturePaths {
   world: string;
   /** Tiny Stable Diffusion folders by UNet kind (4, 8 and 9 input channels). */
   sd: Record<UnetKind, string>;
+  /** Mini evaluation sets in the CIRR, FashionIQ and PerVL-style formats, from the scene world. */
+  eval: { cirr: string; fashioniq: string; pervl: string };
+  /** Composer model folders for the scene-CLIP space, by composer. */
+  composers: Record<'combiner' | 'gated' | 'compodiff', string>;
 }
 
 export function fixturePaths(root = process.cwd()): FixturePaths {
@@ -25,6 +31,8 @@ export function fixturePaths(root = process.cwd()): FixturePaths {
     sceneClip: join(dir, 'clip-scene'),
     world: join(dir, 'scene-world'),
     sd: { text2img: join(dir, 'sd-tiny-text2img'), instruct: join(dir, 'sd-tiny-instruct'), inpaint: join(dir, 'sd-tiny-inpaint') },
+    eval: { cirr: join(dir, 'eval', 'cirr'), fashioniq: join(dir, 'eval', 'fashioniq'), pervl: join(dir, 'eval', 'pervl') },
+    composers: { combiner: join(dir, 'composer-combiner'), gated: join(dir, 'composer-gated'), compodiff: join(dir, 'composer-compodiff') },
   };
 }
 
@@ -53,7 +61,11 @@ export async function ensureFixtures(root = process.cwd(), log: (line: string) =
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await generateSceneClip(paths.sceneClip, join(root, 'resources', 'clip-tokenizer'));
+  await generateSceneComposers(dir);
   await generateWorld(paths.world);
+  await generateCirrSet(paths.eval.cirr);
+  await generateFashionIqSet(paths.eval.fashioniq);
+  await generatePervlSet(paths.eval.pervl);
   for (const [kind, folder] of Object.entries(paths.sd)) {
     await generateTinyStableDiffusion(folder, kind as UnetKind, join(root, 'resources', 'clip-tokenizer'));
   }

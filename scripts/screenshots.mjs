@@ -41,6 +41,7 @@ async function libraryShots() {
   spawnSync(process.execPath, ['out/main/fixtures.js'], { stdio: 'ignore' });
   const scratch = await mkdtemp(join(tmpdir(), 'studio-shots-lib-'));
   await cp('models/fixtures/clip-scene', join(scratch, 'models', 'clip-vit-b32'), { recursive: true });
+  for (const c of ['combiner', 'gated', 'compodiff']) await cp(`models/fixtures/composer-${c}`, join(scratch, 'models', `composer-${c}`), { recursive: true });
   await cp('models/fixtures/scene-world', join(scratch, 'photos'), { recursive: true });
   const studio = await startStudioServer({ dataDir: join(scratch, 'data'), env: { STUDIO_MODELS_DIR: join(scratch, 'models') } });
   try {
@@ -58,9 +59,32 @@ async function libraryShots() {
       await page.getByRole('complementary', { name: 'Details' }).waitFor();
       await page.waitForTimeout(300);
       await page.screenshot({ path: join(outDir, `library-search-${scheme}.png`) });
+      await composeShot(page, scheme);
       await page.close();
     }
   } finally {
     await studio.stop();
   }
+}
+
+/** Search → Compose: a red square from the library, "as a circle", not "blue", with a region boxed on the reference. */
+async function composeShot(page, scheme) {
+  await page.getByLabel('Search the library').fill('a red square');
+  await page.waitForTimeout(800);
+  await page.getByTestId('grid').locator('[data-item-id]').first().click();
+  await page.getByRole('button', { name: 'Compose from this' }).click();
+  await page.getByLabel('New condition').fill('as a circle');
+  await page.getByLabel('New condition').press('Enter');
+  await page.getByLabel('Negative text').fill('blue');
+  await page.getByLabel('Negative text').press('Enter');
+  const box = await page.getByTestId('region-canvas').boundingBox();
+  await page.getByRole('button', { name: 'Box' }).click();
+  await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.45);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.95, box.y + box.height * 0.95, { steps: 4 });
+  await page.mouse.up();
+  await page.getByText('Only the marked region may change').waitFor();
+  await page.waitForTimeout(500);
+  await page.getByTestId('grid').locator('[data-item-id]').first().click();
+  await page.screenshot({ path: join(outDir, `compose-${scheme}.png`) });
 }

@@ -4,6 +4,7 @@ import { connectStudio } from './api/client';
 import { JobsState } from './state/jobs.svelte';
 import { ModelsState } from './state/models.svelte';
 import { LibraryState } from './state/library.svelte';
+import { ComposeState } from './state/compose.svelte';
 import { NavigationState } from './state/navigation.svelte';
 import { StudioState } from './state/studio.svelte';
 import './styles/app.css';
@@ -21,6 +22,7 @@ mount(App, {
     jobs,
     models: new ModelsState(client, jobs),
     library: new LibraryState(client, jobs),
+    compose: new ComposeState(client),
     nav: new NavigationState(),
   },
 });

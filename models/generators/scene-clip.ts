@@ -108,13 +108,16 @@ export function buildVisionModel(projection: Float32Array): Uint8Array {
   const closeness = g.op('Exp', [g.op('Neg', [g.op('Add', [g.op('Mul', [dRho, dRho]), g.op('Mul', [dNsm, dNsm])])])]);
   const shape = g.op('Mul', [g.op('Div', [closeness, g.op('Add', [sum1(closeness), f(1e-6)])]), objectness]);
 
-  const ramp = (t: string) => g.op('Mul', [clip01(g.op('Mul', [t, f(4)])), objectness]);
+  // Layout (position, size) and background count half as much as what the object is, as in CLIP, where content
+  // dominates composition.
+  const LAYOUT = 0.5;
+  const ramp = (t: string) => g.op('Mul', [clip01(g.op('Mul', [t, f(4)])), g.op('Mul', [objectness, f(LAYOUT)])]);
   const left = ramp(g.op('Sub', [f(0.5), cx]));
   const right = ramp(g.op('Sub', [cx, f(0.5)]));
   const top = ramp(g.op('Sub', [f(0.5), cy]));
   const bottom = ramp(g.op('Sub', [cy, f(0.5)]));
-  const large = g.op('Mul', [g.op('Sigmoid', [g.op('Mul', [g.op('Sub', [area, f(0.11)]), f(60)])]), objectness]);
-  const small = g.op('Mul', [g.op('Sigmoid', [g.op('Mul', [g.op('Sub', [f(0.06), area]), f(80)])]), objectness]);
+  const large = g.op('Mul', [g.op('Sigmoid', [g.op('Mul', [g.op('Sub', [area, f(0.11)]), f(60)])]), g.op('Mul', [objectness, f(LAYOUT)])]);
+  const small = g.op('Mul', [g.op('Sigmoid', [g.op('Mul', [g.op('Sub', [f(0.06), area]), f(80)])]), g.op('Mul', [objectness, f(LAYOUT)])]);
   const background = g.op('Mul', [g.op('Reshape', [bgHist, g.tensorI64([0, K])]), f(0.5)]);
 
   const features = g.op('Concat', [objectColor, shape, left, right, top, bottom, large, small, background], { axis: 1 });
@@ -166,12 +169,19 @@ export function buildTokenTable(vocab: Record<string, number>, rng: Random): { t
   return { table, vocabSize, missing };
 }
 
+export const SCENE_CLIP_SEED = 11;
+
+/** The map from the feature space into the 512-d embedding space (the first draw from the seed), for fixtures that live in that space. */
+export function sceneClipProjection(seed = SCENE_CLIP_SEED, rng = new Random(seed)): Float32Array {
+  return orthonormalRows(FEATURES.length, EMBED_DIM, rng);
+}
+
 /** Writes the scene-CLIP model folder in the Hugging Face ONNX export layout. */
-export async function generateSceneClip(outDir: string, tokenizerDir: string, seed = 11): Promise<void> {
+export async function generateSceneClip(outDir: string, tokenizerDir: string, seed = SCENE_CLIP_SEED): Promise<void> {
   const rng = new Random(seed);
   const tokenizerJson = await readFile(join(tokenizerDir, 'tokenizer.json'), 'utf8');
   const vocab = (JSON.parse(tokenizerJson) as { model: { vocab: Record<string, number> } }).model.vocab;
-  const projection = orthonormalRows(FEATURES.length, EMBED_DIM, rng);
+  const projection = sceneClipProjection(seed, rng);
   const { table, vocabSize, missing } = buildTokenTable(vocab, rng);
   if (missing.length) throw new Error(`scene-world words missing from the CLIP vocabulary: ${missing.join(', ')}`);
   const positions = Float32Array.from({ length: 77 * FEATURES.length }, () => 0.001 * rng.gaussian());

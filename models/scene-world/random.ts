@@ -1,16 +1,9 @@
-/** A small seeded PRNG (mulberry32) so generated fixtures are identical on every machine. */
-export class Random {
-  private state: number;
+import { SeededRandom } from '../../src-main/engine/diffusion/rng';
 
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
+/** The engine's seeded PRNG (mulberry32), with the helpers fixture generators use, so fixtures are identical everywhere. */
+export class Random extends SeededRandom {
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.uniform();
   }
 
   range(min: number, max: number): number {
@@ -21,7 +14,7 @@ export class Random {
     return items[Math.floor(this.next() * items.length)]!;
   }
 
-  /** Standard normal (Box–Muller). */
+  /** Standard normal (Box–Muller, one value per pair of uniforms). */
   gaussian(): number {
     const u = Math.max(this.next(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, formatBytes, type Filters, type Job } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
@@ -6,6 +7,8 @@ import { Engine } from '../engine/engine';
 import type { RefreshSummary } from '../engine/library/library';
 import { callDirect, createDispatcher, type Dispatch } from '../host/dispatcher';
 import { engineHandlers } from '../host/handlers';
+import { runEval } from '../eval/run-eval';
+import { markdownTable, metricsJson } from '../eval/report';
 import { renderProgressLine } from './progress-bar';
 
 const HELP = `Usage: npm run cli -- <command> [options]
@@ -20,9 +23,15 @@ Commands:
   search "TEXT"          search the library by words (--limit N, default 20); --json: [{path, score}]
   search --image FILE    search the library by an image
   search --like ID       more like a library item
+  search --image FILE --text "MOD" [--text "MOD2" …] [--negative "…"] [--mask PNG] [--wi X --wt Y] [--composer sum|combiner|gated|compodiff] [--steps N] [--seed N]
+                         composed search: the reference changed by the texts in order, away from the negative text,
+                         only the region the mask marks white may change; --like ID works as the reference too
                          filters: --folder DIR --from DATE --to DATE --camera NAME --format jpeg|png|… --orientation landscape|portrait|square
   status                 counts of indexed, pending and failed files (with reasons)
   verify                 check the vector index against the database and repair it
+  eval cirr|fashioniq|pervl --data DIR [--split val] [--images DIR] [--composer LIST|all] [--wi X --wt Y] [--steps N]
+                         [--limit N] [--categories a,b] [--submission DIR] [--cache DIR] [--out DIR]
+                         Recall@K / MRR tables beside text-only and image-only baselines (also: npm run eval -- …)
 
 Options for every command:
   --data-dir DIR         where the studio keeps its data (or STUDIO_DATA_DIR)
@@ -33,7 +42,7 @@ Options for every command:
 
 interface Options {
   json: boolean;
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   /** Positional arguments after the command name. */
   args: string[];
 }
@@ -163,6 +172,7 @@ const commands: Record<string, Command> = {
     });
   },
   search: async (dispatch, engine, opts) => {
+    if (isComposed(opts.values)) return composedSearch(dispatch, engine, opts);
     const limit = Number(opts.values.limit ?? 20);
     const image = typeof opts.values.image === 'string' ? opts.values.image : undefined;
     const text = opts.args.join(' ');
@@ -195,11 +205,109 @@ const commands: Record<string, Command> = {
     ];
     print(opts, s, lines.join('\n'));
   },
+  eval: async (_dispatch, engine, opts) => {
+    const [dataset] = opts.args;
+    const data = str(opts.values, 'data');
+    if (!dataset || !data) throw new AppError('INVALID_PARAMS', 'Usage: eval cirr|fashioniq|pervl --data DIR (see --help)');
+    const { report, files } = await runEval(
+      engine,
+      {
+        dataset,
+        data: resolve(data),
+        split: str(opts.values, 'split'),
+        images: optionalPath(opts.values, 'images'),
+        composer: str(opts.values, 'composer'),
+        weights: weightsOf(opts.values),
+        steps: numberOf(opts.values, 'steps'),
+        limit: numberOf(opts.values, 'limit'),
+        categories: str(opts.values, 'categories')?.split(','),
+        submission: optionalPath(opts.values, 'submission'),
+        cache: optionalPath(opts.values, 'cache'),
+      },
+      (line) => process.stderr.write(`${line}\n`),
+    );
+    const table = markdownTable(report);
+    const out = optionalPath(opts.values, 'out');
+    if (out) {
+      await mkdir(out, { recursive: true });
+      await writeFile(join(out, `${report.dataset}.json`), `${JSON.stringify(metricsJson(report), null, 2)}\n`);
+      await writeFile(join(out, `${report.dataset}.md`), `${table}\n`);
+    }
+    for (const file of files) process.stderr.write(`Wrote ${file}\n`);
+    print(opts, metricsJson(report), table);
+  },
   verify: async (_dispatch, engine, opts) => {
     const report = await engine.library.verify();
     print(opts, { report }, `Vector index: ${report}`);
   },
 };
+
+function str(values: Options['values'], key: string): string | undefined {
+  const v = values[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function optionalPath(values: Options['values'], key: string): string | undefined {
+  const v = str(values, key);
+  return v === undefined ? undefined : resolve(v);
+}
+
+function numberOf(values: Options['values'], key: string): number | undefined {
+  const v = str(values, key);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new AppError('INVALID_PARAMS', `--${key} “${v}” is not a number.`);
+  return n;
+}
+
+/** --wi/--wt: both or neither (the composer's defaults). */
+function weightsOf(values: Options['values']): { image: number; text: number } | undefined {
+  const image = numberOf(values, 'wi');
+  const text = numberOf(values, 'wt');
+  if (image === undefined && text === undefined) return undefined;
+  return { image: image ?? 1, text: text ?? 1 };
+}
+
+function isComposed(values: Options['values']): boolean {
+  return ['text', 'negative', 'mask', 'composer', 'wi', 'wt', 'steps'].some((k) => values[k] !== undefined && !(Array.isArray(values[k]) && values[k].length === 0));
+}
+
+/** A file the user named, kept in the studio's uploads (so the engine reads only its own folders). */
+async function upload(engine: Engine, file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(resolve(file));
+  } catch (error) {
+    throw new AppError('NOT_FOUND', `Cannot read ${resolve(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return engine.uploads.put(bytes);
+}
+
+async function composedSearch(dispatch: Dispatch, engine: Engine, opts: Options): Promise<void> {
+  const values = opts.values as Options['values'] & { text?: string[] };
+  const image = str(values, 'image');
+  const like = numberOf(values, 'like');
+  const conditions = [...(values.text ?? []), ...(opts.args.length ? [opts.args.join(' ')] : [])];
+  const mask = str(values, 'mask');
+  const composer = str(values, 'composer');
+  const weights = weightsOf(values);
+  const result = await callDirect(dispatch, 'search.compose', {
+    reference: image ? { uploadId: await upload(engine, image) } : like !== undefined ? { itemId: like } : null,
+    regionUploadId: mask ? await upload(engine, mask) : null,
+    conditions,
+    negative: str(values, 'negative') ?? '',
+    ...(weights ? { weights: { ...weights, negative: numberOf(values, 'wn') ?? 1 } } : {}),
+    ...(composer ? { composer: composer as never } : {}),
+    ...(numberOf(values, 'steps') !== undefined ? { steps: numberOf(values, 'steps')! } : {}),
+    seed: numberOf(values, 'seed') ?? 0,
+    limit: numberOf(values, 'limit') ?? 20,
+    filters: searchFilters(values),
+  });
+  const rows = result.items.map((i) => ({ path: i.path, score: i.score === null ? null : Math.round(i.score * 1e4) / 1e4 }));
+  const data = { composer: result.composer, weights: result.weights, timings: result.timings, items: rows };
+  const summary = `${result.composer} (w_I ${result.weights.image}, w_T ${result.weights.text}) in ${result.timings.totalMs} ms`;
+  print(opts, data, [summary, ...rows.map((r) => `${r.score === null ? '     ' : r.score.toFixed(3)}  ${r.path}`)].join('\n'));
+}
 
 async function main(): Promise<void> {
   let parsed;
@@ -220,6 +328,22 @@ async function main(): Promise<void> {
         camera: { type: 'string' },
         format: { type: 'string' },
         orientation: { type: 'string' },
+        text: { type: 'string', multiple: true },
+        negative: { type: 'string' },
+        mask: { type: 'string' },
+        wi: { type: 'string' },
+        wt: { type: 'string' },
+        wn: { type: 'string' },
+        composer: { type: 'string' },
+        steps: { type: 'string' },
+        seed: { type: 'string' },
+        data: { type: 'string' },
+        split: { type: 'string' },
+        images: { type: 'string' },
+        categories: { type: 'string' },
+        submission: { type: 'string' },
+        cache: { type: 'string' },
+        out: { type: 'string' },
       },
     });
   } catch (error) {
@@ -237,7 +361,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const engine = await Engine.start({ ...resolveLocations(locationFlags(parsed.values)), host: 'cli', jobConcurrency: 1 });
-  const dispatch = createDispatcher(engineHandlers(engine));
+  const dispatch = createDispatcher(engineHandlers(engine), {
+    onInternalError: (error, method) => process.stderr.write(`${method}: ${(error as Error)?.stack ?? String(error)}\n`),
+  });
   try {
     await command(dispatch, engine, { json: parsed.values.json, values: parsed.values, args });
   } catch (error) {

@@ -9,3 +9,4 @@ export * from './format';
 export * from './models';
 export * from './settings';
 export * from './library';
+export * from './compose';

@@ -3,6 +3,7 @@ import { AppInfoSchema } from './app-info';
 import { JobSchema } from './jobs';
 import { ModelStatusSchema } from './models';
 import { SettingsSchema, SettingsViewSchema } from './settings';
+import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
 import { FacetsSchema, ItemDetailSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
 
 const NoParams = z.object({}).strict();
@@ -123,6 +124,31 @@ export const methods = {
     params: NoParams,
     result: FacetsSchema,
     summary: 'What the library can be filtered by: cameras, formats, date range, folders.',
+  }),
+  'search.compose': method({
+    params: ComposedQuerySchema,
+    result: ComposedResultSchema,
+    summary: 'Composed search: a reference image (with an optional region) + texts in order − a negative text, weighted; conditions are cached so weight changes re-rank without re-encoding.',
+  }),
+  'search.composers': method({
+    params: NoParams,
+    result: z.array(ComposerInfoSchema),
+    summary: 'The composers, whether each can run now (and why not), and their default weights.',
+  }),
+  'search.saved.list': method({
+    params: NoParams,
+    result: z.array(SavedQuerySchema),
+    summary: 'Saved composed queries, newest first.',
+  }),
+  'search.saved.save': method({
+    params: z.object({ name: z.string().trim().min(1).max(200), query: ComposedQuerySchema }).strict(),
+    result: SavedQuerySchema,
+    summary: 'Save a composed query under a name (a name saved again is replaced).',
+  }),
+  'search.saved.remove': method({
+    params: z.object({ id: z.number().int() }).strict(),
+    result: z.object({ removed: z.literal(true) }),
+    summary: 'Delete a saved query.',
   }),
 } as const;
 

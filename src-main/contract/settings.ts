@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ComposerIdSchema } from './compose';
 
 /** Settings the user changes in the app; persisted in <data dir>/settings.json. */
 export const SettingsSchema = z.object({
@@ -10,13 +11,15 @@ export const SettingsSchema = z.object({
   vectorPrecision: z.enum(['f32', 'f16', 'i8']),
   /** The CLIP model the library embeds with (a manifest id), or null for the default. */
   clipModel: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).nullable(),
+  /** How composed queries are composed unless a query says otherwise. */
+  composer: ComposerIdSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export const SettingsViewSchema = z.object({
   settings: SettingsSchema,
   /** What is in effect after command-line flags and environment variables. */
-  effective: z.object({ modelsDir: z.string(), modelMirror: z.string(), vectorPrecision: z.enum(['f32', 'f16', 'i8']), clipModel: z.string() }),
+  effective: z.object({ modelsDir: z.string(), modelMirror: z.string(), vectorPrecision: z.enum(['f32', 'f16', 'i8']), clipModel: z.string(), composer: ComposerIdSchema }),
   /** Settings fixed by a flag or environment variable for this run (the UI cannot change them). */
   lockedBy: z.object({ modelsDir: z.string().nullable(), modelMirror: z.string().nullable() }),
 });

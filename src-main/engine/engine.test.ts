@@ -48,3 +48,17 @@ describe('Engine CLIP model choice', () => {
     await engine.close();
   });
 });
+
+describe('Engine composer choice', () => {
+  it('defaults to sum and accepts a learned composer only once it is installed', async () => {
+    const engine = await Engine.start({ dataDir: await temp(), host: 'cli' });
+    expect(engine.settingsView().effective.composer).toBe('sum');
+    await expect(engine.updateSettings({ composer: 'compodiff' })).rejects.toMatchObject({ code: 'MODEL_MISSING', message: expect.stringContaining('CompoDiff') });
+    expect(engine.settingsView().effective.composer).toBe('sum');
+    await expect(engine.composedSearch.run({ reference: null, regionUploadId: null, conditions: ['red'], negative: '', seed: 0, excludeReference: true, limit: 5, offset: 0 })).rejects.toMatchObject({
+      code: 'MODEL_MISSING',
+      message: expect.stringContaining('CLIP ViT-B/32 is not installed'),
+    });
+    await engine.close();
+  });
+});

@@ -19,6 +19,9 @@ import { openDatabase, type Db } from './library/db';
 import { Library } from './library/library';
 import { FolderWatcher } from './library/watcher';
 import { Uploads } from './uploads';
+import { ComposedSearch } from './compose/composed-search';
+import { ComposerRegistry } from './compose/composer-registry';
+import { SavedQueries } from './compose/saved-queries';
 
 /** The job key under which the library refresh runs (at most one at a time). */
 const REFRESH_KEY = 'library.refresh';
@@ -56,6 +59,9 @@ export class Engine {
   private watcher: FolderWatcher | null = null;
   /** A change seen while a refresh runs: refresh once more when it ends. */
   private refreshAgain = false;
+  readonly composers: ComposerRegistry;
+  readonly composedSearch: ComposedSearch;
+  readonly savedQueries: SavedQueries;
   private readonly clipModels = new Map<string, { dir: string; model: Promise<ClipModel> }>();
 
   /** The CLIP model the library embeds with: the user's choice, else the manifest's default CLIP. */
@@ -90,6 +96,21 @@ export class Engine {
       vectorsDir: join(options.dataDir, 'library', 'vectors'),
       model: () => ({ id: this.clipModelId, load: () => this.clip() }),
       precision: () => this.settings.get().vectorPrecision,
+    });
+    this.composers = new ComposerRegistry(() => this.models, this.sessions);
+    this.savedQueries = new SavedQueries(this.db);
+    this.composedSearch = new ComposedSearch({
+      servingModel: () => this.library.servingModel(),
+      clip: (model) => this.clip(model),
+      requireModel: (model) => this.models.require(model),
+      storedEmbedding: (id, model) => this.library.embeddingOf(id, model),
+      itemPath: (id) => this.library.item(id).path,
+      itemsWithContent: (uploadId) => this.library.itemsWithHash(uploadId),
+      uploadPath: (id) => this.uploads.path(id),
+      composers: this.composers,
+      defaultComposer: () => this.settings.get().composer,
+      search: (vector, query, clip, model, exclude) =>
+        this.library.search({ filters: query.filters, limit: query.limit, offset: query.offset }, clip, vector, model, exclude),
     });
   }
 
@@ -184,6 +205,7 @@ export class Engine {
       modelMirror: this.options.modelMirror ?? saved.modelMirror ?? this.manifest.defaultMirror,
       vectorPrecision: saved.vectorPrecision,
       clipModel: this.clipModelId,
+      composer: saved.composer,
     };
   }
 
@@ -212,6 +234,8 @@ export class Engine {
       if (entry.task !== 'clip') throw new AppError('INVALID_PARAMS', `${entry.title} is not a CLIP model.`);
       this.models.require(patch.clipModel);
     }
+    // A learned composer must be installed (and fit) before it becomes the default.
+    if (patch.composer) await this.composers.get(patch.composer);
     if (patch.modelsDir) {
       if (!isAbsolute(patch.modelsDir)) throw new AppError('INVALID_PARAMS', `The models folder must be an absolute path, not “${patch.modelsDir}”.`);
       try {

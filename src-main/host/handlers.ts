@@ -30,6 +30,14 @@ export function engineHandlers(engine: Engine): Handlers {
     },
     'library.duplicates': () => engine.library.duplicates(),
     'library.facets': () => engine.library.facets(),
+    'search.compose': (query) => engine.composedSearch.run(query),
+    'search.composers': () => engine.composers.list(),
+    'search.saved.list': () => engine.savedQueries.list(),
+    'search.saved.save': ({ name, query }) => engine.savedQueries.save(name, query),
+    'search.saved.remove': ({ id }) => {
+      engine.savedQueries.remove(id);
+      return { removed: true as const };
+    },
     'library.nearDuplicates': () =>
       engine.jobs.submit({ kind: 'library.near-duplicates', label: 'Finding near-duplicates', unit: 'photos', pausable: true }, (ctx) =>
         engine.library.nearDuplicates(ctx),

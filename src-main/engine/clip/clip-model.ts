@@ -11,6 +11,13 @@ import { CLIP_TEXT, CLIP_TEXT_EMBEDS, CLIP_VISION } from './signatures';
 import { ClipTokenizer, type TokenBatch } from './tokenizer';
 import { normalizeRows } from './vector';
 
+/** A text's token states from the text encoder: [length, hidden], row-major. */
+export interface TextTokens {
+  states: Float32Array;
+  length: number;
+  hidden: number;
+}
+
 export type ImageInput = string | Buffer;
 export type ImageEmbedding = { ok: true; embedding: Float32Array } | { ok: false; error: WireError };
 
@@ -76,6 +83,26 @@ export class ClipModel {
       out.push(...normalizeRows(embeds.data as Float32Array, embeds.dims[1]!));
     }
     return out;
+  }
+
+  /**
+   * The text encoder's token states (last_hidden_state, [length, hidden] per text), padded to `padTo` (e.g. the 77 a
+   * denoiser was trained with) — the text condition of embedding-space denoisers such as CompoDiff.
+   */
+  async encodeTextTokens(texts: string[], padTo?: number): Promise<TextTokens[]> {
+    const { session } = await this.pool.get(this.textFile, CLIP_TEXT);
+    if (!session.outputNames.includes('last_hidden_state')) {
+      throw new AppError('MODEL_MISMATCH', `${this.textFile} has no last_hidden_state output, which token-conditioned composers need.`, { file: this.textFile });
+    }
+    const batch = this.tokenizer.encodeBatch(texts, padTo);
+    const dims = [batch.count, batch.length];
+    const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', batch.ids, dims) };
+    if (session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', batch.mask, dims);
+    const result = await session.run(feeds, ['last_hidden_state']);
+    const states = result.last_hidden_state!;
+    const [, length, hidden] = states.dims as [number, number, number];
+    const data = states.data as Float32Array;
+    return texts.map((_, i) => ({ states: data.slice(i * length * hidden, (i + 1) * length * hidden), length, hidden }));
   }
 
   /** Rewrites the text encoder once (see token-embedding-rewrite) and returns an encoder fed with token embeddings. */

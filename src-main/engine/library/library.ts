@@ -381,6 +381,17 @@ export class Library {
    * has vectors); otherwise the model with the most vectors, so switching models never leaves search half-empty.
    */
   servingModel(): string {
+    // Counting missing embeddings scans every file (25 ms at 100k): remember the answer until the database changes,
+    // here (total_changes) or in another process (data_version).
+    const stamp = this.db.prepare('SELECT total_changes() AS here').get() as { here: number };
+    const key = `${this.options.model().id}|${stamp.here}|${this.db.pragma('data_version', { simple: true })}`;
+    if (this.serving?.key !== key) this.serving = { key, model: this.chooseServingModel() };
+    return this.serving.model;
+  }
+
+  private serving: { key: string; model: string } | null = null;
+
+  private chooseServingModel(): string {
     const chosen = this.options.model().id;
     if (this.countMissingEmbeddings(chosen) === 0) return chosen;
     const best = this.db.prepare('SELECT model, count(*) AS n FROM embeddings GROUP BY model ORDER BY n DESC LIMIT 1').get() as { model: string; n: number } | undefined;
@@ -440,6 +451,17 @@ export class Library {
     };
   }
 
+  /** Library items with exactly this content (sha256), e.g. a dropped file that is also in the library. */
+  itemsWithHash(hash: string): number[] {
+    return this.db.prepare("SELECT id FROM files WHERE hash = ? AND status = 'indexed'").pluck().all(hash) as number[];
+  }
+
+  /** An item's stored embedding for a model, or null when it has none yet. */
+  embeddingOf(id: number, model: string): Float32Array | null {
+    const blob = this.db.prepare('SELECT vector FROM embeddings WHERE file_id = ? AND model = ?').pluck().get(id, model) as Buffer | undefined;
+    return blob ? toVector(blob) : null;
+  }
+
   setTags(id: number, tags: string[]): void {
     this.item(id);
     this.db.transaction(() => {
@@ -497,13 +519,14 @@ export class Library {
   }
 
   /** See searchLibrary: text, more-like-this or an embedded picture, with filters and paging. */
-  search(query: SearchQuery, clip: ClipModel | null, imageVector?: Float32Array, servingModel?: string): Promise<SearchResult> {
+  search(query: SearchQuery, clip: ClipModel | null, imageVector?: Float32Array, servingModel?: string, exclude?: ReadonlySet<number>): Promise<SearchResult> {
     return searchLibrary(
       { db: this.db, vectorIndex: (model, c) => this.vectorIndex(model, c), defaultModel: () => this.options.model().id },
       query,
       clip,
       imageVector,
       servingModel,
+      exclude,
     );
   }
 

@@ -17,7 +17,8 @@ export interface SearchDeps {
 /**
  * Ranks library items by image content (CLIP vectors) blended with name/tag matches, or by names alone without a model;
  * applies filters (exactly, falling back to exact vector ranking over the filtered set when the index's candidates run out)
- * and pages. `imageVector`: an image outside the library, already embedded; `servingModel`: whose vectors to search.
+ * and pages. `imageVector`: a query vector made elsewhere (a dropped image, a composed query); `servingModel`: whose
+ * vectors to search; `exclude`: items never returned (a composed query's reference).
  */
 export async function searchLibrary(
   deps: SearchDeps,
@@ -25,6 +26,7 @@ export async function searchLibrary(
   clip: ClipModel | null,
   imageVector?: Float32Array,
   servingModel?: string,
+  exclude: ReadonlySet<number> = new Set(),
 ): Promise<SearchResult> {
   const db = deps.db;
   const limit = query.limit ?? 60;
@@ -60,7 +62,7 @@ export async function searchLibrary(
   }
 
   const index = await deps.vectorIndex(model, clip);
-  const wanted = offset + limit;
+  const wanted = offset + limit + exclude.size;
   const scores = new Map<number, number>();
   for (const hit of index.search(vector, Math.max(200, wanted * 10))) scores.set(hit.key, hit.score);
   let rows = itemRows(db, [...scores.keys()], filter);
@@ -76,7 +78,7 @@ export async function searchLibrary(
     rows = rows.filter((r) => scores.has(r.id));
   }
   // Names and tags that match the words lift an image a little; they never outrank a clearly better picture.
-  const blended = rows.map((r) => ({ ...r, score: (scores.get(r.id) ?? 0) + 0.05 * (textHits.get(r.id) ?? 0) }));
+  const blended = rows.filter((r) => !exclude.has(r.id)).map((r) => ({ ...r, score: (scores.get(r.id) ?? 0) + 0.05 * (textHits.get(r.id) ?? 0) }));
   blended.sort((a, b) => b.score - a.score);
   return { items: blended.slice(offset, offset + limit), mode: textHits.size ? 'hybrid' : 'vector', note: null };
 }

@@ -1,4 +1,5 @@
 import { initial } from './0001-initial';
+import { savedQueries } from './0002-saved-queries';
 
 /** Numbered, append-only: never edit a released migration, add the next one. Index i is schema version i + 1. */
-export const MIGRATIONS: readonly string[] = [initial];
+export const MIGRATIONS: readonly string[] = [initial, savedQueries];

@@ -1,0 +1,235 @@
+import type { ComposedQuery, ComposedResult, ComposerId, ComposerInfo, ComposeWeights, LibraryItem, SavedQuery } from '@contract';
+import type { StudioClient } from '../api/client';
+
+export type ComposeReference =
+  | { kind: 'item'; itemId: number; name: string; src: string | null }
+  | { kind: 'upload'; uploadId: string; name: string; src: string | null };
+
+const PLAIN_WEIGHTS: ComposeWeights = { image: 1, text: 1, negative: 1 };
+
+/**
+ * The Compose panel in Search: a reference (with an optional region), texts in order, a negative text, weights and a
+ * composer. Every change re-runs the query; while one runs, changes coalesce into one more run, so dragging a slider
+ * shows live results without piling up requests.
+ */
+export class ComposeState {
+  reference = $state<ComposeReference | null>(null);
+  regionUploadId = $state<string | null>(null);
+  conditions = $state<string[]>([]);
+  negative = $state('');
+  weights = $state<ComposeWeights>({ ...PLAIN_WEIGHTS });
+  composer = $state<ComposerId>('sum');
+  steps = $state<number | null>(null);
+  composers = $state<ComposerInfo[]>([]);
+  saved = $state<SavedQuery[]>([]);
+  items = $state<LibraryItem[]>([]);
+  last = $state<Pick<ComposedResult, 'composer' | 'timings' | 'encoded' | 'note'> | null>(null);
+  selectedId = $state<number | null>(null);
+  busy = $state(false);
+  error = $state<string | null>(null);
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(private readonly client: StudioClient) {
+    client.onStatus((s) => {
+      if (s === 'open') void this.load();
+    });
+  }
+
+  async load(): Promise<void> {
+    try {
+      const [composers, saved, settings] = await Promise.all([
+        this.client.call('search.composers', {}),
+        this.client.call('search.saved.list', {}),
+        this.client.call('settings.get', {}),
+      ]);
+      this.composers = composers;
+      this.saved = saved;
+      if (!this.reference && this.conditions.length === 0) this.pickComposer(settings.effective.composer, false);
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  get hasQuery(): boolean {
+    return this.reference !== null || this.conditions.length > 0;
+  }
+
+  get info(): ComposerInfo | undefined {
+    return this.composers.find((c) => c.id === this.composer);
+  }
+
+  query(): ComposedQuery {
+    const ref = this.reference;
+    return {
+      reference: ref ? (ref.kind === 'item' ? { itemId: ref.itemId } : { uploadId: ref.uploadId }) : null,
+      regionUploadId: ref ? this.regionUploadId : null,
+      conditions: this.conditions,
+      negative: this.negative.trim(),
+      weights: { ...this.weights },
+      composer: this.composer,
+      ...(this.steps !== null ? { steps: this.steps } : {}),
+      limit: 120,
+    };
+  }
+
+  /** Runs the query now, or once more after the one in flight. */
+  run(): Promise<void> {
+    if (!this.hasQuery) {
+      this.items = [];
+      this.last = null;
+      this.error = null;
+      return Promise.resolve();
+    }
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      this.busy = true;
+      try {
+        do {
+          this.again = false;
+          try {
+            const result = await this.client.call('search.compose', this.query());
+            this.items = result.items;
+            this.last = { composer: result.composer, timings: result.timings, encoded: result.encoded, note: result.note };
+            this.error = null;
+          } catch (error) {
+            this.error = (error as Error).message;
+          }
+        } while (this.again);
+      } finally {
+        this.busy = false;
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  setReference(reference: ComposeReference | null): Promise<void> {
+    this.reference = reference;
+    this.regionUploadId = null;
+    return this.run();
+  }
+
+  useItem(item: Pick<LibraryItem, 'id' | 'name' | 'thumb'>): Promise<void> {
+    return this.setReference({ kind: 'item', itemId: item.id, name: item.name, src: item.thumb ? `/thumbs/${item.thumb}` : null });
+  }
+
+  async useFile(file: File): Promise<void> {
+    try {
+      const uploadId = await this.client.upload(await file.arrayBuffer());
+      await this.setReference({ kind: 'upload', uploadId, name: file.name, src: URL.createObjectURL(file) });
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  /** A painted region (mask PNG: white = may change), or null to clear it. */
+  async setRegion(png: Blob | null): Promise<void> {
+    try {
+      this.regionUploadId = png ? await this.client.upload(await png.arrayBuffer()) : null;
+      await this.run();
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  addCondition(text: string): Promise<void> {
+    const clean = text.trim();
+    if (!clean) return Promise.resolve();
+    this.conditions = [...this.conditions, clean];
+    return this.run();
+  }
+
+  editCondition(index: number, text: string): Promise<void> {
+    const clean = text.trim();
+    if (clean === this.conditions[index]) return Promise.resolve();
+    this.conditions = clean ? this.conditions.map((c, i) => (i === index ? clean : c)) : this.conditions.filter((_, i) => i !== index);
+    return this.run();
+  }
+
+  removeCondition(index: number): Promise<void> {
+    this.conditions = this.conditions.filter((_, i) => i !== index);
+    return this.run();
+  }
+
+  moveCondition(index: number, by: -1 | 1): Promise<void> {
+    const to = index + by;
+    if (to < 0 || to >= this.conditions.length) return Promise.resolve();
+    const next = [...this.conditions];
+    [next[index], next[to]] = [next[to]!, next[index]!];
+    this.conditions = next;
+    return this.run();
+  }
+
+  setNegative(text: string): Promise<void> {
+    if (text.trim() === this.negative.trim()) return Promise.resolve();
+    this.negative = text;
+    return this.run();
+  }
+
+  setWeight(key: keyof ComposeWeights, value: number): Promise<void> {
+    this.weights = { ...this.weights, [key]: value };
+    return this.run();
+  }
+
+  /** Switches composer and takes its default weights and steps. */
+  pickComposer(id: ComposerId, run = true): Promise<void> {
+    this.composer = id;
+    const info = this.composers.find((c) => c.id === id);
+    this.weights = { ...(info?.defaults.weights ?? PLAIN_WEIGHTS) };
+    this.steps = info?.defaults.steps ?? null;
+    return run ? this.run() : Promise.resolve();
+  }
+
+  clear(): Promise<void> {
+    this.reference = null;
+    this.regionUploadId = null;
+    this.conditions = [];
+    this.negative = '';
+    return this.run();
+  }
+
+  async save(name: string): Promise<void> {
+    try {
+      await this.client.call('search.saved.save', { name, query: this.query() });
+      this.saved = await this.client.call('search.saved.list', {});
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  async open(saved: SavedQuery): Promise<void> {
+    const q = saved.query;
+    try {
+      let reference: ComposeReference | null = null;
+      if (q.reference && 'itemId' in q.reference) {
+        const item = await this.client.call('library.item', { id: q.reference.itemId });
+        reference = { kind: 'item', itemId: item.id, name: item.name, src: item.thumb ? `/thumbs/${item.thumb}` : null };
+      } else if (q.reference) {
+        reference = { kind: 'upload', uploadId: q.reference.uploadId, name: saved.name, src: null };
+      }
+      this.reference = reference;
+      this.regionUploadId = q.regionUploadId ?? null;
+      this.conditions = [...(q.conditions ?? [])];
+      this.negative = q.negative ?? '';
+      this.composer = q.composer ?? 'sum';
+      this.weights = { ...PLAIN_WEIGHTS, ...q.weights };
+      this.steps = q.steps ?? null;
+      await this.run();
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  async removeSaved(id: number): Promise<void> {
+    try {
+      await this.client.call('search.saved.remove', { id });
+      this.saved = this.saved.filter((s) => s.id !== id);
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+}
