@@ -119,7 +119,8 @@ export function buildUnet(kind: UnetKind): Uint8Array {
   if (kind === 'text2img') {
     x0 = g.op('Mul', [g.op('Add', [g.op('Mul', [z, f(0)]), target]), namedMap]);
   } else if (kind === 'instruct') {
-    const source = slice(sample, 4, 8, 1);
+    // InstructPix2Pix conditions on the image latents unscaled (the VAE's mode, without the scaling factor).
+    const source = g.op('Mul', [slice(sample, 4, 8, 1), f(LATENT_SCALE)]);
     const pull = g.op('Mul', [g.op('Sub', [target, source]), g.op('Mul', [namedMap, f(EDIT_STRENGTH)])]);
     x0 = g.op('Add', [source, pull]);
   } else {
@@ -173,7 +174,9 @@ export async function generateTinyStableDiffusion(outDir: string, kind: UnetKind
   }
   await write('scheduler/scheduler_config.json', JSON.stringify(SCHEDULER_CONFIG, null, 2));
   await write('unet/config.json', JSON.stringify({ in_channels: UNET_CHANNELS[kind], out_channels: 4, sample_size: 8, cross_attention_dim: HIDDEN }, null, 2));
-  await write('vae_decoder/config.json', JSON.stringify({ latent_channels: 4, scaling_factor: LATENT_SCALE }, null, 2));
+  // latent_rgb_factors: this VAE's exact latent → RGB map, for cheap step previews (real SD folders use SD's known approximation).
+  const latentRgbFactors = [0, 1, 2, 3].map((c) => [0, 1, 2].map((ch) => (c === ch ? 1 / LATENT_SCALE : 0)));
+  await write('vae_decoder/config.json', JSON.stringify({ latent_channels: 4, scaling_factor: LATENT_SCALE, latent_rgb_factors: latentRgbFactors }, null, 2));
   await write('vae_encoder/config.json', JSON.stringify({ latent_channels: 4, scaling_factor: LATENT_SCALE }, null, 2));
   await write(
     'model_index.json',

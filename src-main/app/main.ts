@@ -28,12 +28,16 @@ function isAppUrl(url: string): boolean {
   return url.startsWith(`${APP_ORIGIN}/`) || (!!devUrl && url.startsWith(devUrl));
 }
 
-/** Serves the renderer, and thumbnails under /thumbs/ from the engine's cache — nothing else from disk. */
-function serveRenderer(thumbDir: string): void {
+/** Serves the renderer, thumbnails under /thumbs/ and edit pictures under /turns/ — nothing else from disk. */
+function serveRenderer(thumbDir: string, turnsDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const thumb = url.pathname.startsWith('/thumbs/');
-    const file = url.host !== 'app' ? null : thumb ? resolveInside(thumbDir, url.pathname.slice('/thumbs'.length)) : resolveInside(rendererDir, url.pathname);
+    const routes: [string, string][] = [
+      ['/thumbs/', thumbDir],
+      ['/turns/', turnsDir],
+    ];
+    const route = routes.find(([prefix]) => url.pathname.startsWith(prefix));
+    const file = url.host !== 'app' ? null : route ? resolveInside(route[1], url.pathname.slice(route[0].length - 1)) : resolveInside(rendererDir, url.pathname);
     if (!file) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   const engine = await Engine.start({ ...locations, host: 'electron', electronVersion: process.versions.electron });
-  serveRenderer(engine.thumbDir);
+  serveRenderer(engine.thumbDir, engine.turnsDir);
   engine.verifyLibraryInBackground((line) => console.log(line));
   engine.keepLibraryInSync();
   const dispatch = createDispatcher(engineHandlers(engine), {

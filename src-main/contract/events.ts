@@ -1,10 +1,13 @@
 import type { z } from 'zod';
+import { EditStepSchema } from './edit';
 import { JobSchema } from './jobs';
 
 /** Every event the engine pushes to clients. */
 export const events = {
   /** A job was queued, progressed, or changed state. */
   'job.progress': JobSchema,
+  /** A step of an edit turn finished: a preview of where it is heading. */
+  'edit.step': EditStepSchema,
 } as const;
 
 export type Events = typeof events;

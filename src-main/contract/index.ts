@@ -10,3 +10,4 @@ export * from './models';
 export * from './settings';
 export * from './library';
 export * from './compose';
+export * from './edit';

@@ -3,6 +3,7 @@ import { AppInfoSchema } from './app-info';
 import { JobSchema } from './jobs';
 import { ModelStatusSchema } from './models';
 import { SettingsSchema, SettingsViewSchema } from './settings';
+import { EditCapabilitiesSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
 import { FacetsSchema, ItemDetailSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
 
@@ -150,6 +151,32 @@ export const methods = {
     result: z.object({ removed: z.literal(true) }),
     summary: 'Delete a saved query.',
   }),
+  'edit.capabilities': method({
+    params: NoParams,
+    result: EditCapabilitiesSchema,
+    summary: 'Which edit pipelines have their models installed, and the execution provider.',
+  }),
+  'edit.projects.list': method({ params: NoParams, result: z.array(ProjectSummarySchema), summary: 'Edit projects, most recently changed first.' }),
+  'edit.projects.create': method({
+    params: z
+      .object({ reference: z.union([z.object({ itemId: z.number().int() }).strict(), z.object({ uploadId: z.string().regex(/^[0-9a-f]{64}$/) }).strict()]), name: z.string().trim().min(1).max(200).optional() })
+      .strict(),
+    result: ProjectViewSchema,
+    summary: 'Start a project from a library photo or a dropped picture (sized to what the models take).',
+  }),
+  'edit.projects.open': method({ params: z.object({ id: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'A project with its whole turn tree.' }),
+  'edit.projects.delete': method({ params: z.object({ id: z.number().int() }).strict(), result: z.object({ removed: z.literal(true) }), summary: 'Delete a project and its files.' }),
+  'edit.turns.run': method({ params: RunTurnSchema, result: JobSchema, summary: 'Run a turn as a job (per-step previews arrive as edit.step events); its result is the new turn.' }),
+  'edit.cursor.set': method({ params: z.object({ projectId: z.number().int(), turnId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Make a turn current.' }),
+  'edit.undo': method({ params: z.object({ projectId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Move the cursor to the parent turn.' }),
+  'edit.redo': method({ params: z.object({ projectId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Move the cursor to the child turn visited last.' }),
+  'edit.turns.rename': method({
+    params: z.object({ turnId: z.number().int(), label: z.string().trim().max(100) }).strict(),
+    result: ProjectViewSchema,
+    summary: 'Name a turn (an empty name clears it).',
+  }),
+  'edit.turns.delete': method({ params: z.object({ turnId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Delete a turn and every turn after it on its branch.' }),
+  'edit.recipe': method({ params: z.object({ turnId: z.number().int() }).strict(), result: RecipeSchema, summary: 'The recipe that replays the chain up to a turn.' }),
 } as const;
 
 export type Methods = typeof methods;

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release } from 'node:os';
-import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type SearchQuery, type SearchResult, type Settings, type SettingsView } from '@contract';
+import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type SearchQuery, type SearchResult, type Settings, type SettingsView } from '@contract';
 import manifestJson from '../../models/manifest.json';
 import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
@@ -22,6 +22,7 @@ import { Uploads } from './uploads';
 import { ComposedSearch } from './compose/composed-search';
 import { ComposerRegistry } from './compose/composer-registry';
 import { SavedQueries } from './compose/saved-queries';
+import { Editor, projectName } from './edit/editor';
 
 /** The job key under which the library refresh runs (at most one at a time). */
 const REFRESH_KEY = 'library.refresh';
@@ -62,6 +63,7 @@ export class Engine {
   readonly composers: ComposerRegistry;
   readonly composedSearch: ComposedSearch;
   readonly savedQueries: SavedQueries;
+  readonly editor: Editor;
   private readonly clipModels = new Map<string, { dir: string; model: Promise<ClipModel> }>();
 
   /** The CLIP model the library embeds with: the user's choice, else the manifest's default CLIP. */
@@ -99,6 +101,15 @@ export class Engine {
     });
     this.composers = new ComposerRegistry(() => this.models, this.sessions);
     this.savedQueries = new SavedQueries(this.db);
+    this.editor = new Editor({
+      dir: join(options.dataDir, 'edit'),
+      models: () => this.models,
+      pool: this.sessions,
+      jobs: this.jobs,
+      provider: () => this.providerChoice.selected ?? 'cpu',
+      publishStep: (payload) => this.publish({ topic: 'edit.step', payload }),
+    });
+    this.editor.upload = async (id) => this.uploads.path(id);
     this.composedSearch = new ComposedSearch({
       servingModel: () => this.library.servingModel(),
       clip: (model) => this.clip(model),
@@ -112,6 +123,17 @@ export class Engine {
       search: (vector, query, clip, model, exclude) =>
         this.library.search({ filters: query.filters, limit: query.limit, offset: query.offset }, clip, vector, model, exclude),
     });
+  }
+
+  /** Edit projects' pictures; the hosts serve /turns/<project>/… from here. */
+  get turnsDir(): string {
+    return join(this.options.dataDir, 'edit', 'projects');
+  }
+
+  /** Starts an edit project from a library photo or a dropped picture. */
+  createEditProject(reference: { itemId: number } | { uploadId: string }, name?: string): Promise<ProjectView> {
+    const path = 'itemId' in reference ? this.library.item(reference.itemId).path : this.uploads.path(reference.uploadId);
+    return this.editor.createProject(path, name ?? ('itemId' in reference ? projectName(path) : 'Untitled'));
   }
 
   /** Where thumbnails are cached; the hosts serve /thumbs/… from here and nowhere else. */
@@ -322,6 +344,7 @@ export class Engine {
     await this.jobs.shutdown();
     await this.library.close();
     this.db.close();
+    this.editor.close();
     await this.sessions.release();
     this.listeners.clear();
   }

@@ -38,6 +38,21 @@ export function engineHandlers(engine: Engine): Handlers {
       engine.savedQueries.remove(id);
       return { removed: true as const };
     },
+    'edit.capabilities': () => engine.editor.capabilities(),
+    'edit.projects.list': () => engine.editor.store.list(),
+    'edit.projects.create': ({ reference, name }) => engine.createEditProject(reference, name),
+    'edit.projects.open': ({ id }) => engine.editor.store.view(id),
+    'edit.projects.delete': async ({ id }) => {
+      await engine.editor.store.deleteProject(id);
+      return { removed: true as const };
+    },
+    'edit.turns.run': (request) => engine.editor.runTurn(request),
+    'edit.cursor.set': ({ projectId, turnId }) => engine.editor.store.setCursor(projectId, turnId),
+    'edit.undo': ({ projectId }) => engine.editor.store.undo(projectId),
+    'edit.redo': ({ projectId }) => engine.editor.store.redo(projectId),
+    'edit.turns.rename': ({ turnId, label }) => engine.editor.store.rename(turnId, label),
+    'edit.turns.delete': ({ turnId }) => engine.editor.store.deleteBranch(turnId),
+    'edit.recipe': ({ turnId }) => engine.editor.recipe(turnId),
     'library.nearDuplicates': () =>
       engine.jobs.submit({ kind: 'library.near-duplicates', label: 'Finding near-duplicates', unit: 'photos', pausable: true }, (ctx) =>
         engine.library.nearDuplicates(ctx),

@@ -16,6 +16,8 @@ export interface HttpHostOptions {
   staticDir: string;
   /** The thumbnail cache, served under /thumbs/ (and nothing else from disk). */
   thumbDir?: string;
+  /** Edit projects' pictures, served under /turns/. */
+  turnsDir?: string;
   bindHost?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -44,6 +46,7 @@ A new token is made every time the studio starts, so old links stop working.</p>
 
 /** Thumbnails are content-addressed (named by hash), so they can be cached forever. */
 const THUMBS_PREFIX = '/thumbs/';
+const TURNS_PREFIX = '/turns/';
 
 function plain(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Cache-Control': 'no-store' });
@@ -81,7 +84,12 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       if (!auth.ok) return plain(res, 401, UNAUTHORIZED_PAGE, 'text/html; charset=utf-8');
       if (path === '/ws') return plain(res, 426, 'Upgrade to WebSocket required.');
       const thumbs = path.startsWith(THUMBS_PREFIX) && options.thumbDir;
-      const file = thumbs ? await readStatic(options.thumbDir!, path.slice(THUMBS_PREFIX.length - 1), true) : await readStatic(options.staticDir, path);
+      const turns = path.startsWith(TURNS_PREFIX) && options.turnsDir;
+      const file = thumbs
+        ? await readStatic(options.thumbDir!, path.slice(THUMBS_PREFIX.length - 1), true)
+        : turns
+          ? await readStatic(options.turnsDir!, path.slice(TURNS_PREFIX.length - 1), true)
+          : await readStatic(options.staticDir, path);
       if (!file) return plain(res, 404, 'Not found.');
       const headers: Record<string, string> = {
         ...SECURITY_HEADERS,

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       subscribe: (listener) => engine.subscribe(listener),
       staticDir,
       thumbDir: engine.thumbDir,
+      turnsDir: engine.turnsDir,
       upload: (bytes) => engine.uploads.put(bytes),
       bindHost: values.host,
       port,

@@ -16,6 +16,8 @@ export const ModelFileSchema = z.object({
   approxBytes: z.number().int().positive(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
   bytes: z.number().int().positive().nullable(),
+  /** Present in some exports only (e.g. external weights of a >2 GB fp32 UNet): not required for "installed". */
+  optional: z.boolean().default(false),
 });
 
 export const ModelEntrySchema = z.object({

@@ -43,7 +43,7 @@ export class ModelStore {
   status(id: string): ModelStatus {
     const model = this.entry(id);
     const dir = this.dirOf(id);
-    const missing = model.files.filter((f) => !existsSync(join(dir, f.path))).map((f) => f.path);
+    const missing = model.files.filter((f) => !f.optional && !existsSync(join(dir, f.path))).map((f) => f.path);
     return {
       id: model.id,
       task: model.task,

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+
+const UploadId = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const SCHEDULER_NAMES = ['ddim', 'euler-ancestral', 'dpmpp-2m'] as const;
+
+/** The knobs of one turn. */
+export const TurnParamsSchema = z
+  .object({
+    steps: z.number().int().min(1).max(150).default(20),
+    /** s_T: follow the instruction. */
+    textGuidance: z.number().min(0).max(30).default(7.5),
+    /** s_I: stay with the picture (instruction edits). */
+    imageGuidance: z.number().min(0).max(10).default(1.5),
+    /** How much a masked region is re-imagined (1 = completely). */
+    strength: z.number().min(0.05).max(1).default(1),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    scheduler: z.enum(SCHEDULER_NAMES).default('euler-ancestral'),
+    /** Softening of the mask's edge, inside the mask, in pixels. */
+    feather: z.number().min(0).max(64).default(4),
+  })
+  .strict();
+export type TurnParams = z.output<typeof TurnParamsSchema>;
+
+export const PIPELINES = ['source', 'instruct', 'inpaint', 'text2img'] as const;
+export const PipelineSchema = z.enum(PIPELINES);
+
+export const TurnTimingsSchema = z.object({
+  textMs: z.number(),
+  unetMs: z.number(),
+  schedulerMs: z.number(),
+  vaeMs: z.number(),
+  overheadMs: z.number(),
+  totalMs: z.number(),
+  steps: z.number().int(),
+});
+
+export const TurnSchema = z.object({
+  id: z.number().int(),
+  parentId: z.number().int().nullable(),
+  label: z.string().nullable(),
+  pipeline: PipelineSchema,
+  instruction: z.string(),
+  negative: z.string(),
+  params: TurnParamsSchema.nullable(),
+  modelId: z.string().nullable(),
+  provider: z.string().nullable(),
+  /** URLs under /turns/ (the hosts serve them from the project's folder). */
+  image: z.string(),
+  thumb: z.string(),
+  mask: z.string().nullable(),
+  timings: TurnTimingsSchema.nullable(),
+  createdAt: z.number(),
+});
+export type Turn = z.infer<typeof TurnSchema>;
+
+export const ProjectSummarySchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  turns: z.number().int(),
+  thumb: z.string(),
+  updatedAt: z.number(),
+});
+export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
+
+export const ProjectViewSchema = ProjectSummarySchema.extend({
+  /** Every turn, parents before children. */
+  tree: z.array(TurnSchema),
+  cursor: z.number().int(),
+  /** Whether undo and redo can move. */
+  canUndo: z.boolean(),
+  canRedo: z.boolean(),
+});
+export type ProjectView = z.infer<typeof ProjectViewSchema>;
+
+export const RunTurnSchema = z
+  .object({
+    projectId: z.number().int(),
+    /** The turn to edit from (default: the cursor). Editing from a turn that has children starts a new branch. */
+    fromTurnId: z.number().int().optional(),
+    /** auto: an instruction edit, or inpainting when a mask is given and an inpainting model is installed. */
+    pipeline: z.enum(['auto', 'text2img']).default('auto'),
+    instruction: z.string().trim().min(1).max(1000),
+    negative: z.string().trim().max(1000).default(''),
+    maskUploadId: UploadId.nullable().default(null),
+    params: TurnParamsSchema.default(TurnParamsSchema.parse({})),
+  })
+  .strict();
+export type RunTurn = z.input<typeof RunTurnSchema>;
+
+/** Everything needed to replay a chain of turns to the same pixels (same model files, same execution provider). */
+export const RecipeSchema = z.object({
+  format: z.literal('compose-studio.recipe'),
+  version: z.literal(1),
+  createdAt: z.string(),
+  provider: z.string(),
+  source: z.object({ width: z.number().int(), height: z.number().int(), sha256: z.string(), png: z.string() }),
+  turns: z.array(
+    z.object({
+      pipeline: z.enum(['instruct', 'inpaint', 'text2img']),
+      instruction: z.string(),
+      negative: z.string(),
+      params: TurnParamsSchema,
+      modelId: z.string(),
+      /** Base64 PNG. */
+      mask: z.string().nullable(),
+      /** sha256 of the turn's result, to check a replay against. */
+      resultSha256: z.string(),
+    }),
+  ),
+});
+export type Recipe = z.infer<typeof RecipeSchema>;
+
+export const EditCapabilitiesSchema = z.object({
+  pipelines: z.array(z.object({ pipeline: z.enum(['instruct', 'inpaint', 'text2img']), modelId: z.string(), installed: z.boolean(), reason: z.string().nullable() })),
+  provider: z.string(),
+  /** Said when the studio edits on the CPU (slow) or fell back to it. */
+  note: z.string().nullable(),
+});
+export type EditCapabilities = z.infer<typeof EditCapabilitiesSchema>;
+
+export const EditStepSchema = z.object({
+  jobId: z.string(),
+  projectId: z.number().int(),
+  step: z.number().int(),
+  total: z.number().int(),
+  /** A small PNG data URL of the current estimate. */
+  preview: z.string(),
+});
+export type EditStep = z.infer<typeof EditStepSchema>;

@@ -1,0 +1,241 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import sharp from 'sharp';
+import {
+  AppError,
+  RecipeSchema,
+  RunTurnSchema,
+  type EditCapabilities,
+  type EditStep,
+  type Job,
+  type ProjectView,
+  type Recipe,
+  type RunTurn,
+  type TurnParams,
+} from '@contract';
+import type { JobContext, JobRunner } from '../jobs/runner';
+import type { ModelStore } from '../models/model-store';
+import type { SessionPool } from '../models/session-pool';
+import { runDiffusion, type StageTimings } from './pipeline';
+import { decodeMask, decodeRgb, encodeMaskPng, encodePng, type Mask, type Rgb } from './pixels';
+import { SdModel, type UnetKind } from './sd-model';
+import { TurnStore } from './turn-store';
+
+/** The manifest's model for each pipeline. */
+export const EDIT_MODELS: Record<UnetKind, string> = { instruct: 'sd15-instruct-pix2pix', inpaint: 'sd15-inpaint', text2img: 'sd15-text2img' };
+/** Pictures are edited at most this large (longest side), rounded to multiples of 64 as SD 1.x needs. */
+export const MAX_SIDE = 768;
+const MULTIPLE = 64;
+const THUMB = 160;
+
+export interface EditorDeps {
+  dir: string;
+  models: () => ModelStore;
+  pool: SessionPool;
+  jobs: JobRunner;
+  /** The execution provider sessions use (recorded with each turn: replays match on the same provider). */
+  provider: () => string;
+  /** Pushes a step preview to clients. */
+  publishStep: (step: EditStep) => void;
+}
+
+/** The size a picture is edited at: its aspect, longest side ≤ MAX_SIDE, both sides multiples of 64. */
+export function workingSize(width: number, height: number): { width: number; height: number } {
+  const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
+  const round = (v: number) => Math.max(MULTIPLE, Math.round((v * scale) / MULTIPLE) * MULTIPLE);
+  return { width: round(width), height: round(height) };
+}
+
+const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const thumbnail = (png: Buffer) => sharp(png).resize(THUMB, THUMB, { fit: 'inside' }).png().toBuffer();
+
+/** Turn-by-turn editing: projects, the turn tree, running turns as jobs, recipes and replay. */
+export class Editor {
+  readonly store: TurnStore;
+  private readonly models = new Map<string, Promise<SdModel>>();
+
+  constructor(private readonly deps: EditorDeps) {
+    this.store = new TurnStore(deps.dir);
+  }
+
+  capabilities(): EditCapabilities {
+    const provider = this.deps.provider();
+    return {
+      pipelines: (Object.entries(EDIT_MODELS) as [UnetKind, string][]).map(([pipeline, modelId]) => {
+        const status = this.deps.models().status(modelId);
+        return { pipeline, modelId, installed: status.installed, reason: status.installed ? null : `${status.title} is not installed. ${status.exportCommand ? `Export it with: ${status.exportCommand}` : ''}`.trim() };
+      }),
+      provider,
+      note: provider === 'cpu' ? 'No GPU is in use: edits run on the CPU, which takes minutes per turn with real models.' : null,
+    };
+  }
+
+  private model(kind: UnetKind): Promise<SdModel> {
+    const dir = this.deps.models().require(EDIT_MODELS[kind]);
+    let pending = this.models.get(dir);
+    if (!pending) {
+      pending = SdModel.load(dir, this.deps.pool);
+      pending.catch(() => this.models.delete(dir));
+      this.models.set(dir, pending);
+    }
+    return pending;
+  }
+
+  /** A new project from a picture: stored at its working size as the first turn. */
+  async createProject(input: string | Buffer, name: string): Promise<ProjectView> {
+    const meta = await sharp(input)
+      .metadata()
+      .catch((error: Error) => {
+        throw new AppError('BAD_IMAGE', `The picture could not be read: ${error.message}`);
+      });
+    const rotated = (meta.orientation ?? 1) >= 5;
+    const size = workingSize(rotated ? meta.height! : meta.width!, rotated ? meta.width! : meta.height!);
+    const png = await encodePng(await decodeRgb(input, size));
+    const id = this.store.createProject(name, size.width, size.height);
+    await this.store.addTurn({ projectId: id, parentId: null, pipeline: 'source', instruction: '', negative: '', params: null, modelId: null, provider: null, timings: null, image: png, thumb: await thumbnail(png), mask: null });
+    return this.store.view(id);
+  }
+
+  /** Starts a turn as a job; its result is the project's view with the new turn current. */
+  runTurn(request: RunTurn): Job {
+    const req = RunTurnSchema.parse(request);
+    const view = this.store.view(req.projectId);
+    const from = req.fromTurnId ?? view.cursor;
+    const parent = this.store.turnRow(from);
+    if (parent.project_id !== req.projectId) throw new AppError('INVALID_PARAMS', `Turn ${from} is not in project ${req.projectId}.`);
+    const caps = this.capabilities();
+    const installed = (p: UnetKind) => caps.pipelines.find((c) => c.pipeline === p)!.installed;
+    const pipeline: UnetKind = req.pipeline === 'text2img' ? 'text2img' : req.maskUploadId && installed('inpaint') ? 'inpaint' : 'instruct';
+    this.deps.models().require(EDIT_MODELS[pipeline]);
+    const holder = { jobId: '' };
+    const job = this.deps.jobs.submit({ kind: 'edit.turn', label: `Edit: “${req.instruction.slice(0, 60)}”`, unit: 'steps', total: req.params.steps }, async (ctx) => {
+      const parentImage = await decodeRgb(this.store.filePath(parent)!);
+      const mask = req.maskUploadId ? await decodeMask(await this.upload(req.maskUploadId), parentImage.width, parentImage.height) : null;
+      if (mask && !mask.data.some((v) => v >= 0.5)) throw new AppError('INVALID_PARAMS', 'The mask is empty: paint where the picture may change, or clear the mask.');
+      // Previews go out in step order, all before the job's result.
+      let previews = Promise.resolve();
+      const onPreview = (step: number, total: number, preview: Rgb) => {
+        previews = previews.then(() => this.previewEvent(holder.jobId, req.projectId, step, total, preview)).catch(() => {});
+      };
+      const { image, timings, modelId } = await this.diffuse(pipeline, parentImage, mask, req.instruction, req.negative, req.params, ctx, onPreview);
+      await previews;
+      const png = await encodePng(image);
+      await this.store.addTurn({
+        projectId: req.projectId,
+        parentId: from,
+        pipeline,
+        instruction: req.instruction,
+        negative: req.negative,
+        params: req.params,
+        modelId,
+        provider: this.deps.provider(),
+        timings,
+        image: png,
+        thumb: await thumbnail(png),
+        mask: mask ? await encodeMaskPng(mask) : null,
+      });
+      return this.store.view(req.projectId);
+    });
+    holder.jobId = job.id;
+    return job;
+  }
+
+  /** Set by the host: where uploads live (masks arrive as uploads). */
+  upload: (id: string) => Promise<string> = async () => {
+    throw new AppError('UNAVAILABLE', 'Uploads are not available here.');
+  };
+
+  private async diffuse(
+    pipeline: UnetKind,
+    parent: Rgb,
+    mask: Mask | null,
+    instruction: string,
+    negative: string,
+    params: TurnParams,
+    ctx: Pick<JobContext, 'signal' | 'progress'> | null,
+    onPreview?: (step: number, total: number, preview: Rgb) => void,
+  ): Promise<{ image: Rgb; timings: StageTimings; modelId: string }> {
+    const model = await this.model(pipeline);
+    const { image, timings } = await runDiffusion(
+      model,
+      { pipeline, source: pipeline === 'text2img' ? null : parent, mask: pipeline === 'text2img' ? null : mask, prompt: instruction, negative, ...params, width: parent.width, height: parent.height },
+      {
+        ...(ctx ? { signal: ctx.signal } : {}),
+        onStep: (e) => {
+          ctx?.progress(e.step, e.total);
+          onPreview?.(e.step, e.total, e.preview());
+        },
+      },
+    );
+    return { image, timings, modelId: EDIT_MODELS[pipeline] };
+  }
+
+  private async previewEvent(jobId: string, projectId: number, step: number, total: number, preview: Rgb): Promise<void> {
+    const png = await sharp(Buffer.from(preview.data), { raw: { width: preview.width, height: preview.height, channels: 3 } })
+      .resize(Math.max(64, preview.width * 2), undefined, { kernel: 'nearest' })
+      .png()
+      .toBuffer();
+    this.deps.publishStep({ jobId, projectId, step, total, preview: `data:image/png;base64,${png.toString('base64')}` });
+  }
+
+  /** The recipe of the chain up to a turn: the source picture, and each turn's instruction, mask, knobs and model. */
+  async recipe(turnId: number): Promise<Recipe> {
+    const chain = this.store.chain(turnId);
+    const [source, ...turns] = chain;
+    const sourcePng = await readFile(this.store.filePath(source!)!);
+    const meta = await sharp(sourcePng).metadata();
+    return {
+      format: 'compose-studio.recipe',
+      version: 1,
+      createdAt: new Date().toISOString(),
+      provider: turns.at(-1)?.provider ?? this.deps.provider(),
+      source: { width: meta.width!, height: meta.height!, sha256: sha256(sourcePng), png: sourcePng.toString('base64') },
+      turns: await Promise.all(
+        turns.map(async (t) => {
+          const maskFile = this.store.filePath(t, 'mask');
+          return {
+            pipeline: t.pipeline as UnetKind,
+            instruction: t.instruction,
+            negative: t.negative,
+            params: JSON.parse(t.params!),
+            modelId: t.model_id!,
+            mask: maskFile ? (await readFile(maskFile)).toString('base64') : null,
+            resultSha256: sha256(await readFile(this.store.filePath(t)!)),
+          };
+        }),
+      ),
+    };
+  }
+
+  /**
+   * Replays a recipe from its source picture, turn by turn, with the installed models; says whether each result
+   * matches the recorded one bit for bit (it does on the same model files and execution provider).
+   */
+  async replay(raw: unknown, onTurn?: (index: number, total: number) => void): Promise<{ png: Buffer; matches: boolean[] }> {
+    const parsed = RecipeSchema.safeParse(raw);
+    if (!parsed.success) throw new AppError('INVALID_PARAMS', `That is not a Compose Studio recipe: ${parsed.error.issues[0]?.message ?? 'unreadable'}.`);
+    const recipe = parsed.data;
+    let image = await decodeRgb(Buffer.from(recipe.source.png, 'base64'));
+    let png = await encodePng(image);
+    const matches: boolean[] = [];
+    for (const [i, turn] of recipe.turns.entries()) {
+      onTurn?.(i, recipe.turns.length);
+      if (EDIT_MODELS[turn.pipeline] !== turn.modelId) this.deps.models().require(turn.modelId);
+      const mask = turn.mask ? await decodeMask(Buffer.from(turn.mask, 'base64'), image.width, image.height) : null;
+      image = (await this.diffuse(turn.pipeline, image, mask, turn.instruction, turn.negative, turn.params, null)).image;
+      png = await encodePng(image);
+      matches.push(sha256(png) === turn.resultSha256);
+    }
+    return { png, matches };
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+/** A default project name from a file path. */
+export function projectName(path: string): string {
+  return basename(path).replace(/\.[^.]+$/, '') || 'Untitled';
+}

@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { AppError } from '@contract';
+import { ClipTokenizer } from '../clip/tokenizer';
+import { schedulerConfigFrom, type SchedulerConfig } from '../diffusion/scheduler';
+import type { SessionPool } from '../models/session-pool';
+import type { Signature } from '../models/signature';
+import { resourceDir } from './resources';
+
+export type UnetKind = 'text2img' | 'instruct' | 'inpaint';
+const KIND_BY_CHANNELS: Record<number, UnetKind> = { 4: 'text2img', 8: 'instruct', 9: 'inpaint' };
+
+const TEXT_ENCODER: Signature = {
+  role: 'Stable Diffusion text encoder',
+  inputs: [{ name: 'input_ids', type: 'int32', rank: 2 }],
+  outputs: [{ name: 'last_hidden_state', type: 'float32', rank: 3 }],
+};
+const TEXT_ENCODER_I64: Signature = { ...TEXT_ENCODER, inputs: [{ name: 'input_ids', type: 'int64', rank: 2 }] };
+const UNET: Signature = {
+  role: 'Stable Diffusion UNet',
+  inputs: [
+    { name: 'sample', type: 'float32', rank: 4 },
+    { name: 'timestep', type: 'int64', rank: 1 },
+    { name: 'encoder_hidden_states', type: 'float32', rank: 3 },
+  ],
+  outputs: [{ name: 'out_sample', type: 'float32', rank: 4 }],
+};
+const UNET_FLOAT_TIME: Signature = { ...UNET, inputs: UNET.inputs.map((i) => (i.name === 'timestep' ? { ...i, type: 'float32' as const } : i)) };
+const VAE_ENCODER: Signature = { role: 'Stable Diffusion VAE encoder', inputs: [{ name: 'sample', type: 'float32', rank: 4 }], outputs: [{ name: 'latent_sample', type: 'float32', rank: 4 }] };
+const VAE_DECODER: Signature = { role: 'Stable Diffusion VAE decoder', inputs: [{ name: 'latent_sample', type: 'float32', rank: 4 }], outputs: [{ name: 'sample', type: 'float32', rank: 4 }] };
+
+/** Stable Diffusion 1.x's known latent → RGB approximation, for step previews when the model folder gives none. */
+const SD_LATENT_RGB = [
+  [0.298, 0.207, 0.208],
+  [0.187, 0.286, 0.173],
+  [-0.158, 0.189, 0.264],
+  [-0.184, -0.271, -0.473],
+];
+
+async function readJson(file: string): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/** The tokenizer of an SD folder; Optimum exports ship only vocab.json/merges.txt, so the bundled CLIP tokenizer.json (same vocabulary) fills in. */
+async function loadTokenizer(dir: string): Promise<ClipTokenizer> {
+  const folder = join(dir, 'tokenizer');
+  if (existsSync(join(folder, 'tokenizer.json'))) return ClipTokenizer.fromDir(folder);
+  const bundled = resourceDir('clip-tokenizer');
+  if (!bundled || !existsSync(join(folder, 'vocab.json'))) throw new AppError('MODEL_MISSING', `${folder} has no tokenizer (tokenizer.json or vocab.json).`);
+  const [theirs, ours] = await Promise.all([readJson(join(folder, 'vocab.json')), readJson(join(bundled, 'vocab.json'))]);
+  if (Object.keys(theirs).length !== Object.keys(ours).length || theirs['a</w>'] !== ours['a</w>']) {
+    throw new AppError('MODEL_MISMATCH', `${folder}/vocab.json is not CLIP's vocabulary, and the folder has no tokenizer.json.`);
+  }
+  const temp = await mkdtemp(join(tmpdir(), 'studio-tokenizer-'));
+  await copyFile(join(bundled, 'tokenizer.json'), join(temp, 'tokenizer.json'));
+  await copyFile(existsSync(join(folder, 'tokenizer_config.json')) ? join(folder, 'tokenizer_config.json') : join(bundled, 'tokenizer_config.json'), join(temp, 'tokenizer_config.json'));
+  return ClipTokenizer.fromDir(temp);
+}
+
+/** A Stable Diffusion 1.x ONNX folder (Optimum / diffusers layout), sessions from the shared pool. */
+export class SdModel {
+  private constructor(
+    readonly dir: string,
+    readonly kind: UnetKind,
+    readonly tokenizer: ClipTokenizer,
+    readonly scheduler: SchedulerConfig,
+    readonly scalingFactor: number,
+    /** Pixels per latent cell × the UNet's downsampling: sizes are rounded to this. */
+    readonly sizeMultiple: number,
+    readonly latentRgb: number[][],
+    private readonly pool: SessionPool,
+  ) {}
+
+  static async load(dir: string, pool: SessionPool): Promise<SdModel> {
+    for (const part of ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder']) {
+      if (!existsSync(join(dir, part, 'model.onnx'))) throw new AppError('MODEL_MISSING', `${dir} has no ${part}/model.onnx (an Optimum ONNX export is expected).`, { dir });
+    }
+    const [unetConfig, vaeConfig, schedulerRaw] = await Promise.all([
+      readJson(join(dir, 'unet', 'config.json')),
+      readJson(join(dir, 'vae_decoder', 'config.json')),
+      readJson(join(dir, 'scheduler', 'scheduler_config.json')),
+    ]);
+    let channels = typeof unetConfig.in_channels === 'number' ? unetConfig.in_channels : null;
+    if (channels === null) {
+      const { session } = await pool.get(join(dir, 'unet', 'model.onnx'), UNET).catch(() => pool.get(join(dir, 'unet', 'model.onnx'), UNET_FLOAT_TIME));
+      const meta = session.inputMetadata.find((m) => m.name === 'sample');
+      channels = meta?.isTensor && typeof meta.shape[1] === 'number' ? meta.shape[1] : 4;
+    }
+    const kind = KIND_BY_CHANNELS[channels];
+    if (!kind) throw new AppError('MODEL_MISMATCH', `${dir}: a UNet with ${channels} input channels is none of text-to-image (4), instruction edit (8) or inpainting (9).`);
+    const blocks = Array.isArray(unetConfig.block_out_channels) ? unetConfig.block_out_channels.length : 1;
+    const factors = Array.isArray(vaeConfig.latent_rgb_factors) ? (vaeConfig.latent_rgb_factors as number[][]) : SD_LATENT_RGB;
+    return new SdModel(
+      dir,
+      kind,
+      await loadTokenizer(dir),
+      schedulerConfigFrom(schedulerRaw),
+      typeof vaeConfig.scaling_factor === 'number' ? vaeConfig.scaling_factor : 0.18215,
+      8 * 2 ** Math.max(0, blocks - 1),
+      factors,
+      pool,
+    );
+  }
+
+  private part(name: string): string {
+    return join(this.dir, name, 'model.onnx');
+  }
+
+  /** A session for the first signature the file fits (exports differ in integer and float input types). */
+  private async session(name: string, signatures: Signature[]): Promise<ort.InferenceSession> {
+    for (let i = 0; ; i++) {
+      try {
+        return (await this.pool.get(this.part(name), signatures[i]!)).session;
+      } catch (error) {
+        if ((error as AppError).code !== 'MODEL_MISMATCH' || i === signatures.length - 1) throw error;
+      }
+    }
+  }
+
+  /** Text encoder hidden states for each text, padded to 77 tokens: [count, 77, hidden]. */
+  async encodeText(texts: string[]): Promise<ort.Tensor> {
+    const pooled = { session: await this.session('text_encoder', [TEXT_ENCODER, TEXT_ENCODER_I64]) };
+    const meta = pooled.session.inputMetadata.find((m) => m.name === 'input_ids');
+    const batch = this.tokenizer.encodeBatch(texts, 77);
+    const ids = meta?.isTensor && meta.type === 'int64' ? new ort.Tensor('int64', batch.ids, [batch.count, 77]) : new ort.Tensor('int32', Int32Array.from(batch.ids, Number), [batch.count, 77]);
+    return (await pooled.session.run({ input_ids: ids }, ['last_hidden_state'])).last_hidden_state!;
+  }
+
+  async unet(sample: ort.Tensor, timestep: number, context: ort.Tensor): Promise<Float32Array> {
+    const session = await this.session('unet', [UNET, UNET_FLOAT_TIME]);
+    const floatTime = session.inputMetadata.some((m) => m.name === 'timestep' && m.isTensor && m.type === 'float32');
+    const time = floatTime ? new ort.Tensor('float32', Float32Array.from([timestep]), [1]) : new ort.Tensor('int64', BigInt64Array.from([BigInt(timestep)]), [1]);
+    const result = await session.run({ sample, timestep: time, encoder_hidden_states: context }, ['out_sample']);
+    return result.out_sample!.data as Float32Array;
+  }
+
+  /** Pixels [1, 3, h, w] in −1…1 → latents [1, 4, h/8, w/8] (not yet scaled). */
+  async encodeImage(pixels: ort.Tensor): Promise<ort.Tensor> {
+    const { session } = await this.pool.get(this.part('vae_encoder'), VAE_ENCODER);
+    return (await session.run({ sample: pixels }, ['latent_sample'])).latent_sample!;
+  }
+
+  /** Latents (unscaled) → pixels in −1…1. */
+  async decodeLatents(latents: ort.Tensor): Promise<ort.Tensor> {
+    const { session } = await this.pool.get(this.part('vae_decoder'), VAE_DECODER);
+    return (await session.run({ latent_sample: latents }, ['sample'])).sample!;
+  }
+}
