@@ -17,6 +17,8 @@ export interface Studio {
 export interface LibraryStudio extends Studio {
   /** A folder of photos (the synthetic scene world) not yet in the library. */
   photos: string;
+  /** Its models folder (scene CLIP, composers and tiny Stable Diffusion parts under the manifest's ids). */
+  modelsDir: string;
 }
 
 async function withStudio(env: Record<string, string>, use: (studio: Studio) => Promise<void>): Promise<void> {
@@ -34,7 +36,7 @@ async function withStudio(env: Record<string, string>, use: (studio: Studio) => 
  */
 export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio; libraryStudio: LibraryStudio }>({
   studio: [async ({}, use) => withStudio({}, use), { scope: 'worker' }],
-  // A studio whose models folder holds the scene-CLIP fixture as CLIP ViT-B/32 and the scene composers, and a photo folder to add.
+  // A studio whose models folder holds the fixtures under the real models' ids (scene CLIP, composers, tiny SD), and a photo folder to add.
   libraryStudio: [
     async ({}, use) => {
       const scratch = await mkdtemp(join(tmpdir(), 'studio-e2e-lib-'));
@@ -42,8 +44,10 @@ export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio
       await mkdir(join(scratch, 'models'));
       await cp(paths.sceneClip, join(scratch, 'models', 'clip-vit-b32'), { recursive: true });
       for (const [id, folder] of Object.entries(paths.composers)) await cp(folder, join(scratch, 'models', `composer-${id}`), { recursive: true });
+      const sd = { 'sd15-instruct-pix2pix': paths.sd.instruct, 'sd15-inpaint': paths.sd.inpaint, 'sd15-text2img': paths.sd.text2img };
+      for (const [id, folder] of Object.entries(sd)) await cp(folder, join(scratch, 'models', id), { recursive: true });
       await cp(paths.world, join(scratch, 'photos'), { recursive: true });
-      await withStudio({ STUDIO_MODELS_DIR: join(scratch, 'models') }, (studio) => use({ ...studio, photos: join(scratch, 'photos') }));
+      await withStudio({ STUDIO_MODELS_DIR: join(scratch, 'models') }, (studio) => use({ ...studio, photos: join(scratch, 'photos'), modelsDir: join(scratch, 'models') }));
       await rm(scratch, { recursive: true, force: true });
     },
     { scope: 'worker' },

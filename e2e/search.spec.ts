@@ -72,7 +72,8 @@ test.describe('composed search', () => {
     // Any result opens in the editor.
     await cells.nth(0).click();
     await page.getByRole('button', { name: 'Open in editor' }).click();
-    await expect(page.getByTestId('edit-chosen')).toContainText(/red-circle-\d\.png/);
+    await expect(page.getByRole('navigation', { name: 'Turn history' })).toContainText('Original');
+    await expect(page.getByLabel('Project')).toContainText(/red-circle-\d/);
 
     await removeLibraryFolder(page, libraryStudio);
   });

@@ -5,6 +5,7 @@ import { JobsState } from './state/jobs.svelte';
 import { ModelsState } from './state/models.svelte';
 import { LibraryState } from './state/library.svelte';
 import { ComposeState } from './state/compose.svelte';
+import { EditorState } from './state/editor.svelte';
 import { NavigationState } from './state/navigation.svelte';
 import { StudioState } from './state/studio.svelte';
 import './styles/app.css';
@@ -23,6 +24,7 @@ mount(App, {
     models: new ModelsState(client, jobs),
     library: new LibraryState(client, jobs),
     compose: new ComposeState(client),
+    editor: new EditorState(client, jobs),
     nav: new NavigationState(),
   },
 });

@@ -1,7 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError, formatBytes, type Filters, type Job } from '@contract';
+import { AppError, formatBytes, type Filters, type Job, type ProjectView } from '@contract';
+import { projectName } from '../engine/edit/editor';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { Engine } from '../engine/engine';
 import type { RefreshSummary } from '../engine/library/library';
@@ -29,6 +30,11 @@ Commands:
                          filters: --folder DIR --from DATE --to DATE --camera NAME --format jpeg|png|… --orientation landscape|portrait|square
   status                 counts of indexed, pending and failed files (with reasons)
   verify                 check the vector index against the database and repair it
+  edit --image FILE --instruction "…" --out PNG [--recipe-out JSON] [--mask PNG] [--negative "…"] [--seed N] [--steps N]
+                         [--text-guidance X] [--image-guidance Y] [--strength S] [--scheduler ddim|euler-ancestral|dpmpp-2m]
+                         one edit turn, headless (the project also appears in the studio's Edit area)
+  replay RECIPE.json --out PNG
+                         replays a recipe's turns from its source picture; says whether each matches bit for bit
   eval cirr|fashioniq|pervl --data DIR [--split val] [--images DIR] [--composer LIST|all] [--wi X --wt Y] [--steps N]
                          [--limit N] [--categories a,b] [--submission DIR] [--cache DIR] [--out DIR]
                          Recall@K / MRR tables beside text-only and image-only baselines (also: npm run eval -- …)
@@ -236,6 +242,60 @@ const commands: Record<string, Command> = {
     for (const file of files) process.stderr.write(`Wrote ${file}\n`);
     print(opts, metricsJson(report), table);
   },
+  edit: async (dispatch, engine, opts) => {
+    const image = str(opts.values, 'image');
+    const instruction = str(opts.values, 'instruction');
+    const out = optionalPath(opts.values, 'out');
+    if (!image || !instruction || !out) throw new AppError('INVALID_PARAMS', 'Usage: edit --image FILE --instruction "…" --out PNG (see --help)');
+    const project = await callDirect(dispatch, 'edit.projects.create', { reference: { uploadId: await upload(engine, image) }, name: projectName(image) });
+    const mask = str(opts.values, 'mask');
+    const defined = <T>(v: T | undefined, k: string) => (v === undefined ? {} : { [k]: v });
+    const params = {
+      ...defined(numberOf(opts.values, 'seed'), 'seed'),
+      ...defined(numberOf(opts.values, 'steps'), 'steps'),
+      ...defined(numberOf(opts.values, 'text-guidance'), 'textGuidance'),
+      ...defined(numberOf(opts.values, 'image-guidance'), 'imageGuidance'),
+      ...defined(numberOf(opts.values, 'strength'), 'strength'),
+      ...defined(str(opts.values, 'scheduler'), 'scheduler'),
+    };
+    const job = await follow(
+      engine,
+      await callDirect(dispatch, 'edit.turns.run', {
+        projectId: project.id,
+        instruction,
+        negative: str(opts.values, 'negative') ?? '',
+        maskUploadId: mask ? await upload(engine, mask) : null,
+        params: params as never,
+      }),
+    );
+    if (job.state !== 'done') return reportJob(opts, job, () => '');
+    const view = job.result as ProjectView;
+    const turn = engine.editor.store.turnRow(view.cursor);
+    await copyFile(engine.editor.store.filePath(turn)!, out);
+    const recipeOut = optionalPath(opts.values, 'recipe-out');
+    if (recipeOut) await writeFile(recipeOut, `${JSON.stringify(await engine.editor.recipe(view.cursor), null, 1)}\n`);
+    const timings = view.tree.find((t) => t.id === view.cursor)!.timings!;
+    print(
+      opts,
+      { out, recipe: recipeOut ?? null, projectId: view.id, turnId: view.cursor, pipeline: turn.pipeline, timings },
+      `Wrote ${out}${recipeOut ? ` and ${recipeOut}` : ''} (${turn.pipeline}, ${timings.steps} steps in ${(timings.totalMs / 1000).toFixed(2)} s; UNet ${(timings.unetMs / 1000).toFixed(2)} s).`,
+    );
+  },
+  replay: async (_dispatch, engine, opts) => {
+    const [file] = opts.args;
+    const out = optionalPath(opts.values, 'out');
+    if (!file || !out) throw new AppError('INVALID_PARAMS', 'Usage: replay RECIPE.json --out PNG');
+    let recipe: unknown;
+    try {
+      recipe = JSON.parse(await readFile(resolve(file), 'utf8'));
+    } catch (error) {
+      throw new AppError('INVALID_PARAMS', `Cannot read ${resolve(file)} as JSON: ${(error as Error).message}`);
+    }
+    const { png, matches } = await engine.editor.replay(recipe, (i, n) => process.stderr.write(`Replaying turn ${i + 1} of ${n}…\n`));
+    await writeFile(out, png);
+    const same = matches.every(Boolean);
+    print(opts, { out, matches, identical: same }, `Wrote ${out}: ${same ? 'identical to the recorded result, bit for bit' : `turns ${matches.map((m, i) => (m ? null : i + 1)).filter(Boolean).join(', ')} differ from the recording (another model file or execution provider?)`}.`);
+  },
   verify: async (_dispatch, engine, opts) => {
     const report = await engine.library.verify();
     print(opts, { report }, `Vector index: ${report}`);
@@ -338,6 +398,12 @@ async function main(): Promise<void> {
         steps: { type: 'string' },
         seed: { type: 'string' },
         data: { type: 'string' },
+        instruction: { type: 'string' },
+        'recipe-out': { type: 'string' },
+        'text-guidance': { type: 'string' },
+        'image-guidance': { type: 'string' },
+        strength: { type: 'string' },
+        scheduler: { type: 'string' },
         split: { type: 'string' },
         images: { type: 'string' },
         categories: { type: 'string' },

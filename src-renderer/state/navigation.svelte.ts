@@ -12,13 +12,6 @@ export type AreaId = (typeof AREAS)[number]['id'];
 export class NavigationState {
   area = $state<AreaId>('library');
   trayOpen = $state(false);
-  /** The picture sent to the editor ("Open in editor" from Library or Search results). */
-  editItem = $state<{ id: number; name: string; thumb: string | null } | null>(null);
-
-  openInEditor(item: { id: number; name: string; thumb: string | null }): void {
-    this.editItem = item;
-    this.area = 'edit';
-  }
 
   /** Ctrl/Cmd+1…5 switch areas, Ctrl/Cmd+J toggles the job tray, Escape closes it. Returns whether it acted. */
   handleKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>): boolean {

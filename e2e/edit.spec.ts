@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { openIndexedLibrary, removeLibraryFolder } from './library-helpers';
+
+const turns = (page: Page) => page.getByRole('navigation', { name: 'Turn history' }).locator('[data-turn-id]');
+const current = (page: Page) => page.getByRole('navigation', { name: 'Turn history' }).locator('[aria-current="true"]');
+
+async function runTurn(page: Page, instruction: string, expected: number) {
+  await page.getByLabel('Instruction').fill(instruction);
+  await page.getByLabel('Instruction').press('Enter');
+  await expect(turns(page)).toHaveCount(expected, { timeout: 20_000 });
+  await expect(page.getByTestId('turn-running')).toBeHidden();
+  await expect(current(page)).toContainText(instruction);
+}
+
+test.describe('editing turn by turn', () => {
+  test('open a photo, three turns (one masked), undo, branch, compare, reopen, export and replay the recipe', async ({ page, libraryStudio }, info) => {
+    test.setTimeout(90_000);
+    await openIndexedLibrary(page, libraryStudio);
+    await page.getByLabel('Search the library').fill('a red square');
+    const cells = page.getByTestId('grid').locator('[data-item-id]');
+    await expect(cells.first()).toHaveAttribute('title', /red-square-\d\.png$/);
+    await cells.first().click();
+    await page.getByRole('complementary', { name: 'Details' }).getByRole('button', { name: 'Open in editor' }).click();
+    await expect(turns(page)).toHaveCount(1);
+    await expect(current(page)).toContainText('Original');
+    await expect(page.getByTestId('mask-canvas')).toBeVisible();
+
+    await page.getByLabel('Steps').fill('6');
+    await page.getByLabel('Seed').fill('11');
+    await page.getByText('Lock').click();
+    await runTurn(page, 'make it green', 2);
+    await expect(page.getByTestId('turn-timings')).toContainText('seed 11');
+    await page.screenshot({ path: info.outputPath('edit-1.png') });
+
+    // A masked turn: draw a rectangle over the middle of the picture.
+    await page.getByRole('button', { name: 'Rectangle' }).click();
+    const box = (await page.getByTestId('mask-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.35);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.65, box.y + box.height * 0.65, { steps: 5 });
+    await page.mouse.up();
+    await expect(page.getByText('Only the masked part will change.')).toBeVisible();
+    await runTurn(page, 'blue', 3);
+    await expect(current(page)).toContainText('mask');
+    await expect(page.getByText('No mask: the whole picture may change.')).toBeVisible();
+    await runTurn(page, 'make it yellow', 4);
+
+    // Undo goes back one turn; editing from the original starts a second branch.
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect(current(page)).toContainText('blue');
+    await turns(page).filter({ hasText: 'Original' }).locator('button.pick').click();
+    await expect(current(page)).toContainText('Original');
+    await runTurn(page, 'make it purple', 5);
+    await page.getByRole('button', { name: 'Redo', exact: true }).isDisabled();
+
+    // Compare the purple branch with the green turn.
+    await page.getByRole('button', { name: 'Turn actions for make it green' }).click();
+    await page.getByRole('menuitem', { name: 'Compare with current' }).click();
+    await expect(page.getByTestId('compare')).toBeVisible();
+    await page.getByLabel('Compare split').fill('30');
+    await page.screenshot({ path: info.outputPath('edit-compare.png') });
+    await page.getByRole('button', { name: 'Close compare' }).click();
+
+    // Rename a turn from its menu.
+    await page.getByRole('button', { name: 'Turn actions for make it yellow' }).click();
+    await page.getByRole('menuitem', { name: 'Rename…' }).click();
+    await page.getByLabel('Turn name').fill('sunny version');
+    await page.getByLabel('Turn name').press('Enter');
+    await expect(turns(page).filter({ hasText: 'sunny version' })).toHaveCount(1);
+
+    // Reopen the project after a reload: same tree, same current turn.
+    const projectId = await page.getByLabel('Project').inputValue();
+    await page.reload();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Project').selectOption(projectId);
+    await expect(turns(page)).toHaveCount(5);
+    await expect(current(page)).toContainText('make it purple');
+
+    // Export: the picture and its recipe; the recipe replays to the same pixels from the command line.
+    await turns(page).filter({ hasText: 'blue' }).locator('button.pick').click();
+    const downloads: import('@playwright/test').Download[] = [];
+    page.on('download', (d) => downloads.push(d));
+    await page.getByRole('button', { name: 'Export' }).click();
+    await expect.poll(() => downloads.length).toBe(2);
+    const byName = async (suffix: string) => readFile((await downloads.find((d) => d.suggestedFilename().endsWith(suffix))!.path())!);
+    const recipeBytes = await byName('.recipe.json');
+    const pngBytes = await byName('.png');
+    const names = downloads.map((d) => d.suggestedFilename());
+    expect(names.some((n) => /^red-square-\d-turn-\d+\.png$/.test(n))).toBe(true);
+    expect(names.some((n) => /^red-square-\d-turn-\d+\.recipe\.json$/.test(n))).toBe(true);
+    const recipe = JSON.parse(recipeBytes.toString('utf8'));
+    expect(recipe.turns.map((t: { instruction: string }) => t.instruction)).toEqual(['make it green', 'blue']);
+    const recipeFile = info.outputPath('recipe.json');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(recipeFile, recipeBytes);
+    const out = info.outputPath('replayed.png');
+    const replay = spawnSync(process.execPath, ['out/main/cli.js', 'replay', recipeFile, '--out', out, '--json', '--data-dir', libraryStudio.dataDir], {
+      env: { ...process.env, STUDIO_MODELS_DIR: libraryStudio.modelsDir },
+      encoding: 'utf8',
+    });
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ identical: true, matches: [true, true] });
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    expect(sha(await readFile(out))).toBe(sha(pngBytes));
+    await page.screenshot({ path: info.outputPath('edit-final.png') });
+
+    await removeLibraryFolder(page, libraryStudio);
+  });
+});
