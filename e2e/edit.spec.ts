@@ -110,4 +110,29 @@ test.describe('editing turn by turn', () => {
 
     await removeLibraryFolder(page, libraryStudio);
   });
+
+  test('a new canvas painted from text', async ({ page, libraryStudio }) => {
+    await page.goto(libraryStudio.url);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'New canvas' }).click();
+    await expect(page.getByLabel('Turn type')).toHaveValue('text2img');
+    await page.getByLabel('Steps').fill('4');
+    await runTurn(page, 'a yellow canvas', 2);
+    const src = await current(page).locator('img').getAttribute('src');
+    const pixel = await page.evaluate(async (url) => {
+      const img = new Image();
+      img.src = url!;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      return [...ctx.getImageData(img.width >> 1, img.height >> 1, 1, 1).data];
+    }, src);
+    // Yellow: strong red and green, little blue.
+    expect(pixel[0]!).toBeGreaterThan(150);
+    expect(pixel[1]!).toBeGreaterThan(150);
+    expect(pixel[2]!).toBeLessThan(100);
+  });
 });

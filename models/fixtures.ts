@@ -91,3 +91,18 @@ export async function ensureRealSizeClip(root = process.cwd(), log: (line: strin
   log(`Generated real-size CLIP ViT-B/32 (random weights) in ${dir} (${Math.round(performance.now() - started)} ms).`);
   return dir;
 }
+
+/**
+ * The instruction-edit fixture with a UNet that costs real compute per step (a stack of 3×3 convolutions whose
+ * contribution is multiplied by zero), for measuring the editor's own overhead beside the UNet; benchmarks only.
+ */
+export async function ensureComputeHeavySd(root = process.cwd(), compute = { channels: 128, layers: 4 }): Promise<string> {
+  const dir = join(root, 'models', 'fixtures-large', `sd-compute-instruct-${compute.channels}x${compute.layers}`);
+  const stampFile = join(dir, '.stamp');
+  const hash = createHash('sha256').update(await readFile(join(root, 'models', 'generators', 'stable-diffusion.ts'))).digest('hex');
+  if (existsSync(stampFile) && (await readFile(stampFile, 'utf8')) === hash) return dir;
+  await rm(dir, { recursive: true, force: true });
+  await generateTinyStableDiffusion(dir, 'instruct', join(root, 'resources', 'clip-tokenizer'), 23, compute);
+  await writeFile(stampFile, hash);
+  return dir;
+}

@@ -42,6 +42,8 @@ async function libraryShots() {
   const scratch = await mkdtemp(join(tmpdir(), 'studio-shots-lib-'));
   await cp('models/fixtures/clip-scene', join(scratch, 'models', 'clip-vit-b32'), { recursive: true });
   for (const c of ['combiner', 'gated', 'compodiff']) await cp(`models/fixtures/composer-${c}`, join(scratch, 'models', `composer-${c}`), { recursive: true });
+  const sd = { 'sd15-instruct-pix2pix': 'sd-tiny-instruct', 'sd15-inpaint': 'sd-tiny-inpaint', 'sd15-text2img': 'sd-tiny-text2img' };
+  for (const [id, folder] of Object.entries(sd)) await cp(`models/fixtures/${folder}`, join(scratch, 'models', id), { recursive: true });
   await cp('models/fixtures/scene-world', join(scratch, 'photos'), { recursive: true });
   const studio = await startStudioServer({ dataDir: join(scratch, 'data'), env: { STUDIO_MODELS_DIR: join(scratch, 'models') } });
   try {
@@ -60,6 +62,7 @@ async function libraryShots() {
       await page.waitForTimeout(300);
       await page.screenshot({ path: join(outDir, `library-search-${scheme}.png`) });
       await composeShot(page, scheme);
+      await editShot(page, scheme);
       await page.close();
     }
   } finally {
@@ -87,4 +90,33 @@ async function composeShot(page, scheme) {
   await page.waitForTimeout(500);
   await page.getByTestId('grid').locator('[data-item-id]').first().click();
   await page.screenshot({ path: join(outDir, `compose-${scheme}.png`) });
+}
+
+/** Edit: the selected result opened in the editor, two turns (the second masked), the tree with a branch. */
+async function editShot(page, scheme) {
+  await page.getByRole('button', { name: 'Open in editor' }).click();
+  const history = page.getByRole('navigation', { name: 'Turn history' });
+  await history.getByText('Original').waitFor();
+  await page.getByLabel('Steps').fill('8');
+  for (const [instruction, masked] of [['make it orange', false], ['purple', true], ['make it teal blue', false]]) {
+    if (masked) {
+      await page.getByRole('button', { name: 'Brush' }).click();
+      const box = await page.getByTestId('mask-canvas').boundingBox();
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.55, { steps: 8 });
+      await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.7, { steps: 8 });
+      await page.mouse.up();
+    }
+    const before = await history.locator('[data-turn-id]').count();
+    await page.getByLabel('Instruction').fill(instruction);
+    await page.getByLabel('Instruction').press('Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-turn-id]').length > n, before);
+    if (instruction === 'purple') {
+      // Branch: go back one turn before the third.
+      await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    }
+  }
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(outDir, `edit-${scheme}.png`) });
 }

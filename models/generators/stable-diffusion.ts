@@ -92,7 +92,13 @@ export function buildTextEncoder(vocab: Record<string, number>, rng: Random): Ui
 export type UnetKind = 'text2img' | 'instruct' | 'inpaint';
 export const UNET_CHANNELS: Record<UnetKind, number> = { text2img: 4, instruct: 8, inpaint: 9 };
 
-export function buildUnet(kind: UnetKind): Uint8Array {
+/** Extra convolutions that make a fixture UNet cost real compute per step (benchmarks), without changing its output. */
+export interface UnetCompute {
+  channels: number;
+  layers: number;
+}
+
+export function buildUnet(kind: UnetKind, compute?: UnetCompute, rng = new Random(3)): Uint8Array {
   const g = new GraphBuilder(`tiny_unet_${kind}`);
   const f = (v: number) => g.constF(v);
   const channels = UNET_CHANNELS[kind];
@@ -131,7 +137,18 @@ export function buildUnet(kind: UnetKind): Uint8Array {
   }
   // ε that a sampler inverts back to x0: (z − √ᾱ·x0) / √(1−ᾱ).
   const eps = g.op('Div', [g.op('Sub', [z, g.op('Mul', [g.op('Sqrt', [alphaBar]), x0])]), g.op('Sqrt', [g.op('Sub', [f(1), alphaBar])])]);
-  g.op('Identity', [eps], {}, 'out_sample');
+  let out = eps;
+  if (compute) {
+    // A stack of 3×3 convolutions over the noisy latents, added ×0: the cost of a UNet, the answer of the fixture.
+    const conv = (x: string, cin: number, cout: number) => {
+      const w = Float32Array.from({ length: cout * cin * 9 }, () => rng.gaussian() / Math.sqrt(cin * 9));
+      return g.op('Relu', [g.op('Conv', [x, g.tensorF(w, [cout, cin, 3, 3])], { pads: [1, 1, 1, 1] })]);
+    };
+    let h = conv(z, 4, compute.channels);
+    for (let i = 0; i < compute.layers; i++) h = conv(h, compute.channels, compute.channels);
+    out = g.op('Add', [eps, g.op('Mul', [conv(h, compute.channels, 4), f(0)])]);
+  }
+  g.op('Identity', [out], {}, 'out_sample');
   g.output('out_sample', 'float', ['batch', 4, 'height', 'width']);
   return g.build({ docString: `Compose Studio fixture: tiny SD UNet (${channels} input channels, designed weights).` });
 }
@@ -158,7 +175,7 @@ const SCHEDULER_CONFIG = {
 };
 
 /** Writes one tiny SD model folder in the Optimum/diffusers ONNX layout. */
-export async function generateTinyStableDiffusion(outDir: string, kind: UnetKind, tokenizerDir: string, seed = 23): Promise<void> {
+export async function generateTinyStableDiffusion(outDir: string, kind: UnetKind, tokenizerDir: string, seed = 23, compute?: UnetCompute): Promise<void> {
   const rng = new Random(seed);
   const vocab = JSON.parse(await readFile(join(tokenizerDir, 'vocab.json'), 'utf8')) as Record<string, number>;
   const write = async (path: string, data: Uint8Array | string) => {
@@ -166,7 +183,7 @@ export async function generateTinyStableDiffusion(outDir: string, kind: UnetKind
     await writeFile(join(outDir, path), data);
   };
   await write('text_encoder/model.onnx', buildTextEncoder(vocab, rng));
-  await write('unet/model.onnx', buildUnet(kind));
+  await write('unet/model.onnx', buildUnet(kind, compute));
   await write('vae_encoder/model.onnx', buildVaeEncoder());
   await write('vae_decoder/model.onnx', buildVaeDecoder());
   for (const file of ['vocab.json', 'tokenizer_config.json', 'special_tokens_map.json', 'tokenizer.json']) {

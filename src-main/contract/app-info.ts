@@ -33,6 +33,10 @@ export const AppInfoSchema = z.object({
     reason: z.string(),
     /** Models that could not run on the selected provider and fell back, with the reason. */
     fallbacks: z.array(z.string()),
+    /** ONNX Runtime sessions open now (models stay loaded until a model switch releases them). */
+    openSessions: z.number().int(),
   }),
+  /** The engine process's memory, in bytes (ONNX Runtime's model memory counts in rss, not in the JS heap). */
+  memory: z.object({ rss: z.number(), heapUsed: z.number() }),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;

@@ -159,10 +159,17 @@ export const methods = {
   'edit.projects.list': method({ params: NoParams, result: z.array(ProjectSummarySchema), summary: 'Edit projects, most recently changed first.' }),
   'edit.projects.create': method({
     params: z
-      .object({ reference: z.union([z.object({ itemId: z.number().int() }).strict(), z.object({ uploadId: z.string().regex(/^[0-9a-f]{64}$/) }).strict()]), name: z.string().trim().min(1).max(200).optional() })
+      .object({
+        reference: z.union([
+          z.object({ itemId: z.number().int() }).strict(),
+          z.object({ uploadId: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+          z.object({ blank: z.object({ width: z.number().int().min(64).max(2048), height: z.number().int().min(64).max(2048) }).strict() }).strict(),
+        ]),
+        name: z.string().trim().min(1).max(200).optional(),
+      })
       .strict(),
     result: ProjectViewSchema,
-    summary: 'Start a project from a library photo or a dropped picture (sized to what the models take).',
+    summary: 'Start a project from a library photo, a dropped picture or a blank canvas (sized to what the models take).',
   }),
   'edit.projects.open': method({ params: z.object({ id: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'A project with its whole turn tree.' }),
   'edit.projects.delete': method({ params: z.object({ id: z.number().int() }).strict(), result: z.object({ removed: z.literal(true) }), summary: 'Delete a project and its files.' }),

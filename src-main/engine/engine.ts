@@ -22,6 +22,7 @@ import { Uploads } from './uploads';
 import { ComposedSearch } from './compose/composed-search';
 import { ComposerRegistry } from './compose/composer-registry';
 import { SavedQueries } from './compose/saved-queries';
+import sharp from 'sharp';
 import { Editor, projectName } from './edit/editor';
 
 /** The job key under which the library refresh runs (at most one at a time). */
@@ -131,7 +132,11 @@ export class Engine {
   }
 
   /** Starts an edit project from a library photo or a dropped picture. */
-  createEditProject(reference: { itemId: number } | { uploadId: string }, name?: string): Promise<ProjectView> {
+  async createEditProject(reference: { itemId: number } | { uploadId: string } | { blank: { width: number; height: number } }, name?: string): Promise<ProjectView> {
+    if ('blank' in reference) {
+      const white = await sharp({ create: { ...reference.blank, channels: 3, background: '#ffffff' } }).png().toBuffer();
+      return this.editor.createProject(white, name ?? 'Canvas');
+    }
     const path = 'itemId' in reference ? this.library.item(reference.itemId).path : this.uploads.path(reference.uploadId);
     return this.editor.createProject(path, name ?? ('itemId' in reference ? projectName(path) : 'Untitled'));
   }
@@ -311,7 +316,9 @@ export class Engine {
         selected: choice.selected,
         reason: choice.reason,
         fallbacks: [...this.sessions.fallbacks],
+        openSessions: this.sessions.size,
       },
+      memory: { rss: process.memoryUsage.rss(), heapUsed: process.memoryUsage().heapUsed },
     };
   }
 

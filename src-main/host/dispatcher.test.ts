@@ -12,7 +12,8 @@ const info: AppInfo = {
   dataDir: '/tmp/x',
   modelsDir: '/tmp/x/models',
   engine: { status: 'ready', problems: [] },
-  inference: { onnxRuntimeVersion: '1.30.0', providers: [{ name: 'cpu', available: true, note: null }], selected: 'cpu', reason: 'x', fallbacks: [] },
+  inference: { onnxRuntimeVersion: '1.30.0', providers: [{ name: 'cpu', available: true, note: null }], selected: 'cpu', reason: 'x', fallbacks: [], openSessions: 0 },
+  memory: { rss: 1, heapUsed: 1 },
 };
 
 function handlers(over: Partial<Handlers> = {}): Handlers {

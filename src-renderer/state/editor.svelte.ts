@@ -17,6 +17,8 @@ export class EditorState {
   instruction = $state('');
   negative = $state('');
   params = $state<TurnParams>(TurnParamsSchema.parse({ steps: 20 }));
+  /** What the next turn does: edit the picture, or paint a new one from the text (text-to-image). */
+  pipeline = $state<'auto' | 'text2img'>('auto');
   /** Keep the seed between turns; otherwise each turn draws a new one. */
   seedLocked = $state(false);
   /** The painted mask (white = may change), or null. */
@@ -99,13 +101,26 @@ export class EditorState {
     );
   }
 
+  /** A blank canvas to paint on from text. */
+  async newCanvas(): Promise<void> {
+    this.show(await this.attempt(() => this.client.call('edit.projects.create', { reference: { blank: { width: 512, height: 512 } }, name: 'Canvas' })));
+    this.pipeline = 'text2img';
+  }
+
   async run(): Promise<void> {
     const project = this.project;
     if (!project || this.running || !this.instruction.trim()) return;
     if (!this.seedLocked) this.params = { ...this.params, seed: Math.floor(Math.random() * 2 ** 31) };
     await this.attempt(async () => {
       const maskUploadId = this.mask ? await this.client.upload(await this.mask.arrayBuffer()) : null;
-      const job = await this.client.call('edit.turns.run', { projectId: project.id, instruction: this.instruction.trim(), negative: this.negative.trim(), maskUploadId, params: { ...this.params } });
+      const job = await this.client.call('edit.turns.run', {
+        projectId: project.id,
+        pipeline: this.pipeline,
+        instruction: this.instruction.trim(),
+        negative: this.negative.trim(),
+        maskUploadId: this.pipeline === 'text2img' ? null : maskUploadId,
+        params: { ...this.params },
+      });
       this.jobs.apply(job);
       this.running = { jobId: job.id, step: 0, total: this.params.steps, preview: null };
     });
