@@ -29,6 +29,8 @@ beforeAll(async () => {
   await writeFile(join(dir, 'secret.txt'), 'do not serve');
   await mkdir(join(dir, 'thumbs', 'ab'), { recursive: true });
   await writeFile(join(dir, 'thumbs', 'ab', 'abc.webp'), 'RIFF....WEBP');
+  await mkdir(join(dir, 'turns', '3'), { recursive: true });
+  await writeFile(join(dir, 'turns', '3', 'turn.png'), 'PNG');
   host = await startHttpHost({
     dispatch: createDispatcher(handlers),
     subscribe: (l) => {
@@ -37,6 +39,7 @@ beforeAll(async () => {
     },
     staticDir: join(dir, 'static'),
     thumbDir: join(dir, 'thumbs'),
+    turnsDir: join(dir, 'turns'),
     upload: async (bytes) => {
       uploaded.push(Buffer.from(bytes).toString());
       return 'f'.repeat(64);
@@ -128,6 +131,16 @@ describe('loopback host over HTTP', () => {
     expect(thumb.headers['content-type']).toBe('image/webp');
     expect(thumb.headers['cache-control']).toMatch(/immutable/);
     for (const path of ['/thumbs/../secret.txt', '/thumbs/%2e%2e/secret.txt', '/thumbs/../static/index.html']) {
+      expect((await raw(`${path}?token=${host.token}`)).status).toBe(404);
+    }
+  });
+
+  it('serves edit pictures from the projects folder only, behind the token', async () => {
+    expect((await raw('/turns/3/turn.png')).status).toBe(401);
+    const turn = await raw(`/turns/3/turn.png?token=${host.token}`);
+    expect(turn.status).toBe(200);
+    expect(turn.headers['content-type']).toBe('image/png');
+    for (const path of ['/turns/../secret.txt', '/turns/%2e%2e/secret.txt', '/turns/3%2f..%2f..%2fsecret.txt', '/turns/3/../../secret.txt']) {
       expect((await raw(`${path}?token=${host.token}`)).status).toBe(404);
     }
   });
