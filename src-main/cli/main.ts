@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError, formatBytes, type Filters, type Job, type ProjectView } from '@contract';
+import { AppError, formatBytes, type Concept, type Filters, type Job, type ProjectView } from '@contract';
 import { projectName } from '../engine/edit/editor';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { Engine } from '../engine/engine';
@@ -35,6 +35,11 @@ Commands:
                          one edit turn, headless (the project also appears in the studio's Edit area)
   replay RECIPE.json --out PNG
                          replays a recipe's turns from its source picture; says whether each matches bit for bit
+  concept teach --name NAME --parent WORD PHOTO… [--seed N]
+                         learn a personal concept (*NAME) from 3–5 photos; prints it, its nearest attribute words and stats
+  concept list | concept export NAME --out FILE | concept import FILE [--name NAME]
+  search "*NAME on a table" [--gair-w X] [--gair-auto]
+                         a text query that names a concept; --gair-w mixes in its attribute words (1 = token only)
   eval cirr|fashioniq|pervl --data DIR [--split val] [--images DIR] [--composer LIST|all] [--wi X --wt Y] [--steps N]
                          [--limit N] [--categories a,b] [--submission DIR] [--cache DIR] [--out DIR]
                          Recall@K / MRR tables beside text-only and image-only baselines (also: npm run eval -- …)
@@ -195,7 +200,13 @@ const commands: Record<string, Command> = {
       if (!encoded!.ok) throw AppError.fromWire(encoded!.error);
       result = await engine.library.search({ limit, filters }, clip, encoded!.embedding);
     } else {
-      result = await callDirect(dispatch, 'library.search', { text, limit, filters });
+      let gairW = numberOf(opts.values, 'gair-w');
+      if (opts.values['gair-auto']) {
+        const auto = await callDirect(dispatch, 'concepts.gairAuto', { text });
+        gairW = auto.w;
+        process.stderr.write(`GAIR: w = ${auto.w} (${auto.proxy})\n`);
+      }
+      result = await callDirect(dispatch, 'library.search', { text, limit, filters, ...(gairW !== undefined ? { gairW } : {}) });
     }
     const rows = result.items.map((i) => ({ path: i.path, score: i.score === null ? null : Math.round(i.score * 1e4) / 1e4 }));
     if (result.note) process.stderr.write(`Note: ${result.note}\n`);
@@ -210,6 +221,47 @@ const commands: Record<string, Command> = {
       ...s.unsupported.map((f) => `  unsupported: ${f.path} — ${f.reason}`),
     ];
     print(opts, s, lines.join('\n'));
+  },
+  concept: async (dispatch, engine, opts) => {
+    const [sub, ...rest] = opts.args;
+    const card = (c: Concept) =>
+      `*${c.name} (${c.parent}, ${c.model}) — ${c.attributes.slice(0, 5).map((a) => a.word).join(', ')} · loss ${c.stats.loss.toFixed(3)}, accuracy ${(100 * c.stats.accuracy).toFixed(0)} %, ${c.stats.generations} generations, ${c.stats.textsEncoded} texts encoded, ${c.stats.seconds.toFixed(1)} s, ${c.stats.negatives} negatives`;
+    if (sub === 'teach') {
+      const name = str(opts.values, 'name');
+      const parent = str(opts.values, 'parent');
+      if (!name || !parent || rest.length === 0) throw new AppError('INVALID_PARAMS', 'Usage: concept teach --name NAME --parent WORD PHOTO…');
+      const photos = await Promise.all(rest.map(async (file) => ({ uploadId: await upload(engine, file) })));
+      const job = await follow(engine, await callDirect(dispatch, 'concepts.teach', { name, parent, photos, seed: numberOf(opts.values, 'seed') ?? 0 }));
+      return reportJob(opts, job, (result) => card(result as Concept));
+    }
+    if (sub === 'list' || sub === undefined) {
+      const list = await callDirect(dispatch, 'concepts.list', {});
+      return print(opts, list, list.map(card).join('\n') || 'No concepts yet.');
+    }
+    const byName = async (name: string | undefined) => {
+      const found = (await callDirect(dispatch, 'concepts.list', {})).find((c) => c.name === name?.replace(/^\*/, '').toLowerCase());
+      if (!found) throw new AppError('NOT_FOUND', `No concept “${name ?? ''}”.`);
+      return found;
+    };
+    if (sub === 'export') {
+      const out = optionalPath(opts.values, 'out');
+      if (!out) throw new AppError('INVALID_PARAMS', 'Usage: concept export NAME --out FILE');
+      const file = await callDirect(dispatch, 'concepts.export', { id: (await byName(rest[0])).id });
+      await writeFile(out, `${JSON.stringify(file, null, 1)}\n`);
+      return print(opts, { out }, `Wrote ${out}.`);
+    }
+    if (sub === 'import' && rest[0]) {
+      let file: unknown;
+      try {
+        file = JSON.parse(await readFile(resolve(rest[0]), 'utf8'));
+      } catch (error) {
+        throw new AppError('INVALID_PARAMS', `Cannot read ${resolve(rest[0])} as JSON: ${(error as Error).message}`);
+      }
+      const name = str(opts.values, 'name');
+      const concept = await callDirect(dispatch, 'concepts.import', { file, ...(name ? { name } : {}) });
+      return print(opts, concept, `Imported ${card(concept)}`);
+    }
+    throw new AppError('INVALID_PARAMS', 'Usage: concept teach|list|export|import (see --help)');
   },
   eval: async (_dispatch, engine, opts) => {
     const [dataset] = opts.args;
@@ -399,6 +451,10 @@ async function main(): Promise<void> {
         seed: { type: 'string' },
         data: { type: 'string' },
         instruction: { type: 'string' },
+        name: { type: 'string' },
+        parent: { type: 'string' },
+        'gair-w': { type: 'string' },
+        'gair-auto': { type: 'boolean' },
         'recipe-out': { type: 'string' },
         'text-guidance': { type: 'string' },
         'image-guidance': { type: 'string' },

@@ -40,6 +40,8 @@ export const ComposedQuerySchema = z
     /** compodiff: denoising steps (fewer is faster, coarser) and the noise seed. */
     steps: z.number().int().min(1).max(100).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    /** GAIR weight for texts that name a concept (*name). */
+    gairW: z.number().min(0).max(1).optional(),
     /** Leave the reference itself out of the results (as CIR benchmarks do). */
     excludeReference: z.boolean().default(true),
     filters: FiltersSchema.optional(),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { TeachProgressSchema } from './concepts';
 import { EditStepSchema } from './edit';
 import { JobSchema } from './jobs';
 
@@ -8,6 +9,8 @@ export const events = {
   'job.progress': JobSchema,
   /** A step of an edit turn finished: a preview of where it is heading. */
   'edit.step': EditStepSchema,
+  /** A generation of concept teaching finished: loss curve and the photos the token finds now. */
+  'concepts.progress': TeachProgressSchema,
 } as const;
 
 export type Events = typeof events;

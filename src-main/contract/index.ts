@@ -11,3 +11,4 @@ export * from './settings';
 export * from './library';
 export * from './compose';
 export * from './edit';
+export * from './concepts';

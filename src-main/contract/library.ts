@@ -53,6 +53,8 @@ export const SearchQuerySchema = z
     /** "Like this picture": an image the user dropped (its upload id). */
     uploadId: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     filters: FiltersSchema.optional(),
+    /** GAIR weight for texts that name a concept (*name): 1 = the learned token only, 0 = its attribute words only. */
+    gairW: z.number().min(0).max(1).optional(),
     limit: z.number().int().min(1).max(500).default(60),
     offset: z.number().int().min(0).default(0),
   })

@@ -3,6 +3,7 @@ import { AppInfoSchema } from './app-info';
 import { JobSchema } from './jobs';
 import { ModelStatusSchema } from './models';
 import { SettingsSchema, SettingsViewSchema } from './settings';
+import { ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
 import { EditCapabilitiesSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
 import { FacetsSchema, ItemDetailSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
@@ -184,6 +185,25 @@ export const methods = {
   }),
   'edit.turns.delete': method({ params: z.object({ turnId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Delete a turn and every turn after it on its branch.' }),
   'edit.recipe': method({ params: z.object({ turnId: z.number().int() }).strict(), result: RecipeSchema, summary: 'The recipe that replays the chain up to a turn.' }),
+  'concepts.list': method({ params: NoParams, result: z.array(ConceptSchema), summary: 'Personal concepts, newest first.' }),
+  'concepts.teach': method({
+    params: TeachRequestSchema,
+    result: JobSchema,
+    summary: 'Teach a concept from 3–5 photos under a parent word, as a job (progress: concepts.progress events); its result is the concept.',
+  }),
+  'concepts.rename': method({ params: z.object({ id: z.number().int(), name: ConceptNameSchema }).strict(), result: ConceptSchema, summary: 'Rename a concept (its *name).' }),
+  'concepts.delete': method({ params: z.object({ id: z.number().int() }).strict(), result: z.object({ removed: z.literal(true) }), summary: 'Delete a concept.' }),
+  'concepts.export': method({ params: z.object({ id: z.number().int() }).strict(), result: ConceptFileSchema, summary: 'A concept as a small JSON file.' }),
+  'concepts.import': method({
+    params: z.object({ file: z.unknown(), name: ConceptNameSchema.optional() }).strict(),
+    result: ConceptSchema,
+    summary: 'Add a concept from an exported file (optionally under another name).',
+  }),
+  'concepts.gairAuto': method({
+    params: z.object({ text: z.string().min(1).max(1000) }).strict(),
+    result: z.object({ w: z.number(), scores: z.array(z.object({ w: z.number(), score: z.number() })), proxy: z.string() }),
+    summary: 'Pick the GAIR weight w for a query that names a concept (Algorithm 1, with retrieved photos as the proxy).',
+  }),
 } as const;
 
 export type Methods = typeof methods;

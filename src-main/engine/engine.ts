@@ -24,6 +24,8 @@ import { ComposerRegistry } from './compose/composer-registry';
 import { SavedQueries } from './compose/saved-queries';
 import sharp from 'sharp';
 import { Editor, projectName } from './edit/editor';
+import { Concepts } from './concepts/concepts';
+import { resourceDir } from './edit/resources';
 
 /** The job key under which the library refresh runs (at most one at a time). */
 const REFRESH_KEY = 'library.refresh';
@@ -65,6 +67,7 @@ export class Engine {
   readonly composedSearch: ComposedSearch;
   readonly savedQueries: SavedQueries;
   readonly editor: Editor;
+  readonly concepts: Concepts;
   private readonly clipModels = new Map<string, { dir: string; model: Promise<ClipModel> }>();
 
   /** The CLIP model the library embeds with: the user's choice, else the manifest's default CLIP. */
@@ -111,6 +114,25 @@ export class Engine {
       publishStep: (payload) => this.publish({ topic: 'edit.step', payload }),
     });
     this.editor.upload = async (id) => this.uploads.path(id);
+    this.concepts = new Concepts({
+      db: this.db,
+      jobs: this.jobs,
+      servingModel: () => this.library.servingModel(),
+      clip: (model) => this.clip(model),
+      requireModel: (model) => this.models.require(model),
+      itemFile: (id) => {
+        const item = this.library.item(id);
+        return { path: item.path, thumb: item.thumb ? `/thumbs/${item.thumb}` : null };
+      },
+      uploadPath: (id) => this.uploads.path(id),
+      searchByVector: async (vector, model, clip, limit) => (await this.library.search({ limit }, clip, vector, model)).items,
+      embeddingOf: (id, model) => this.library.embeddingOf(id, model),
+      thumbDir: this.thumbDir,
+      attributeWordsFile: join(resourceDir('attributes') ?? join(process.cwd(), 'resources', 'attributes'), 'attribute-words.tsv'),
+      publishProgress: (payload) => this.publish({ topic: 'concepts.progress', payload }),
+    });
+    // The Stable Diffusion text encoder has no concept tokens: an edit names a concept by its attribute words.
+    this.editor.describeConcepts = (text) => this.concepts.describe(text).text;
     this.composedSearch = new ComposedSearch({
       servingModel: () => this.library.servingModel(),
       clip: (model) => this.clip(model),
@@ -121,6 +143,7 @@ export class Engine {
       uploadPath: (id) => this.uploads.path(id),
       composers: this.composers,
       defaultComposer: () => this.settings.get().composer,
+      encodeText: (clip, model, text, gairW) => (this.concepts.has(text) ? this.concepts.encodeQuery(clip, model, text, gairW) : null),
       search: (vector, query, clip, model, exclude) =>
         this.library.search({ filters: query.filters, limit: query.limit, offset: query.offset }, clip, vector, model, exclude),
     });
@@ -176,6 +199,11 @@ export class Engine {
     // After a model switch, the previous model answers until the new one has embedded everything.
     const serving = this.library.servingModel();
     const clip = await this.clip(serving);
+    if (query.text && this.concepts.has(query.text) && query.uploadId === undefined && query.likeId === undefined) {
+      if (!clip) this.models.require(serving);
+      const vector = await this.concepts.encodeQuery(clip!, serving, query.text, query.gairW);
+      return this.library.search({ filters: query.filters, limit: query.limit, offset: query.offset }, clip, vector, serving);
+    }
     if (query.uploadId === undefined) return this.library.search(query, clip, undefined, serving);
     if (!clip) this.models.require(serving);
     const [encoded] = await clip!.encodeImages([this.uploads.path(query.uploadId)]);

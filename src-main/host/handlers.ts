@@ -53,6 +53,21 @@ export function engineHandlers(engine: Engine): Handlers {
     'edit.turns.rename': ({ turnId, label }) => engine.editor.store.rename(turnId, label),
     'edit.turns.delete': ({ turnId }) => engine.editor.store.deleteBranch(turnId),
     'edit.recipe': ({ turnId }) => engine.editor.recipe(turnId),
+    'concepts.list': () => engine.concepts.list(),
+    'concepts.teach': (request) => engine.concepts.startTeaching(request),
+    'concepts.rename': ({ id, name }) => engine.concepts.rename(id, name),
+    'concepts.delete': ({ id }) => {
+      engine.concepts.remove(id);
+      return { removed: true as const };
+    },
+    'concepts.export': ({ id }) => engine.concepts.exportFile(id),
+    'concepts.import': ({ file, name }) => engine.concepts.importFile(file, name),
+    'concepts.gairAuto': async ({ text }) => {
+      const model = engine.library.servingModel();
+      const clip = await engine.clip(model);
+      if (!clip) engine.models.require(model);
+      return engine.concepts.autoGair(clip!, model, text);
+    },
     'library.nearDuplicates': () =>
       engine.jobs.submit({ kind: 'library.near-duplicates', label: 'Finding near-duplicates', unit: 'photos', pausable: true }, (ctx) =>
         engine.library.nearDuplicates(ctx),

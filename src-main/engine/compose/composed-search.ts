@@ -19,6 +19,8 @@ export interface ComposedSearchDeps {
   uploadPath(uploadId: string): string;
   composers: ComposerRegistry;
   defaultComposer(): ComposerId;
+  /** A text's feature when it needs special encoding (it names concepts), else null for the plain text encoder. */
+  encodeText?(clip: ClipModel, model: string, text: string, gairW: number | undefined): Promise<Float32Array> | null;
   /** Searches the library with a composed vector (not needed where only `compose` is used, e.g. evaluation). */
   search(vector: Float32Array, query: ComposedQueryParsed, clip: ClipModel, model: string, exclude: ReadonlySet<number>): Promise<SearchResult>;
 }
@@ -72,7 +74,8 @@ export class ComposedSearch {
     const padTo = composer.needsTokens ? await tokenLength?.() : undefined;
     const textCondition = async (text: string): Promise<TextCondition> => ({
       text,
-      embedding: await this.texts.get(`${model}|${text}`, async () => (await encoder.encodeTexts([text]))[0]!, () => encoded.texts++),
+      embedding: await (this.deps.encodeText?.(encoder, model, text, query.gairW) ??
+        this.texts.get(`${model}|${text}`, async () => (await encoder.encodeTexts([text]))[0]!, () => encoded.texts++)),
       ...(composer.needsTokens
         ? { tokens: await this.tokens.get(`${model}|${padTo ?? ''}|${text}`, async () => (await encoder.encodeTextTokens([text], padTo))[0]!, () => encoded.texts++) }
         : {}),

@@ -99,7 +99,8 @@ export class Editor {
 
   /** Starts a turn as a job; its result is the project's view with the new turn current. */
   runTurn(request: RunTurn): Job {
-    const req = RunTurnSchema.parse(request);
+    const parsed = RunTurnSchema.parse(request);
+    const req = { ...parsed, instruction: this.describeConcepts(parsed.instruction), negative: this.describeConcepts(parsed.negative) };
     const view = this.store.view(req.projectId);
     const from = req.fromTurnId ?? view.cursor;
     const parent = this.store.turnRow(from);
@@ -140,6 +141,9 @@ export class Editor {
     holder.jobId = job.id;
     return job;
   }
+
+  /** Set by the engine: rewrites "*name" concept mentions for the Stable Diffusion text encoder. */
+  describeConcepts: (text: string) => string = (text) => text;
 
   /** Set by the host: where uploads live (masks arrive as uploads). */
   upload: (id: string) => Promise<string> = async () => {

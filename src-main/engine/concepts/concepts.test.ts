@@ -1,0 +1,115 @@
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Concept } from '@contract';
+import { fixturePaths } from '../../../models/fixtures';
+import { Engine } from '../engine';
+
+const paths = fixturePaths();
+const images = join(paths.eval.pervl, 'images');
+let engine: Engine;
+let photos: string;
+
+async function teach(name: string, files: string[], parent = 'circle'): Promise<Concept> {
+  const uploads = await Promise.all(files.map(async (f) => ({ uploadId: await engine.uploads.put(await (await import('node:fs/promises')).readFile(join(photos, f))) })));
+  const job = await engine.concepts.startTeaching({ name, parent, photos: uploads });
+  const done = await engine.jobs.settled(job.id);
+  if (done.state !== 'done') throw new Error(`${done.state}: ${done.error?.message}`);
+  return done.result as Concept;
+}
+
+/** A studio with the scene CLIP and the PerVL-style set's pictures as its library. */
+beforeAll(async () => {
+  const modelsDir = await mkdtemp(join(tmpdir(), 'studio-concepts-models-'));
+  await cp(paths.sceneClip, join(modelsDir, 'clip-vit-b32'), { recursive: true });
+  photos = await mkdtemp(join(tmpdir(), 'studio-concepts-photos-'));
+  await cp(images, photos, { recursive: true });
+  engine = await Engine.start({ dataDir: await mkdtemp(join(tmpdir(), 'studio-concepts-')), modelsDir, host: 'cli' });
+  engine.library.addRoot(photos);
+  const done = await engine.jobs.settled(engine.startLibraryRefresh().id);
+  expect(done.state).toBe('done');
+});
+afterAll(() => engine.close());
+
+describe('personal concepts in the studio', () => {
+  it('teaches *sunny from 3 photos; "*sunny" then finds its other photos first, in search and composed search', async () => {
+    const progress: number[] = [];
+    const off = engine.subscribe((e) => e.topic === 'concepts.progress' && progress.push(e.payload.generation));
+    const concept = await teach('sunny', ['sunny-0.png', 'sunny-1.png', 'sunny-2.png']);
+    off();
+    expect(concept).toMatchObject({ name: 'sunny', parent: 'circle', model: 'clip-vit-b32', tokens: { clip: true, stableDiffusion: false } });
+    expect(concept.attributes.slice(0, 3).map((a) => a.word)).toContain('yellow');
+    expect(concept.photos).toHaveLength(3);
+    expect(progress[0]).toBe(1);
+    const result = await engine.searchLibrary({ text: 'a photo of *sunny', limit: 6 });
+    expect(result.items.slice(0, 6).every((i) => /sunny-\d\.png$/.test(i.name))).toBe(true);
+    const composed = await engine.composedSearch.run({ reference: null, regionUploadId: null, conditions: ['*sunny'], negative: '', seed: 0, excludeReference: true, limit: 3, offset: 0 });
+    expect(composed.items.every((i) => /sunny-\d\.png$/.test(i.name))).toBe(true);
+  });
+
+  it('GAIR: w moves the results between the token and its attribute words, without re-encoding', async () => {
+    const clip = (await engine.clip())!;
+    let encodes = 0;
+    const original = clip.encodeTexts.bind(clip);
+    clip.encodeTexts = (texts, batch) => {
+      encodes++;
+      return original(texts, batch);
+    };
+    const at = async (gairW: number) => (await engine.searchLibrary({ text: 'a photo of *sunny on the left', gairW, limit: 20 })).items.map((i) => `${i.name}:${i.score!.toFixed(4)}`);
+    const one = await at(1);
+    const before = encodes;
+    const zero = await at(0);
+    const half = await at(0.5);
+    expect(encodes).toBe(before);
+    expect(zero).not.toEqual(one);
+    expect(half).not.toEqual(zero);
+    clip.encodeTexts = original;
+    const auto = await engine.concepts.autoGair(clip, 'clip-vit-b32', 'a photo of *sunny');
+    expect(auto.scores).toHaveLength(11);
+    expect(auto.w).toBeGreaterThanOrEqual(0);
+    expect(auto.proxy).toMatch(/retrieved/);
+  });
+
+  it('exports to a small file, imports under another name, renames and deletes', async () => {
+    const [sunny] = engine.concepts.list().filter((c) => c.name === 'sunny');
+    const file = engine.concepts.exportFile(sunny!.id);
+    expect(JSON.stringify(file).length).toBeLessThan(20_000);
+    expect(() => engine.concepts.importFile(file)).toThrowError(expect.objectContaining({ code: 'CONFLICT' }));
+    const copy = engine.concepts.importFile(JSON.parse(JSON.stringify(file)), 'sunnier');
+    const a = await engine.searchLibrary({ text: '*sunny', limit: 5 });
+    const b = await engine.searchLibrary({ text: '*sunnier', limit: 5 });
+    expect(b.items.map((i) => i.id)).toEqual(a.items.map((i) => i.id));
+    expect(engine.concepts.rename(copy.id, 'Sunniest').name).toBe('sunniest');
+    engine.concepts.remove(copy.id);
+    await expect(engine.searchLibrary({ text: '*sunniest' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/No concept “\*sunniest”/) });
+    expect(() => engine.concepts.importFile({ format: 'other' })).toThrowError(expect.objectContaining({ code: 'INVALID_PARAMS' }));
+  });
+
+  it('refuses bad teaching requests clearly, and a cancelled teaching stores nothing', async () => {
+    const up = async (f: string) => ({ uploadId: await engine.uploads.put(await (await import('node:fs/promises')).readFile(join(photos, f))) });
+    const three = await Promise.all(['plum-0.png', 'plum-1.png', 'plum-2.png'].map(up));
+    await expect(engine.concepts.startTeaching({ name: 'plum', parent: 'circle', photos: three.slice(0, 2) })).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/3 to 5 photos of it \(2 given\)/) });
+    await expect(engine.concepts.startTeaching({ name: 'plum', parent: 'circle', photos: [...three, ...three] })).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/3 to 5 photos of it \(6 given\)/) });
+    await expect(engine.concepts.startTeaching({ name: 'plum', parent: 'circle', photos: [three[0]!, three[1]!, three[0]!] })).rejects.toMatchObject({ message: expect.stringMatching(/Photos 1 and 3 are the same picture/) });
+    await expect(engine.concepts.startTeaching({ name: 'plum', parent: 'round thing', photos: three })).rejects.toMatchObject({ message: expect.stringMatching(/“round thing” is 2 tokens/) });
+    await expect(engine.concepts.startTeaching({ name: 'sunny', parent: 'circle', photos: three })).rejects.toMatchObject({ code: 'CONFLICT' });
+    const broken = join(photos, 'broken.png');
+    await writeFile(broken, 'not a picture');
+    const bad = await engine.concepts.startTeaching({ name: 'plum', parent: 'circle', photos: [three[0]!, three[1]!, { uploadId: await engine.uploads.put(Buffer.from('not a picture')) }] });
+    expect((await engine.jobs.settled(bad.id)).error).toMatchObject({ code: 'BAD_IMAGE', message: expect.stringMatching(/Photo 3/) });
+    const job = await engine.concepts.startTeaching({ name: 'plum', parent: 'circle', photos: three });
+    const off = engine.subscribe((e) => {
+      if (e.topic === 'concepts.progress' && e.payload.jobId === job.id && e.payload.generation === 2) engine.jobs.cancel(job.id);
+    });
+    expect((await engine.jobs.settled(job.id)).state).toBe('cancelled');
+    off();
+    expect(engine.concepts.list().map((c) => c.name)).not.toContain('plum');
+  });
+
+  it('an edit instruction names a concept by its attribute words (the SD text encoder has no token)', () => {
+    const { text, replaced } = engine.concepts.describe('put *sunny on the desk');
+    expect(replaced).toEqual(['sunny']);
+    expect(text).toMatch(/^put \w+ \w+ circle on the desk$/);
+  });
+});

@@ -1,0 +1,351 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import {
+  AppError,
+  ConceptFileSchema,
+  ConceptNameSchema,
+  TeachRequestSchema,
+  type Concept,
+  type ConceptFile,
+  type Job,
+  type LibraryItem,
+  type TeachProgress,
+  type TeachRequest,
+} from '@contract';
+import type { ClipModel } from '../clip/clip-model';
+import { normalized, weightedSum } from '../compose/embedding-math';
+import { LruCache } from '../compose/lru-cache';
+import type { JobRunner } from '../jobs/runner';
+import type { Db } from '../library/db';
+import { toVector } from '../library/queries';
+import { buildAttributeSpace, nearestWords, readAttributeWords, singleToken, type AttributeSpace } from './attribute-space';
+import { encodeWithTokens, expandMentions, mentions, MENTION, type ConceptToken } from './concept-text';
+import { teach, TEMPLATES } from './trainer';
+
+/** The subspace's dimension: chosen by the study in README (MRR on the generated PerVL-style set). */
+export const DEFAULT_DIMENSIONS = 8;
+/** Attribute words averaged into the GAIR context query. */
+const GAIR_ATTRIBUTES = 5;
+const MAX_NEGATIVES = 32;
+
+interface Row {
+  id: number;
+  name: string;
+  parent: string;
+  model: string;
+  basis_id: string;
+  z: string;
+  embedding: Buffer;
+  positives: Buffer | null;
+  attributes: string;
+  photos: string;
+  stats: string;
+  created_at: number;
+}
+
+export interface ConceptsDeps {
+  db: Db;
+  jobs: JobRunner;
+  /** The model search uses now, and its encoder. */
+  servingModel(): string;
+  clip(model: string): Promise<ClipModel | null>;
+  requireModel(model: string): never | string;
+  /** Files of library items / uploads. */
+  itemFile(id: number): { path: string; thumb: string | null };
+  uploadPath(id: string): string;
+  /** Ranks the library by a vector (library photos only). */
+  searchByVector(vector: Float32Array, model: string, clip: ClipModel, limit: number): Promise<LibraryItem[]>;
+  embeddingOf(itemId: number, model: string): Float32Array | null;
+  thumbDir: string;
+  attributeWordsFile: string;
+  publishProgress(progress: TeachProgress): void;
+}
+
+const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+/** Personal concepts: teaching (a job), storage, export/import, and "*name" in text queries (with GAIR). */
+export class Concepts {
+  private readonly spaces = new Map<string, Promise<AttributeSpace>>();
+  private readonly queries = new LruCache<{ token: Float32Array; context: Float32Array | null }>(128);
+  /** Bumped on every change, so cached query encodings of renamed or deleted concepts are not reused. */
+  private version = 0;
+
+  constructor(private readonly deps: ConceptsDeps) {}
+
+  private rows(): Row[] {
+    return this.deps.db.prepare('SELECT * FROM concepts ORDER BY created_at DESC, id DESC').all() as Row[];
+  }
+
+  private row(id: number): Row {
+    const row = this.deps.db.prepare('SELECT * FROM concepts WHERE id = ?').get(id) as Row | undefined;
+    if (!row) throw new AppError('NOT_FOUND', `No concept ${id}.`);
+    return row;
+  }
+
+  private toConcept(row: Row): Concept {
+    const stats = JSON.parse(row.stats) as Concept['stats'];
+    return {
+      id: row.id,
+      name: row.name,
+      parent: row.parent,
+      model: row.model,
+      attributes: JSON.parse(row.attributes),
+      photos: (JSON.parse(row.photos) as { thumb: string | null }[]).flatMap((p) => (p.thumb ? [p.thumb] : [])),
+      stats,
+      tokens: { clip: true, stableDiffusion: false },
+      createdAt: row.created_at,
+    };
+  }
+
+  list(): Concept[] {
+    return this.rows().map((r) => this.toConcept(r));
+  }
+
+  /** The attribute subspace of a CLIP model's text encoder (built once per model). */
+  space(clip: ClipModel, k = DEFAULT_DIMENSIONS): Promise<AttributeSpace> {
+    const key = `${clip.textFile}|${k}`;
+    let pending = this.spaces.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const encoder = await clip.tokenEmbeddingEncoder();
+        return buildAttributeSpace(encoder.table, encoder.dim, clip.tokenizer, await readAttributeWords(this.deps.attributeWordsFile), k);
+      })();
+      pending.catch(() => this.spaces.delete(key));
+      this.spaces.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Checks a teaching request and starts it as a job; nothing is stored unless it finishes. */
+  async startTeaching(request: TeachRequest): Promise<Job> {
+    const req = TeachRequestSchema.parse(request);
+    if (req.photos.length < 3 || req.photos.length > 5) {
+      throw new AppError('INVALID_PARAMS', `Teach a concept with 3 to 5 photos of it (${req.photos.length} given): fewer cannot tell it from its kind, more adds little.`);
+    }
+    if (this.deps.db.prepare('SELECT 1 FROM concepts WHERE name = ?').get(req.name)) {
+      throw new AppError('CONFLICT', `A concept named *${req.name} exists already; pick another name or delete that one.`);
+    }
+    const model = this.deps.servingModel();
+    const clip = await this.deps.clip(model);
+    if (!clip) this.deps.requireModel(model);
+    const parentTokens = clip!.tokenizer.encode(req.parent).length - 2;
+    if (singleToken(clip!.tokenizer, req.parent) === null) {
+      throw new AppError('INVALID_PARAMS', `“${req.parent}” is ${parentTokens} tokens for the text encoder; use a one-word parent such as “mug” or “dress”.`);
+    }
+    const photos = req.photos.map((p) => ('itemId' in p ? { path: this.deps.itemFile(p.itemId).path, thumb: this.deps.itemFile(p.itemId).thumb, itemId: p.itemId } : { path: this.deps.uploadPath(p.uploadId), thumb: null, itemId: null }));
+    const hashes = await Promise.all(photos.map(async (p) => createHash('sha256').update(await readFile(p.path)).digest('hex')));
+    for (let i = 0; i < hashes.length; i++) {
+      const j = hashes.indexOf(hashes[i]!);
+      if (j !== i) throw new AppError('INVALID_PARAMS', `Photos ${j + 1} and ${i + 1} are the same picture; use different photos of the concept.`);
+    }
+    const job: Job = this.deps.jobs.submit({ kind: 'concepts.teach', label: `Teaching *${req.name} (${req.parent})`, unit: 'generations', total: 120 }, async (ctx) => {
+      const encoded = await clip!.encodeImages(photos.map((p) => p.path));
+      const positives = encoded.map((e, i) => {
+        if (!e.ok) throw new AppError('BAD_IMAGE', `Photo ${i + 1} (${photos[i]!.path}) could not be read: ${e.error.message}`);
+        return e.embedding;
+      });
+      const negatives = await this.negatives(clip!, model, req.parent, positives);
+      const space = await this.space(clip!);
+      const curve: number[] = [];
+      const result = await teach({
+        clip: clip!,
+        space,
+        parent: req.parent,
+        positives,
+        negatives,
+        seed: req.seed,
+        signal: ctx.signal,
+        onGeneration: async (stats, best) => {
+          ctx.progress(stats.generation, 120);
+          curve.push(stats.bestLoss);
+          const matches = stats.generation % 5 === 1 ? await this.deps.searchByVector(best, model, clip!, 8) : null;
+          this.deps.publishProgress({ jobId: job.id, generation: stats.generation, bestLoss: stats.bestLoss, accuracy: stats.accuracy, curve: [...curve], matches: matches ?? [] });
+        },
+      });
+      const thumbs = await Promise.all(photos.map((p, i) => p.thumb ?? this.conceptThumb(p.path, hashes[i]!)));
+      const stats: Concept['stats'] = {
+        generations: result.stats.generation,
+        evaluations: result.stats.evaluations,
+        textsEncoded: result.stats.textsEncoded,
+        loss: result.stats.bestLoss,
+        accuracy: result.stats.accuracy,
+        seconds: result.stats.seconds,
+        negatives: negatives.length,
+        dimensions: space.basis.length,
+      };
+      const positivesBlob = Buffer.concat(positives.map(blob));
+      const id = Number(
+        this.deps.db
+          .prepare('INSERT INTO concepts (name, parent, model, basis_id, z, embedding, positives, attributes, photos, stats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(req.name, req.parent, model, space.id, JSON.stringify(result.z), blob(result.embedding), positivesBlob, JSON.stringify(nearestWords(space, result.embedding, 8)), JSON.stringify(thumbs.map((thumb, i) => ({ thumb, path: photos[i]!.path, sha256: hashes[i] }))), JSON.stringify(stats), Date.now())
+          .lastInsertRowid,
+      );
+      this.version++;
+      return this.toConcept(this.row(id));
+    });
+    return job;
+  }
+
+  /** A thumbnail for a dropped photo, in the thumbnail cache (served under /thumbs/). */
+  private async conceptThumb(path: string, sha: string): Promise<string> {
+    const name = `concepts/${sha.slice(0, 24)}.webp`;
+    await mkdir(join(this.deps.thumbDir, 'concepts'), { recursive: true });
+    await writeFile(join(this.deps.thumbDir, name), await sharp(path).rotate().resize(256, 256, { fit: 'inside' }).webp().toBuffer());
+    return `/thumbs/${name}`;
+  }
+
+  /**
+   * Parent-class negatives from the library: the photos that "a photo of a <parent>" finds first, minus the training
+   * photos, their near-duplicates (cosine ≥ 0.95), and photos within the training photos' own spread.
+   */
+  private async negatives(clip: ClipModel, model: string, parent: string, positives: Float32Array[]): Promise<Float32Array[]> {
+    const feature = normalized(weightedSum(positives[0]!.length, (await clip.encodeTexts(TEMPLATES.map((t) => t.replace('{}', parent)))).map((f) => [1, f] as const)));
+    const items = await this.deps.searchByVector(feature, model, clip, MAX_NEGATIVES * 2).catch(() => []);
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+    // A photo as close to the concept's photos as they are to each other is likely another photo of the concept
+    // itself (the library may hold more of them): never a negative.
+    const centroid = normalized(weightedSum(positives[0]!.length, positives.map((p) => [1, p] as const)));
+    const spread = Math.min(...positives.map((p) => dot(p, centroid)));
+    const out: Float32Array[] = [];
+    for (const item of items) {
+      const v = this.deps.embeddingOf(item.id, model);
+      if (!v || positives.some((p) => dot(p, v) >= 0.95) || dot(v, centroid) >= spread) continue;
+      out.push(v);
+      if (out.length >= MAX_NEGATIVES) break;
+    }
+    return out;
+  }
+
+  rename(id: number, name: string): Concept {
+    const clean = ConceptNameSchema.parse(name);
+    const clash = this.deps.db.prepare('SELECT id FROM concepts WHERE name = ? AND id != ?').get(clean, id);
+    if (clash) throw new AppError('CONFLICT', `A concept named *${clean} exists already.`);
+    this.row(id);
+    this.deps.db.prepare('UPDATE concepts SET name = ? WHERE id = ?').run(clean, id);
+    this.version++;
+    return this.toConcept(this.row(id));
+  }
+
+  remove(id: number): void {
+    this.row(id);
+    this.deps.db.prepare('DELETE FROM concepts WHERE id = ?').run(id);
+    this.version++;
+  }
+
+  exportFile(id: number): ConceptFile {
+    const row = this.row(id);
+    return {
+      format: 'compose-studio.concept',
+      version: 1,
+      name: row.name,
+      parent: row.parent,
+      model: row.model,
+      basisId: row.basis_id,
+      z: JSON.parse(row.z),
+      embedding: row.embedding.toString('base64'),
+      attributes: JSON.parse(row.attributes),
+      stats: JSON.parse(row.stats),
+    };
+  }
+
+  importFile(raw: unknown, name?: string): Concept {
+    const parsed = ConceptFileSchema.safeParse(raw);
+    if (!parsed.success) throw new AppError('INVALID_PARAMS', `That is not a Compose Studio concept file: ${parsed.error.issues[0]?.message ?? 'unreadable'}.`);
+    const file = parsed.data;
+    const clean = ConceptNameSchema.parse(name ?? file.name);
+    if (this.deps.db.prepare('SELECT 1 FROM concepts WHERE name = ?').get(clean)) throw new AppError('CONFLICT', `A concept named *${clean} exists already; import it under another name.`);
+    const embedding = Buffer.from(file.embedding, 'base64');
+    if (embedding.byteLength % 4 !== 0 || embedding.byteLength === 0) throw new AppError('INVALID_PARAMS', 'The concept file’s token is damaged.');
+    const id = Number(
+      this.deps.db
+        .prepare('INSERT INTO concepts (name, parent, model, basis_id, z, embedding, positives, attributes, photos, stats, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)')
+        .run(clean, file.parent, file.model, file.basisId, JSON.stringify(file.z), embedding, JSON.stringify(file.attributes), '[]', JSON.stringify(file.stats), Date.now()).lastInsertRowid,
+    );
+    this.version++;
+    return this.toConcept(this.row(id));
+  }
+
+  /** The token of a concept for a model, or an error saying which model it needs. */
+  private token(name: string, model: string): ConceptToken | null {
+    const row = this.deps.db.prepare('SELECT * FROM concepts WHERE name = ?').get(name) as Row | undefined;
+    if (!row) return null;
+    if (row.model !== model) throw new AppError('MODEL_MISMATCH', `*${name} was learned for ${row.model}; search now uses ${model}. Teach it again with this model.`);
+    return { name: row.name, parent: row.parent, embedding: toVector(row.embedding) };
+  }
+
+  /** Whether a text names concepts. */
+  has(text: string): boolean {
+    return mentions(text).length > 0;
+  }
+
+  /**
+   * The text feature of a query that names concepts, with GAIR: q = w·g([t,*,c]) + (1 − w)·mean_i g([t,a_i,c]), a_i the
+   * concept's nearest attribute words. Both parts are cached, so moving w re-ranks without encoding.
+   */
+  async encodeQuery(clip: ClipModel, model: string, text: string, w = 1): Promise<Float32Array> {
+    const key = `${model}|${this.version}|${text}`;
+    const { token, context } = await this.queries.get(key, async () => {
+      const { text: expanded, concepts } = expandMentions(text, (name) => this.token(name, model));
+      const [feature] = await encodeWithTokens(await clip.tokenEmbeddingEncoder(), clip.tokenizer, [{ text: expanded, tokens: concepts.map((c) => c.embedding) }]);
+      const attributes = concepts.map((c) => (JSON.parse((this.deps.db.prepare('SELECT attributes FROM concepts WHERE name = ?').get(c.name) as { attributes: string }).attributes) as { word: string }[]).map((a) => a.word));
+      const contexts = Array.from({ length: GAIR_ATTRIBUTES }, (_, i) => {
+        let k = 0;
+        return text.replace(MENTION, () => {
+          const c = concepts[k]!;
+          const words = attributes[k++]!;
+          return `${words[i % Math.max(1, words.length)] ?? ''} ${c.parent}`.trim();
+        });
+      });
+      const encoded = await clip.encodeTexts(contexts);
+      return { token: feature!, context: normalized(weightedSum(feature!.length, encoded.map((e) => [1, e] as const))) };
+    });
+    if (w >= 1 || !context) return token;
+    return normalized(weightedSum(token.length, [[w, token], [1 - w, context]]));
+  }
+
+  /**
+   * Algorithm 1 without a generator: for each w, the photos the query q(w) finds (instead of generated images) are
+   * scored by min(similarity to the context query's photos, similarity to the concept's own photos); the best w wins.
+   */
+  async autoGair(clip: ClipModel, model: string, text: string): Promise<{ w: number; scores: { w: number; score: number }[]; proxy: string }> {
+    const names = mentions(text);
+    if (names.length === 0) throw new AppError('INVALID_PARAMS', 'The query names no concept (*name).');
+    const row = this.deps.db.prepare('SELECT positives FROM concepts WHERE name = ?').get(names[0]!) as { positives: Buffer | null } | undefined;
+    if (!row?.positives) throw new AppError('UNAVAILABLE', `*${names[0]} has no training photos stored (imported?), so w cannot be chosen automatically.`);
+    const dim = (await this.encodeQuery(clip, model, text, 1)).length;
+    const own = toVector(row.positives);
+    const photos = Array.from({ length: own.length / dim }, (_, i) => own.slice(i * dim, (i + 1) * dim));
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+    const found = async (w: number) => {
+      const items = await this.deps.searchByVector(await this.encodeQuery(clip, model, text, w), model, clip, 12);
+      return items.flatMap((i) => this.deps.embeddingOf(i.id, model) ?? []).filter((v) => !photos.some((p) => dot(p, v) >= 0.999)).slice(0, 3);
+    };
+    const context = await found(0);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const scores: { w: number; score: number }[] = [];
+    for (let k = 0; k <= 10; k++) {
+      const w = k / 10;
+      const images = await found(w);
+      const toContext = mean(images.flatMap((i) => context.map((c) => dot(i, c))));
+      const toConcept = mean(images.flatMap((i) => photos.map((p) => dot(i, p))));
+      scores.push({ w, score: Math.min(toContext, toConcept) });
+    }
+    const best = scores.reduce((a, b) => (b.score > a.score ? b : a));
+    return { w: best.w, scores, proxy: 'library photos retrieved by each query stand in for generated images (no generator installed)' };
+  }
+
+  /** For edits: "*name" becomes the concept's nearest attribute words and parent word (the SD text encoder has no token). */
+  describe(text: string): { text: string; replaced: string[] } {
+    const replaced: string[] = [];
+    const out = text.replace(MENTION, (_, raw: string) => {
+      const row = this.deps.db.prepare('SELECT parent, attributes FROM concepts WHERE name = ?').get(raw.toLowerCase()) as { parent: string; attributes: string } | undefined;
+      if (!row) throw new AppError('NOT_FOUND', `No concept “*${raw}”.`);
+      replaced.push(raw);
+      const words = (JSON.parse(row.attributes) as { word: string }[]).slice(0, 2).map((a) => a.word);
+      return [...words, row.parent].join(' ');
+    });
+    return { text: out, replaced };
+  }
+}
