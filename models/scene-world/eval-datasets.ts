@@ -150,7 +150,14 @@ export async function generatePervlSet(dir: string, { seed = 41 } = {}): Promise
       const [label] = await renderAll([{ color: concept.color, shape: concept.shape, background }], () => `images/${concept.name}-${k}.png`, dir, rng);
       instances.push(label!.file);
     }
-    out.push({ name: concept.name, parent: concept.shape, train: instances.slice(0, 3) });
+    // Parent-class negatives (the paper generates these from "image of a <parent>"): the same shape in other colors.
+    const negatives: string[] = [];
+    for (const color of COLOR_NAMES.filter((c) => c !== concept.color)) {
+      const background = rng.pick(EVAL_BACKGROUNDS.filter((b) => b !== color));
+      const [label] = await renderAll([{ color, shape: concept.shape, background }], () => `negatives/${concept.name}-${color}.png`, dir, rng);
+      negatives.push(label!.file);
+    }
+    out.push({ name: concept.name, parent: concept.shape, train: instances.slice(0, 3), negatives });
     gallery.push(...instances.slice(3));
     queries.push({ concept: concept.name, text: `a photo of *${concept.name}`, targets: instances.slice(3) });
   }

@@ -41,7 +41,7 @@ Commands:
   search "*NAME on a table" [--gair-w X] [--gair-auto]
                          a text query that names a concept; --gair-w mixes in its attribute words (1 = token only)
   eval cirr|fashioniq|pervl --data DIR [--split val] [--images DIR] [--composer LIST|all] [--wi X --wt Y] [--steps N]
-                         [--limit N] [--categories a,b] [--submission DIR] [--cache DIR] [--out DIR]
+                         [--limit N] [--categories a,b] [--submission DIR] [--cache DIR] [--out DIR] [--dimensions K (pervl)]
                          Recall@K / MRR tables beside text-only and image-only baselines (also: npm run eval -- …)
 
 Options for every command:
@@ -281,6 +281,7 @@ const commands: Record<string, Command> = {
         categories: str(opts.values, 'categories')?.split(','),
         submission: optionalPath(opts.values, 'submission'),
         cache: optionalPath(opts.values, 'cache'),
+        dimensions: numberOf(opts.values, 'dimensions'),
       },
       (line) => process.stderr.write(`${line}\n`),
     );
@@ -455,6 +456,7 @@ async function main(): Promise<void> {
         parent: { type: 'string' },
         'gair-w': { type: 'string' },
         'gair-auto': { type: 'boolean' },
+        dimensions: { type: 'string' },
         'recipe-out': { type: 'string' },
         'text-guidance': { type: 'string' },
         'image-guidance': { type: 'string' },

@@ -8,6 +8,10 @@ import type { CirrSet } from './formats/cirr';
 import type { FashionIqCategory } from './formats/fashioniq';
 import { withParentWord, type PervlSet } from './formats/pervl';
 import { meanReciprocalRank, rankOf, recallAt, scoreAll, topK } from './metrics';
+import { nearestWords, type AttributeSpace } from '../engine/concepts/attribute-space';
+import { encodeWithTokens, expandMentions, MENTION } from '../engine/concepts/concept-text';
+import { chooseGairWeight, pickNegatives } from '../engine/concepts/gair';
+import { teach, TEMPLATES } from '../engine/concepts/trainer';
 
 export interface EvalContext {
   clip: ClipModel;
@@ -20,6 +24,8 @@ export interface EvalContext {
   /** Evaluate only the first N queries (quick runs). */
   limit?: number | undefined;
   log: (line: string) => void;
+  /** PerVL: learn tokens too ("learned token" and "token + GAIR" rows), in a subspace of this many dimensions. */
+  concepts?: { space: (clip: ClipModel, k: number) => Promise<AttributeSpace>; dimensions: number; seed: number };
 }
 
 export interface MethodResult {
@@ -229,5 +235,55 @@ export async function evaluatePervl(set: PervlSet, ctx: EvalContext): Promise<Ev
     }
     methods.push({ name: method.name === 'text only' ? 'text only (parent word)' : `concept photos + text (${method.name})`, metrics: { MRR: meanReciprocalRank(ranks) } });
   }
+  if (ctx.concepts) methods.push(...(await learnedTokenRows(set, ctx, vectors, indexOf, queries)));
   return { dataset: 'pervl', split: 'all', model: ctx.clip.dir, gallery: set.gallery.length, queries: queries.length, columns: ['MRR'], methods, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * PerVL rows for personal concepts: teach each concept's token from its training photos (negatives: the set's own, else
+ * the gallery's best parent matches that are not the concept), then rank with "*name" as the token, and with GAIR at the
+ * w Algorithm 1 picks (retrieval as the proxy for generation).
+ */
+async function learnedTokenRows(set: PervlSet, ctx: EvalContext, vectors: Float32Array[], indexOf: Map<string, number>, queries: PervlSet['queries']): Promise<MethodResult[]> {
+  const { clip } = ctx;
+  const space = await ctx.concepts!.space(clip, ctx.concepts!.dimensions);
+  const encoder = await clip.tokenEmbeddingEncoder();
+  const tokens = new Map<string, { embedding: Float32Array; photos: Float32Array[]; attributes: string[] }>();
+  for (const concept of set.concepts) {
+    const photos = await embedGallery(ctx, `PerVL ${concept.name}`, concept.train);
+    let negatives = concept.negatives.length ? await embedGallery(ctx, `PerVL ${concept.name} negatives`, concept.negatives) : [];
+    if (!negatives.length) {
+      const [parent] = await clip.encodeTexts([TEMPLATES[0]!.replace('{}', concept.parent)]);
+      negatives = pickNegatives(photos, topK(scoreAll(parent!, vectors), 64).map((i) => vectors[i]!), 32);
+    }
+    const learned = await teach({ clip, space, parent: concept.parent, positives: photos, negatives, seed: ctx.concepts!.seed });
+    ctx.log(`PerVL: *${concept.name} learned (${learned.stats.generation} generations, ${learned.stats.textsEncoded} texts, ${learned.stats.seconds.toFixed(1)} s)`);
+    tokens.set(concept.name.toLowerCase(), { embedding: learned.embedding, photos, attributes: nearestWords(space, learned.embedding, 5).map((a) => a.word) });
+  }
+  const lookup = (name: string) => {
+    const c = set.concepts.find((x) => x.name.toLowerCase() === name);
+    return c ? { name, parent: c.parent, embedding: tokens.get(name)!.embedding } : null;
+  };
+  const tokenRanks: number[] = [];
+  const gairRanks: number[] = [];
+  const ws: number[] = [];
+  for (const q of queries) {
+    const { text, concepts } = expandMentions(q.text, lookup);
+    const [feature] = await encodeWithTokens(encoder, clip.tokenizer, [{ text, tokens: concepts.map((c) => c.embedding) }]);
+    const first = (query: Float32Array) => Math.min(...q.targets.map((t) => rankOf(scoreAll(query, vectors), indexOf.get(t)!)));
+    tokenRanks.push(first(feature!));
+    const token = tokens.get(q.concept.toLowerCase())!;
+    const contexts = token.attributes.map((a) => q.text.replace(MENTION, () => `${a} ${concepts[0]!.parent}`));
+    const context = normalized(weightedSum(feature!.length, (await clip.encodeTexts(contexts)).map((e) => [1, e] as const)));
+    const queryAt = async (w: number) => normalized(weightedSum(feature!.length, [[w, feature!], [1 - w, context]]));
+    const retrieve = async (v: Float32Array) => topK(scoreAll(v, vectors), 12).map((i) => vectors[i]!);
+    const { w } = await chooseGairWeight(queryAt, retrieve, token.photos);
+    ws.push(w);
+    gairRanks.push(first(await queryAt(w)));
+  }
+  const meanW = ws.reduce((a, b) => a + b, 0) / Math.max(1, ws.length);
+  return [
+    { name: `learned token (k = ${space.basis.length})`, metrics: { MRR: meanReciprocalRank(tokenRanks) } },
+    { name: `token + GAIR (auto w, mean ${meanW.toFixed(2)})`, metrics: { MRR: meanReciprocalRank(gairRanks) } },
+  ];
 }

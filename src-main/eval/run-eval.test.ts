@@ -66,9 +66,13 @@ describe('evaluation on generated sets in the real formats', () => {
     expect(metric(report, 'sum', 'avg R@10')).toBeGreaterThan(metric(report, 'image only', 'avg R@10') + 30);
   });
 
-  it('PerVL: the concept’s photos + text beat the parent word alone (MRR)', async () => {
+  it('PerVL: the concept’s photos + text, and its learned token, beat the parent word alone (MRR); GAIR is reported', async () => {
     const { report } = await runEval(engine, { dataset: 'pervl', data: paths.eval.pervl, cache: cacheDir }, quiet);
     expect(metric(report, 'concept photos + text (sum)', 'MRR')).toBeGreaterThan(metric(report, 'text only (parent word)', 'MRR') + 30);
+    // A token learned from the 3 training photos (no photos at query time) beats the parent word clearly.
+    expect(metric(report, 'learned token (k = 16)', 'MRR')).toBeGreaterThan(metric(report, 'text only (parent word)', 'MRR') + 30);
+    const gair = report.methods.find((m) => m.name.startsWith('token + GAIR (auto w'))!;
+    expect(gair.metrics.MRR).toBeGreaterThan(metric(report, 'text only (parent word)', 'MRR'));
   });
 
   it('refuses unknown datasets and composers', async () => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AppError, ComposerIdSchema, type ComposerId } from '@contract';
 import type { Engine } from '../engine/engine';
+import { DEFAULT_DIMENSIONS } from '../engine/concepts/concepts';
 import { EmbeddingCache } from './embedding-cache';
 import { evaluateCirr, evaluateFashionIq, evaluatePervl, type EvalReport } from './evaluate';
 import { loadCirr } from './formats/cirr';
@@ -22,6 +23,8 @@ export interface EvalArgs {
   /** CIRR: where to write the test-server submission files. */
   submission?: string | undefined;
   cache?: string | undefined;
+  /** PerVL: the concept subspace's dimension (default: the studio's). */
+  dimensions?: number | undefined;
 }
 
 async function composerIds(engine: Engine, spec: string | undefined): Promise<ComposerId[]> {
@@ -49,6 +52,7 @@ export async function runEval(engine: Engine, args: EvalArgs, log: (line: string
     steps: args.steps,
     limit: args.limit,
     log,
+    concepts: { space: (c: typeof clip & object, k: number) => engine.concepts.space(c, k), dimensions: args.dimensions ?? DEFAULT_DIMENSIONS, seed: 0 },
   };
   let report: EvalReport;
   if (args.dataset === 'cirr') report = await evaluateCirr(await loadCirr(args.data, args.split ?? 'val', args.images), ctx);

@@ -47,6 +47,8 @@ export function buildAttributeSpace(table: Float32Array, dim: number, tokenizer:
     rows.push(table.slice(id * dim, (id + 1) * dim));
   }
   if (words.length < k + 1) throw new AppError('INVALID_PARAMS', `Only ${words.length} attribute words are single tokens; a ${k}-dimensional subspace needs more.`);
+  const available = Math.min(words.length - 1, dim);
+  if (k > available) throw new AppError('INVALID_PARAMS', `The attribute subspace can have at most ${available} dimensions here (${words.length} words, ${dim}-wide tokens); ${k} were asked for.`);
   const pca = new PCA(rows.map((r) => [...r]), { center: true, scale: false });
   const loadings = pca.getLoadings(); // components × dim
   const sd = pca.getStandardDeviations();

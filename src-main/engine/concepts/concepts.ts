@@ -22,10 +22,11 @@ import type { Db } from '../library/db';
 import { toVector } from '../library/queries';
 import { buildAttributeSpace, nearestWords, readAttributeWords, singleToken, type AttributeSpace } from './attribute-space';
 import { encodeWithTokens, expandMentions, mentions, MENTION, type ConceptToken } from './concept-text';
+import { chooseGairWeight, pickNegatives } from './gair';
 import { teach, TEMPLATES } from './trainer';
 
 /** The subspace's dimension: chosen by the study in README (MRR on the generated PerVL-style set). */
-export const DEFAULT_DIMENSIONS = 8;
+export const DEFAULT_DIMENSIONS = 16;
 /** Attribute words averaged into the GAIR context query. */
 const GAIR_ATTRIBUTES = 5;
 const MAX_NEGATIVES = 32;
@@ -203,19 +204,8 @@ export class Concepts {
   private async negatives(clip: ClipModel, model: string, parent: string, positives: Float32Array[]): Promise<Float32Array[]> {
     const feature = normalized(weightedSum(positives[0]!.length, (await clip.encodeTexts(TEMPLATES.map((t) => t.replace('{}', parent)))).map((f) => [1, f] as const)));
     const items = await this.deps.searchByVector(feature, model, clip, MAX_NEGATIVES * 2).catch(() => []);
-    const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
-    // A photo as close to the concept's photos as they are to each other is likely another photo of the concept
-    // itself (the library may hold more of them): never a negative.
-    const centroid = normalized(weightedSum(positives[0]!.length, positives.map((p) => [1, p] as const)));
-    const spread = Math.min(...positives.map((p) => dot(p, centroid)));
-    const out: Float32Array[] = [];
-    for (const item of items) {
-      const v = this.deps.embeddingOf(item.id, model);
-      if (!v || positives.some((p) => dot(p, v) >= 0.95) || dot(v, centroid) >= spread) continue;
-      out.push(v);
-      if (out.length >= MAX_NEGATIVES) break;
-    }
-    return out;
+    const candidates = items.flatMap((item) => this.deps.embeddingOf(item.id, model) ?? []);
+    return pickNegatives(positives, candidates, MAX_NEGATIVES);
   }
 
   rename(id: number, name: string): Concept {
@@ -317,23 +307,9 @@ export class Concepts {
     const dim = (await this.encodeQuery(clip, model, text, 1)).length;
     const own = toVector(row.positives);
     const photos = Array.from({ length: own.length / dim }, (_, i) => own.slice(i * dim, (i + 1) * dim));
-    const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
-    const found = async (w: number) => {
-      const items = await this.deps.searchByVector(await this.encodeQuery(clip, model, text, w), model, clip, 12);
-      return items.flatMap((i) => this.deps.embeddingOf(i.id, model) ?? []).filter((v) => !photos.some((p) => dot(p, v) >= 0.999)).slice(0, 3);
-    };
-    const context = await found(0);
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-    const scores: { w: number; score: number }[] = [];
-    for (let k = 0; k <= 10; k++) {
-      const w = k / 10;
-      const images = await found(w);
-      const toContext = mean(images.flatMap((i) => context.map((c) => dot(i, c))));
-      const toConcept = mean(images.flatMap((i) => photos.map((p) => dot(i, p))));
-      scores.push({ w, score: Math.min(toContext, toConcept) });
-    }
-    const best = scores.reduce((a, b) => (b.score > a.score ? b : a));
-    return { w: best.w, scores, proxy: 'library photos retrieved by each query stand in for generated images (no generator installed)' };
+    const retrieve = async (q: Float32Array) => (await this.deps.searchByVector(q, model, clip, 12)).flatMap((i) => this.deps.embeddingOf(i.id, model) ?? []);
+    const chosen = await chooseGairWeight((w) => this.encodeQuery(clip, model, text, w), retrieve, photos);
+    return { ...chosen, proxy: 'library photos retrieved by each query stand in for generated images (no generator installed)' };
   }
 
   /** For edits: "*name" becomes the concept's nearest attribute words and parent word (the SD text encoder has no token). */

@@ -1,0 +1,37 @@
+import { normalized, weightedSum } from '../compose/embedding-math';
+
+const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+
+/**
+ * Parent-class negatives among candidate image embeddings (best parent matches first): not the concept's photos, not
+ * their near-duplicates (cosine ≥ 0.95), and not within the photos' own spread around their centroid — such a picture is
+ * probably another photo of the concept itself.
+ */
+export function pickNegatives(positives: Float32Array[], candidates: Float32Array[], max: number): Float32Array[] {
+  const centroid = normalized(weightedSum(positives[0]!.length, positives.map((p) => [1, p] as const)));
+  const spread = Math.min(...positives.map((p) => dot(p, centroid)));
+  return candidates.filter((v) => !positives.some((p) => dot(p, v) >= 0.95) && dot(v, centroid) < spread).slice(0, max);
+}
+
+/**
+ * Algorithm 1 (GAIR) with retrieval standing in for generation: for w = 0, 0.1, …, 1 the images the query q(w) finds
+ * are scored by min(mean similarity to what the context query q(0) finds, mean similarity to the concept's photos);
+ * the w with the best score wins.
+ */
+export async function chooseGairWeight(
+  queryAt: (w: number) => Promise<Float32Array>,
+  retrieve: (query: Float32Array) => Promise<Float32Array[]>,
+  photos: Float32Array[],
+): Promise<{ w: number; scores: { w: number; score: number }[] }> {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const found = async (w: number) => (await retrieve(await queryAt(w))).filter((v) => !photos.some((p) => dot(p, v) >= 0.999)).slice(0, 3);
+  const context = await found(0);
+  const scores: { w: number; score: number }[] = [];
+  for (let k = 0; k <= 10; k++) {
+    const images = await found(k / 10);
+    const toContext = mean(images.flatMap((i) => context.map((c) => dot(i, c))));
+    const toConcept = mean(images.flatMap((i) => photos.map((p) => dot(i, p))));
+    scores.push({ w: k / 10, score: Math.min(toContext, toConcept) });
+  }
+  return { w: scores.reduce((a, b) => (b.score > a.score ? b : a)).w, scores };
+}
