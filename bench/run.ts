@@ -7,6 +7,7 @@ import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../src-main/e
 import { Engine } from '../src-main/engine/engine';
 import { markdownTable, type Sample } from './measure';
 import { composedSearch } from './suites/compose';
+import { conceptTeaching } from './suites/concepts';
 import { editingTurn } from './suites/editing';
 import { gridScroll } from './suites/grid';
 import { coldStart, indexingThroughput, vectorSearch, type Figure } from './suites/library';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     },
     'cold-start': () => coldStart(log),
     editing: () => editingTurn(log),
+    concepts: () => conceptTeaching(log),
     compose: async () => {
       const { samples: s, figures: f } = await composedSearch(log, vectorCount);
       samples.push(...s);

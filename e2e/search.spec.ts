@@ -68,12 +68,13 @@ test.describe('composed search', () => {
     await page.getByLabel('New condition').press('Enter');
     await expect(cells.nth(0)).toHaveAttribute('title', /yellow-circle-\d\.png$/);
     await page.getByRole('button', { name: 'Remove condition 2' }).click();
+    await expect(cells.nth(0)).toHaveAttribute('title', /red-circle-\d\.png$/);
 
     // Any result opens in the editor.
     await cells.nth(0).click();
     await page.getByRole('button', { name: 'Open in editor' }).click();
     await expect(page.getByRole('navigation', { name: 'Turn history' })).toContainText('Original');
-    await expect(page.getByLabel('Project')).toContainText(/red-circle-\d/);
+    await expect(page.getByLabel('Project').locator('option:checked')).toContainText(/red-circle-\d · 1 turns/);
 
     await removeLibraryFolder(page, libraryStudio);
   });

@@ -57,7 +57,7 @@ test.describe('studio in the browser (npm run serve)', () => {
     await page.keyboard.press('Control+3');
     await expect(page.getByRole('heading', { name: 'Edit turn by turn' })).toBeVisible();
     await page.getByRole('button', { name: 'Concepts' }).click();
-    await expect(page.getByRole('heading', { name: /Teach the studio/ })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Teach a concept' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Concepts' })).toHaveAttribute('aria-current', 'page');
     await page.keyboard.press('Control+j');
     await expect(page.getByRole('complementary', { name: 'Jobs' })).toBeVisible();

@@ -63,6 +63,7 @@ async function libraryShots() {
       await page.screenshot({ path: join(outDir, `library-search-${scheme}.png`) });
       await composeShot(page, scheme);
       await editShot(page, scheme);
+      await conceptShot(page, scheme);
       await page.close();
     }
   } finally {
@@ -119,4 +120,18 @@ async function editShot(page, scheme) {
   }
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(outDir, `edit-${scheme}.png`) });
+}
+
+/** Concepts: *sunny taught from three photos of the PerVL-style set (light: teach it; dark: the same card). */
+async function conceptShot(page, scheme) {
+  await page.getByRole('button', { name: 'Concepts' }).click();
+  if (scheme === 'light') {
+    const dir = 'models/fixtures/eval/pervl/images';
+    await page.getByLabel('Concept photos').setInputFiles([0, 1, 2].map((i) => join(dir, `sunny-${i}.png`)));
+    await page.getByLabel('Parent word').fill('circle');
+    await page.getByLabel('Concept name').fill('sunny');
+    await page.getByRole('button', { name: 'Teach *sunny' }).click();
+  }
+  await page.locator('[data-concept="sunny"]').waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: join(outDir, `concepts-${scheme}.png`) });
 }

@@ -6,7 +6,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 export function importSpecifiers(source: string): string[] {
   const patterns = [
     /\b(?:import|export)\s+(?:type\s+)?[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
-    /\bimport\s*['"]([^'"]+)['"]/g,
+    // A bare `import 'x'` statement (not a word ending in "import", such as the method name 'concepts.import').
+    /(?:^|[;{}\n])\s*import\s*['"]([^'"]+)['"]/g,
     /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
     /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
   ];

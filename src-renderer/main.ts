@@ -6,6 +6,7 @@ import { ModelsState } from './state/models.svelte';
 import { LibraryState } from './state/library.svelte';
 import { ComposeState } from './state/compose.svelte';
 import { EditorState } from './state/editor.svelte';
+import { ConceptsState } from './state/concepts.svelte';
 import { NavigationState } from './state/navigation.svelte';
 import { StudioState } from './state/studio.svelte';
 import './styles/app.css';
@@ -25,6 +26,7 @@ mount(App, {
     library: new LibraryState(client, jobs),
     compose: new ComposeState(client),
     editor: new EditorState(client, jobs),
+    concepts: new ConceptsState(client, jobs),
     nav: new NavigationState(),
   },
 });

@@ -20,6 +20,9 @@ export class ComposeState {
   weights = $state<ComposeWeights>({ ...PLAIN_WEIGHTS });
   composer = $state<ComposerId>('sum');
   steps = $state<number | null>(null);
+  /** GAIR weight when a text names a concept (1 = the learned token only). */
+  gairW = $state(1);
+  gairNote = $state<string | null>(null);
   composers = $state<ComposerInfo[]>([]);
   saved = $state<SavedQuery[]>([]);
   items = $state<LibraryItem[]>([]);
@@ -55,6 +58,31 @@ export class ComposeState {
     return this.reference !== null || this.conditions.length > 0;
   }
 
+  /** Whether a text names a concept (*name), so the GAIR slider applies. */
+  get hasConcept(): boolean {
+    return [...this.conditions, this.negative].some((t) => /\*[\p{L}\p{N}_-]+/u.test(t));
+  }
+
+  setGair(w: number): Promise<void> {
+    this.gairW = w;
+    this.gairNote = null;
+    return this.run();
+  }
+
+  /** Chooses w with Algorithm 1 (retrieved photos as the proxy for generated ones). */
+  async autoGair(): Promise<void> {
+    const text = this.conditions.find((t) => /\*[\p{L}\p{N}_-]+/u.test(t));
+    if (!text) return;
+    try {
+      const auto = await this.client.call('concepts.gairAuto', { text });
+      this.gairW = auto.w;
+      this.gairNote = `Auto: w = ${auto.w.toFixed(1)} (${auto.proxy}).`;
+      await this.run();
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
   get info(): ComposerInfo | undefined {
     return this.composers.find((c) => c.id === this.composer);
   }
@@ -69,6 +97,7 @@ export class ComposeState {
       weights: { ...this.weights },
       composer: this.composer,
       ...(this.steps !== null ? { steps: this.steps } : {}),
+      ...(this.hasConcept ? { gairW: this.gairW } : {}),
       limit: 120,
     };
   }

@@ -24,7 +24,11 @@ export class SavedQueries {
   save(name: string, query: ComposedQuery): SavedQuery {
     const parsed = ComposedQuerySchema.parse(query);
     const id = this.db
-      .prepare('INSERT INTO saved_queries (name, query, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET query = excluded.query, created_at = excluded.created_at RETURNING id')
+      .prepare(
+        // Strictly newer than anything saved before, even within the same millisecond, so "newest first" is exact.
+        `INSERT INTO saved_queries (name, query, created_at) VALUES (?, ?, max(?, coalesce((SELECT max(created_at) FROM saved_queries), 0) + 1))
+         ON CONFLICT(name) DO UPDATE SET query = excluded.query, created_at = excluded.created_at RETURNING id`,
+      )
       .pluck()
       .get(name, JSON.stringify(parsed), Date.now()) as number;
     return this.list().find((s) => s.id === id)!;

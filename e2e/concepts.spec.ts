@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { fixturePaths } from '../models/fixtures';
+import { expect, test } from './fixtures';
+import { openIndexedLibrary, removeLibraryFolder } from './library-helpers';
+
+const pervl = join(fixturePaths().eval.pervl, 'images');
+
+test.describe('personal concepts', () => {
+  test('teach *sunny from 3 photos, find its kind in the library, steer with GAIR, use it in an edit instruction', async ({ page, libraryStudio }, info) => {
+    test.setTimeout(90_000);
+    await openIndexedLibrary(page, libraryStudio);
+    await page.getByRole('button', { name: 'Concepts' }).click();
+    await expect(page.getByTestId('teach-blocker')).toHaveText('Add 3 more photos (3–5).');
+    await page.getByLabel('Concept photos').setInputFiles([join(pervl, 'sunny-0.png'), join(pervl, 'sunny-1.png')]);
+    await expect(page.getByTestId('teach-blocker')).toHaveText('Add 1 more photo (3–5).');
+    await page.getByLabel('Concept photos').setInputFiles([join(pervl, 'sunny-2.png')]);
+    await page.getByLabel('Parent word').fill('circle');
+    await page.getByLabel('Concept name').fill('sunny');
+    await page.getByRole('button', { name: 'Teach *sunny' }).click();
+    const card = page.locator('[data-concept="sunny"]');
+    await expect(card).toBeVisible({ timeout: 60_000 });
+    await expect(card.getByLabel('Nearest attribute words')).toContainText('yellow');
+    await expect(card).toContainText('% balanced accuracy');
+    await page.screenshot({ path: info.outputPath('concepts.png') });
+
+    // Search with it: the yellow circles of the library come first.
+    await card.getByRole('button', { name: 'Search with it' }).click();
+    await expect(page.getByLabel('Condition 1', { exact: true })).toHaveValue('a photo of *sunny');
+    const cells = page.getByTestId('grid').locator('[data-item-id]');
+    await expect(cells.nth(0)).toHaveAttribute('title', /yellow-circle-\d\.png$/);
+    await expect(cells.nth(1)).toHaveAttribute('title', /yellow-circle-\d\.png$/);
+    // GAIR: the slider moves the ranking between the token and its attribute words.
+    const firstScore = () => cells.nth(0).locator('.score').textContent();
+    const atOne = await firstScore();
+    await page.getByLabel('GAIR weight').fill('0');
+    await expect.poll(firstScore).not.toBe(atOne);
+    await page.getByRole('button', { name: 'Auto w' }).click();
+    await expect(page.getByText(/Auto: w = /)).toBeVisible();
+
+    // In an edit instruction, "*" completes concept names.
+    await cells.nth(0).click();
+    await page.getByRole('button', { name: 'Open in editor' }).click();
+    await page.getByLabel('Instruction').fill('put *su');
+    await page.getByRole('option', { name: '*sunny' }).click();
+    await expect(page.getByLabel('Instruction')).toHaveValue('put *sunny ');
+    await expect(page.getByText('Concepts are described to the editing model by their attribute words')).toBeVisible();
+
+    await removeLibraryFolder(page, libraryStudio);
+  });
+});

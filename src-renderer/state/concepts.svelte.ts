@@ -1,0 +1,142 @@
+import { ConceptSchema, isFinished, type Concept, type Job, type LibraryItem } from '@contract';
+import type { StudioClient } from '../api/client';
+import type { JobsState } from './jobs.svelte';
+
+export interface PendingPhoto {
+  file: File;
+  url: string;
+}
+
+/** The Concepts area: the concepts, the photos of the one being taught, and its live training. */
+export class ConceptsState {
+  concepts = $state<Concept[]>([]);
+  photos = $state<PendingPhoto[]>([]);
+  name = $state('');
+  parent = $state('');
+  teaching = $state<{ jobId: string; generation: number; accuracy: number; curve: number[]; matches: LibraryItem[] } | null>(null);
+  error = $state<string | null>(null);
+
+  constructor(
+    private readonly client: StudioClient,
+    private readonly jobs: JobsState,
+  ) {
+    client.onStatus((s) => {
+      if (s === 'open') void this.load();
+    });
+    client.on('concepts.progress', (p) => {
+      if (this.teaching?.jobId === p.jobId) this.teaching = { ...this.teaching, generation: p.generation, accuracy: p.accuracy, curve: p.curve, matches: p.matches.length ? p.matches : this.teaching.matches };
+    });
+    client.on('job.progress', (job) => this.onJob(job));
+  }
+
+  get names(): string[] {
+    return this.concepts.map((c) => c.name);
+  }
+
+  /** Why Teach cannot run yet, or null. */
+  get blocker(): string | null {
+    if (this.photos.length < 3) return `Add ${3 - this.photos.length} more photo${this.photos.length === 2 ? '' : 's'} (3–5).`;
+    if (this.photos.length > 5) return `Use at most 5 photos (${this.photos.length} added).`;
+    if (!this.parent.trim()) return 'Say what kind of thing it is (the parent word, e.g. “mug”).';
+    if (!/^[\p{L}\p{N}_-]{1,40}$/u.test(this.name.trim())) return 'Give it a one-word name (letters, digits, _ or -).';
+    if (this.names.includes(this.name.trim().toLowerCase())) return `*${this.name.trim().toLowerCase()} exists already.`;
+    return null;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.concepts = await this.client.call('concepts.list', {});
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  addFiles(files: Iterable<File>): void {
+    for (const file of files) if (file.type.startsWith('image/') || /\.(png|jpe?g|webp|avif|gif|tiff?)$/i.test(file.name)) this.photos = [...this.photos, { file, url: URL.createObjectURL(file) }];
+  }
+
+  removePhoto(index: number): void {
+    this.photos = this.photos.filter((_, i) => i !== index);
+  }
+
+  async teach(): Promise<void> {
+    if (this.blocker || this.teaching) return;
+    try {
+      const photos = await Promise.all(this.photos.map(async (p) => ({ uploadId: await this.client.upload(await p.file.arrayBuffer()) })));
+      const job = await this.client.call('concepts.teach', { name: this.name.trim(), parent: this.parent.trim(), photos });
+      this.jobs.apply(job);
+      this.teaching = { jobId: job.id, generation: 0, accuracy: 0, curve: [], matches: [] };
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  cancel(): void {
+    if (this.teaching) void this.jobs.cancel(this.teaching.jobId);
+  }
+
+  private onJob(job: Job): void {
+    if (job.id !== this.teaching?.jobId || !isFinished(job.state)) return;
+    this.teaching = null;
+    if (job.state === 'done' && ConceptSchema.safeParse(job.result).success) {
+      this.photos = [];
+      this.name = '';
+      this.parent = '';
+      void this.load();
+    } else if (job.state === 'failed') this.error = job.error?.message ?? 'Teaching failed.';
+  }
+
+  async rename(id: number, name: string): Promise<void> {
+    await this.act(() => this.client.call('concepts.rename', { id, name }));
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.act(() => this.client.call('concepts.delete', { id }));
+  }
+
+  async exportConcept(concept: Concept): Promise<void> {
+    try {
+      const file = await this.client.call('concepts.export', { id: concept.id });
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([JSON.stringify(file, null, 1)], { type: 'application/json' }));
+      a.download = `${concept.name}.concept.json`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  async importFile(file: File): Promise<void> {
+    await this.act(async () => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await file.text());
+      } catch {
+        throw new Error(`${file.name} is not a concept file (not JSON).`);
+      }
+      return this.client.call('concepts.import', { file: parsed });
+    });
+  }
+
+  private async act(work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+      this.error = null;
+      await this.load();
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+}
+
+/** Concept names completing a "*partial" at the end of a text. */
+export function conceptSuggestions(text: string, names: string[]): { prefix: string; names: string[] } | null {
+  const match = /\*([\p{L}\p{N}_-]*)$/u.exec(text);
+  if (!match) return null;
+  const partial = match[1]!.toLowerCase();
+  const found = names.filter((n) => n.startsWith(partial) && n !== partial);
+  return found.length ? { prefix: text.slice(0, match.index), names: found.slice(0, 6) } : null;
+}
