@@ -6,14 +6,15 @@ import { openIndexedLibrary, removeLibraryFolder } from './library-helpers';
 const pervl = join(fixturePaths().eval.pervl, 'images');
 
 test.describe('personal concepts', () => {
-  test('teach *sunny from 3 photos, find its kind in the library, steer with GAIR, use it in an edit instruction', async ({ page, libraryStudio }, info) => {
+  test('teach *sunny from 4 photos, find its kind in the library, steer with GAIR, use it in an edit instruction', async ({ page, libraryStudio }, info) => {
     test.setTimeout(90_000);
     await openIndexedLibrary(page, libraryStudio);
     await page.getByRole('button', { name: 'Concepts' }).click();
     await expect(page.getByTestId('teach-blocker')).toHaveText('Add 3 more photos (3–5).');
     await page.getByLabel('Concept photos').setInputFiles([join(pervl, 'sunny-0.png'), join(pervl, 'sunny-1.png')]);
     await expect(page.getByTestId('teach-blocker')).toHaveText('Add 1 more photo (3–5).');
-    await page.getByLabel('Concept photos').setInputFiles([join(pervl, 'sunny-2.png')]);
+    await page.getByLabel('Concept photos').setInputFiles([join(pervl, 'sunny-2.png'), join(pervl, 'sunny-3.png')]);
+    await expect(page.getByTestId('teach-blocker')).toHaveText('Say what kind of thing it is (the parent word, e.g. “mug”).');
     await page.getByLabel('Parent word').fill('circle');
     await page.getByLabel('Concept name').fill('sunny');
     await page.getByRole('button', { name: 'Teach *sunny' }).click();
@@ -44,6 +45,13 @@ test.describe('personal concepts', () => {
     await page.getByRole('option', { name: '*sunny' }).click();
     await expect(page.getByLabel('Instruction')).toHaveValue('put *sunny ');
     await expect(page.getByText('Concepts are described to the editing model by their attribute words')).toBeVisible();
+    await page.getByLabel('Steps').fill('3');
+    await page.getByLabel('Instruction').fill('make *sunny green');
+    await page.getByLabel('Instruction').press('Enter');
+    const history = page.getByRole('navigation', { name: 'Turn history' });
+    await expect(history.locator('[data-turn-id]')).toHaveCount(2, { timeout: 20_000 });
+    // The editing model saw the concept's attribute words and parent word in place of *sunny.
+    await expect(history.locator('[aria-current="true"]')).toContainText(/make \w+ \w+ circle green/);
 
     await removeLibraryFolder(page, libraryStudio);
   });

@@ -35,7 +35,7 @@ Commands:
                          one edit turn, headless (the project also appears in the studio's Edit area)
   replay RECIPE.json --out PNG
                          replays a recipe's turns from its source picture; says whether each matches bit for bit
-  concept teach --name NAME --parent WORD PHOTO… [--seed N]
+  concept teach --name NAME --parent WORD PHOTO… [--seed N] [--generate-negatives]
                          learn a personal concept (*NAME) from 3–5 photos; prints it, its nearest attribute words and stats
   concept list | concept export NAME --out FILE | concept import FILE [--name NAME]
   search "*NAME on a table" [--gair-w X] [--gair-auto]
@@ -231,7 +231,10 @@ const commands: Record<string, Command> = {
       const parent = str(opts.values, 'parent');
       if (!name || !parent || rest.length === 0) throw new AppError('INVALID_PARAMS', 'Usage: concept teach --name NAME --parent WORD PHOTO…');
       const photos = await Promise.all(rest.map(async (file) => ({ uploadId: await upload(engine, file) })));
-      const job = await follow(engine, await callDirect(dispatch, 'concepts.teach', { name, parent, photos, seed: numberOf(opts.values, 'seed') ?? 0 }));
+      const job = await follow(
+        engine,
+        await callDirect(dispatch, 'concepts.teach', { name, parent, photos, seed: numberOf(opts.values, 'seed') ?? 0, generateNegatives: opts.values['generate-negatives'] === true }),
+      );
       return reportJob(opts, job, (result) => card(result as Concept));
     }
     if (sub === 'list' || sub === undefined) {
@@ -456,6 +459,7 @@ async function main(): Promise<void> {
         parent: { type: 'string' },
         'gair-w': { type: 'string' },
         'gair-auto': { type: 'boolean' },
+        'generate-negatives': { type: 'boolean' },
         dimensions: { type: 'string' },
         'recipe-out': { type: 'string' },
         'text-guidance': { type: 'string' },

@@ -25,6 +25,8 @@ export const ConceptSchema = z.object({
     accuracy: z.number(),
     seconds: z.number(),
     negatives: z.number().int(),
+    /** Of the negatives, how many were generated. */
+    generatedNegatives: z.number().int().default(0),
     dimensions: z.number().int(),
   }),
   /** Which text encoders have a token: the search CLIP always; the Stable Diffusion encoder needs its own (see README). */
@@ -40,6 +42,8 @@ export const TeachRequestSchema = z
     /** 3–5 photos: library items or dropped files. */
     photos: z.array(z.union([z.object({ itemId: z.number().int() }).strict(), z.object({ uploadId: z.string().regex(/^[0-9a-f]{64}$/) }).strict()])).min(1).max(12),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    /** Also generate parent-class negatives ("image of a <parent>") with the text-to-image model, as the paper does. */
+    generateNegatives: z.boolean().default(false),
   })
   .strict();
 export type TeachRequest = z.input<typeof TeachRequestSchema>;

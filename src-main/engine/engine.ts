@@ -130,6 +130,7 @@ export class Engine {
       thumbDir: this.thumbDir,
       attributeWordsFile: join(resourceDir('attributes') ?? join(process.cwd(), 'resources', 'attributes'), 'attribute-words.tsv'),
       publishProgress: (payload) => this.publish({ topic: 'concepts.progress', payload }),
+      generate: (prompt, count, seed, signal) => this.editor.generate(prompt, count, seed, signal),
     });
     // The Stable Diffusion text encoder has no concept tokens: an edit names a concept by its attribute words.
     this.editor.describeConcepts = (text) => this.concepts.describe(text).text;

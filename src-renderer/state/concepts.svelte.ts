@@ -13,6 +13,8 @@ export class ConceptsState {
   photos = $state<PendingPhoto[]>([]);
   name = $state('');
   parent = $state('');
+  /** Also generate parent-class pictures as negatives (needs the text-to-image model; slow without a GPU). */
+  generateNegatives = $state(false);
   teaching = $state<{ jobId: string; generation: number; accuracy: number; curve: number[]; matches: LibraryItem[] } | null>(null);
   error = $state<string | null>(null);
 
@@ -63,7 +65,7 @@ export class ConceptsState {
     if (this.blocker || this.teaching) return;
     try {
       const photos = await Promise.all(this.photos.map(async (p) => ({ uploadId: await this.client.upload(await p.file.arrayBuffer()) })));
-      const job = await this.client.call('concepts.teach', { name: this.name.trim(), parent: this.parent.trim(), photos });
+      const job = await this.client.call('concepts.teach', { name: this.name.trim(), parent: this.parent.trim(), photos, generateNegatives: this.generateNegatives });
       this.jobs.apply(job);
       this.teaching = { jobId: job.id, generation: 0, accuracy: 0, curve: [], matches: [] };
       this.error = null;

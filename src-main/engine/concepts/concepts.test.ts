@@ -10,6 +10,7 @@ const paths = fixturePaths();
 const images = join(paths.eval.pervl, 'images');
 let engine: Engine;
 let photos: string;
+let modelsDir: string;
 
 async function teach(name: string, files: string[], parent = 'circle'): Promise<Concept> {
   const uploads = await Promise.all(files.map(async (f) => ({ uploadId: await engine.uploads.put(await (await import('node:fs/promises')).readFile(join(photos, f))) })));
@@ -21,7 +22,7 @@ async function teach(name: string, files: string[], parent = 'circle'): Promise<
 
 /** A studio with the scene CLIP and the PerVL-style set's pictures as its library. */
 beforeAll(async () => {
-  const modelsDir = await mkdtemp(join(tmpdir(), 'studio-concepts-models-'));
+  modelsDir = await mkdtemp(join(tmpdir(), 'studio-concepts-models-'));
   await cp(paths.sceneClip, join(modelsDir, 'clip-vit-b32'), { recursive: true });
   photos = await mkdtemp(join(tmpdir(), 'studio-concepts-photos-'));
   await cp(images, photos, { recursive: true });
@@ -105,6 +106,18 @@ describe('personal concepts in the studio', () => {
     expect((await engine.jobs.settled(job.id)).state).toBe('cancelled');
     off();
     expect(engine.concepts.list().map((c) => c.name)).not.toContain('plum');
+  });
+
+  it('generates parent-class negatives with the text-to-image model when asked, and says when it is missing', async () => {
+    const up = async (f: string) => ({ uploadId: await engine.uploads.put(await (await import('node:fs/promises')).readFile(join(photos, f))) });
+    const three = await Promise.all(['brick-0.png', 'brick-1.png', 'brick-2.png'].map(up));
+    const missing = await engine.concepts.startTeaching({ name: 'brick', parent: 'square', photos: three, generateNegatives: true });
+    expect((await engine.jobs.settled(missing.id)).error).toMatchObject({ code: 'MODEL_MISSING', message: expect.stringMatching(/Stable Diffusion 1\.5/) });
+    await cp(paths.sd.text2img, join(modelsDir, 'sd15-text2img'), { recursive: true });
+    const job = await engine.concepts.startTeaching({ name: 'brick', parent: 'square', photos: three, generateNegatives: true });
+    const done = await engine.jobs.settled(job.id);
+    expect(done.state).toBe('done');
+    expect((done.result as Concept).stats.generatedNegatives).toBe(4);
   });
 
   it('an edit instruction names a concept by its attribute words (the SD text encoder has no token)', () => {

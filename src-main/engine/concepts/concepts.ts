@@ -62,7 +62,12 @@ export interface ConceptsDeps {
   thumbDir: string;
   attributeWordsFile: string;
   publishProgress(progress: TeachProgress): void;
+  /** Generates pictures from a text with the text-to-image model, or says why it cannot (not installed). */
+  generate?(prompt: string, count: number, seed: number, signal: AbortSignal): Promise<Buffer[]>;
 }
+
+/** How many parent-class pictures to generate when asked. */
+const GENERATED_NEGATIVES = 4;
 
 const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 
@@ -148,6 +153,16 @@ export class Concepts {
         return e.embedding;
       });
       const negatives = await this.negatives(clip!, model, req.parent, positives);
+      let generated = 0;
+      if (req.generateNegatives) {
+        if (!this.deps.generate) throw new AppError('UNAVAILABLE', 'This studio cannot generate pictures.');
+        const pictures = await this.deps.generate(TEMPLATES[0]!.replace('{}', req.parent), GENERATED_NEGATIVES, req.seed, ctx.signal);
+        for (const result of await clip!.encodeImages(pictures)) {
+          if (!result.ok) continue;
+          negatives.push(result.embedding);
+          generated++;
+        }
+      }
       const space = await this.space(clip!);
       const curve: number[] = [];
       const result = await teach({
@@ -174,6 +189,7 @@ export class Concepts {
         accuracy: result.stats.accuracy,
         seconds: result.stats.seconds,
         negatives: negatives.length,
+        generatedNegatives: generated,
         dimensions: space.basis.length,
       };
       const positivesBlob = Buffer.concat(positives.map(blob));

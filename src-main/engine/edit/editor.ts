@@ -183,6 +183,21 @@ export class Editor {
     this.deps.publishStep({ jobId, projectId, step, total, preview: `data:image/png;base64,${png.toString('base64')}` });
   }
 
+  /** Pictures from a text with the text-to-image model (square, at most 512 px), e.g. parent-class negatives for concepts. */
+  async generate(prompt: string, count: number, seed: number, signal?: AbortSignal, size = 512, steps = 20): Promise<Buffer[]> {
+    const model = await this.model('text2img');
+    const out: Buffer[] = [];
+    for (let i = 0; i < count; i++) {
+      const { image } = await runDiffusion(
+        model,
+        { pipeline: 'text2img', source: null, mask: null, prompt, negative: '', steps, textGuidance: 7.5, imageGuidance: 1, strength: 1, seed: seed + i, scheduler: 'dpmpp-2m', width: size, height: size, feather: 0 },
+        signal ? { signal } : {},
+      );
+      out.push(await encodePng(image));
+    }
+    return out;
+  }
+
   /** The recipe of the chain up to a turn: the source picture, and each turn's instruction, mask, knobs and model. */
   async recipe(turnId: number): Promise<Recipe> {
     const chain = this.store.chain(turnId);
