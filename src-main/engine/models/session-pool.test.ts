@@ -19,6 +19,11 @@ let dir: string;
 let good: string;
 let wrong: string;
 
+/** A different file (another graph) that also fits the embedder signature. */
+function wrongButFitting(): string {
+  return join(dir, 'other.onnx');
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'studio-pool-'));
   const g = new GraphBuilder('good');
@@ -26,6 +31,10 @@ beforeAll(async () => {
   g.output('y', 'float', ['b', 4]);
   good = join(dir, 'good.onnx');
   await writeFile(good, g.build());
+  const o = new GraphBuilder('other');
+  o.op('Sigmoid', [o.input('x', 'float', ['b', 4])], {}, 'y');
+  o.output('y', 'float', ['b', 4]);
+  await writeFile(wrongButFitting(), o.build());
 
   const w = new GraphBuilder('wrong');
   const x = w.input('x', 'float', ['b', 3, 4]);
@@ -43,6 +52,26 @@ describe('SessionPool', () => {
     const [a, b] = await Promise.all([pool.get(good, EMBEDDER), pool.get(good, EMBEDDER)]);
     expect(a).toBe(b);
     expect(a.provider).toBe('cpu');
+    expect(pool.size).toBe(1);
+    await pool.release(dir);
+    expect(pool.size).toBe(0);
+  });
+
+  it('shares one session between identical files in different folders (e.g. SD text encoders), and releases by folder', async () => {
+    const { copyFile, mkdir } = await import('node:fs/promises');
+    for (const folder of ['a', 'b']) {
+      await mkdir(join(dir, folder), { recursive: true });
+      await copyFile(good, join(dir, folder, 'model.onnx'));
+    }
+    const pool = new SessionPool({ providers: ['cpu'] });
+    const a = await pool.get(join(dir, 'a', 'model.onnx'), EMBEDDER);
+    const b = await pool.get(join(dir, 'b', 'model.onnx'), EMBEDDER);
+    expect(b.session).toBe(a.session);
+    expect(pool.size).toBe(1);
+    await pool.get(wrongButFitting(), EMBEDDER);
+    expect(pool.size).toBe(2);
+    // Releasing either folder releases the shared session; the other file's stays.
+    await pool.release(join(dir, 'b'));
     expect(pool.size).toBe(1);
     await pool.release(dir);
     expect(pool.size).toBe(0);

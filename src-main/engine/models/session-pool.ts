@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '@contract';
@@ -40,13 +41,43 @@ export class SessionPool {
    * graph); `file` is then its cache key.
    */
   get(file: string, signature: Signature, bytes?: Uint8Array): Promise<PooledSession> {
-    let pending = this.sessions.get(file);
+    const key = bytes ? file : this.contentKey(file);
+    (this.paths.get(key) ?? this.paths.set(key, new Set()).get(key)!).add(file);
+    let pending = this.sessions.get(key);
     if (!pending) {
       pending = this.create(file, signature, bytes);
-      this.sessions.set(file, pending);
-      pending.catch(() => this.sessions.delete(file));
+      this.sessions.set(key, pending);
+      pending.catch(() => this.sessions.delete(key));
     }
     return pending;
+  }
+
+  /** Model files loaded under each key (several folders may hold the same file). */
+  private readonly paths = new Map<string, Set<string>>();
+  private readonly fingerprints = new Map<string, string>();
+
+  /**
+   * Identical files share one session (e.g. the same Stable Diffusion text encoder in the instruction, inpainting and
+   * text-to-image folders): the key is the file's size and a hash of its first and last megabyte.
+   */
+  private contentKey(file: string): string {
+    let key = this.fingerprints.get(file);
+    if (key) return key;
+    if (!existsSync(file)) return file;
+    const size = statSync(file).size;
+    const fd = openSync(file, 'r');
+    try {
+      const chunk = Math.min(size, 1 << 20);
+      const head = Buffer.alloc(chunk);
+      const tail = Buffer.alloc(chunk);
+      readSync(fd, head, 0, chunk, 0);
+      readSync(fd, tail, 0, chunk, size - chunk);
+      key = `content:${size}:${createHash('sha256').update(head).update(tail).digest('hex')}`;
+    } finally {
+      closeSync(fd);
+    }
+    this.fingerprints.set(file, key);
+    return key;
   }
 
   private async create(file: string, signature: Signature, bytes?: Uint8Array): Promise<PooledSession> {
@@ -84,8 +115,12 @@ export class SessionPool {
 
   /** Releases the sessions of files whose path starts with `prefix` (a model folder), or all of them. */
   async release(prefix = ''): Promise<void> {
-    const doomed = [...this.sessions.entries()].filter(([file]) => file.startsWith(prefix));
-    for (const [file] of doomed) this.sessions.delete(file);
+    const doomed = [...this.sessions.entries()].filter(([key]) => key.startsWith(prefix) || [...(this.paths.get(key) ?? [])].some((p) => p.startsWith(prefix)));
+    for (const [key] of doomed) {
+      this.sessions.delete(key);
+      for (const path of this.paths.get(key) ?? []) this.fingerprints.delete(path);
+      this.paths.delete(key);
+    }
     await Promise.all(
       doomed.map(async ([, pending]) => {
         try {
