@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ensureFixtures, ensureRealSizeClip } from '../../models/fixtures';
 import type { SceneLabel } from '../../models/scene-world/generate-world';
 import { ClipModel } from '../../src-main/engine/clip/clip-model';
@@ -27,7 +28,10 @@ export async function conceptTeaching(log: (line: string) => void): Promise<Figu
   const positives = labels.flatMap((l, i) => (l.color === 'yellow' && l.shape === 'circle' ? [vectors[i]!] : []));
   const negatives = labels.flatMap((l, i) => (l.shape === 'circle' && l.color !== 'yellow' ? [vectors[i]!] : []));
   const runs = [];
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   for (let seed = 0; seed < 3; seed++) runs.push(await teach({ clip, space, parent: 'circle', positives, negatives, seed }));
+  loop.disable();
   const median = runs.sort((a, b) => a.stats.seconds - b.stats.seconds)[1]!.stats;
   const perGeneration = median.textsEncoded / median.generation;
 
@@ -49,6 +53,7 @@ export async function conceptTeaching(log: (line: string) => void): Promise<Figu
   return [
     { name: `concept training, scene fixture encoder, k = ${space.basis.length} (median of 3 seeds)`, value: Math.round(median.seconds * 100) / 100, unit: 's', target: '< 60 s', note: `${median.generation} generations, ${median.textsEncoded} texts in ${median.encoderCalls} encoder calls` },
     { name: '  text-encoder throughput while training, fixture', value: Math.round(median.textsEncoded / median.seconds), unit: 'texts/s' },
+    { name: '  event-loop delay p99 while teaching (the host stays responsive)', value: Math.round(loop.percentile(99) / 1e5) / 10, unit: 'ms', target: '< 50 ms' },
     { name: `  one generation on a ViT-B/32-sized text encoder (${Math.round(perGeneration)} texts, one batched call)`, value: Math.round(bigGeneration), unit: 'ms' },
     {
       name: '  projected training time, ViT-B/32-sized encoder',
