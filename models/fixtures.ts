@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateRealSizeClip } from './generators/clip-architecture';
 import { generateSceneComposers } from './generators/composers';
+import { withHalfInterface } from './generators/half-interface';
 import { generateSceneClip } from './generators/scene-clip';
 import { generateTinyStableDiffusion, type UnetKind } from './generators/stable-diffusion';
 import { generateCirrSet, generateFashionIqSet, generatePervlSet } from './scene-world/eval-datasets';
@@ -104,5 +105,20 @@ export async function ensureComputeHeavySd(root = process.cwd(), compute = { cha
   await rm(dir, { recursive: true, force: true });
   await generateTinyStableDiffusion(dir, 'instruct', join(root, 'resources', 'clip-tokenizer'), 23, compute);
   await writeFile(stampFile, hash);
+  return dir;
+}
+
+/** The instruction-edit fixture with fp16 model interfaces (as `optimum-cli … --dtype fp16` exports), for the fp16 path. */
+export async function ensureHalfSd(root = process.cwd()): Promise<string> {
+  const paths = await ensureFixtures(root);
+  const dir = join(fixturesDir(root), 'sd-tiny-instruct-fp16');
+  if (existsSync(join(dir, '.stamp')) && (await readFile(join(dir, '.stamp'), 'utf8')) === (await readFile(join(fixturesDir(root), '.stamp'), 'utf8'))) return dir;
+  await rm(dir, { recursive: true, force: true });
+  await cp(paths.sd.instruct, dir, { recursive: true });
+  for (const part of ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder']) {
+    const file = join(dir, part, 'model.onnx');
+    await writeFile(file, withHalfInterface(await readFile(file)));
+  }
+  await writeFile(join(dir, '.stamp'), await readFile(join(fixturesDir(root), '.stamp'), 'utf8'));
   return dir;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixturePaths } from '../../../models/fixtures';
+import { ensureHalfSd, fixturePaths } from '../../../models/fixtures';
 import { SessionPool } from '../models/session-pool';
 import { runDiffusion, roundToMultiple, type DiffusionRequest } from './pipeline';
 import type { Mask, Rgb } from './pixels';
@@ -106,6 +106,16 @@ describe('Stable Diffusion pipelines on the fixture models (64×64, a few steps)
       }),
     ).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(seen).toEqual([1, 2, 3]);
+  });
+
+  it('runs fp16 exports (float16 inputs and outputs) to the same picture as fp32, within half precision', async () => {
+    const half = await SdModel.load(await ensureHalfSd(), new SessionPool({ providers: ['cpu'], intraOpThreads: 1 }));
+    const full = await load('instruct');
+    const a = await runDiffusion(half, base({ scheduler: 'dpmpp-2m' }));
+    const b = await runDiffusion(full, base({ scheduler: 'dpmpp-2m' }));
+    let worst = 0;
+    for (let i = 0; i < a.image.data.length; i++) worst = Math.max(worst, Math.abs(a.image.data[i]! - b.image.data[i]!));
+    expect(worst).toBeLessThanOrEqual(3);
   });
 
   it('refuses a model of the wrong kind and an edit without a picture', async () => {

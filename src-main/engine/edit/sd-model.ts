@@ -8,6 +8,7 @@ import { ClipTokenizer } from '../clip/tokenizer';
 import { schedulerConfigFrom, type SchedulerConfig } from '../diffusion/scheduler';
 import type { SessionPool } from '../models/session-pool';
 import type { Signature } from '../models/signature';
+import { floatTensor, halfSignature, toFloat32 } from './precision';
 import { resourceDir } from './resources';
 
 export type UnetKind = 'text2img' | 'instruct' | 'inpaint';
@@ -89,7 +90,8 @@ export class SdModel {
     ]);
     let channels = typeof unetConfig.in_channels === 'number' ? unetConfig.in_channels : null;
     if (channels === null) {
-      const { session } = await pool.get(join(dir, 'unet', 'model.onnx'), UNET).catch(() => pool.get(join(dir, 'unet', 'model.onnx'), UNET_FLOAT_TIME));
+      const file = join(dir, 'unet', 'model.onnx');
+      const { session } = await pool.get(file, [UNET, UNET_FLOAT_TIME, halfSignature(UNET), halfSignature(UNET_FLOAT_TIME)]);
       const meta = session.inputMetadata.find((m) => m.name === 'sample');
       channels = meta?.isTensor && typeof meta.shape[1] === 'number' ? meta.shape[1] : 4;
     }
@@ -113,43 +115,50 @@ export class SdModel {
     return join(this.dir, name, 'model.onnx');
   }
 
-  /** A session for the first signature the file fits (exports differ in integer and float input types). */
+  /** The session of a part, which must fit one of the signatures (exports differ in integer and float types). */
   private async session(name: string, signatures: Signature[]): Promise<ort.InferenceSession> {
-    for (let i = 0; ; i++) {
-      try {
-        return (await this.pool.get(this.part(name), signatures[i]!)).session;
-      } catch (error) {
-        if ((error as AppError).code !== 'MODEL_MISMATCH' || i === signatures.length - 1) throw error;
-      }
-    }
+    return (await this.pool.get(this.part(name), signatures)).session;
   }
 
   /** Text encoder hidden states for each text, padded to 77 tokens: [count, 77, hidden]. */
   async encodeText(texts: string[]): Promise<ort.Tensor> {
-    const pooled = { session: await this.session('text_encoder', [TEXT_ENCODER, TEXT_ENCODER_I64]) };
+    const pooled = { session: await this.session('text_encoder', [TEXT_ENCODER, TEXT_ENCODER_I64, halfSignature(TEXT_ENCODER), halfSignature(TEXT_ENCODER_I64)]) };
     const meta = pooled.session.inputMetadata.find((m) => m.name === 'input_ids');
     const batch = this.tokenizer.encodeBatch(texts, 77);
     const ids = meta?.isTensor && meta.type === 'int64' ? new ort.Tensor('int64', batch.ids, [batch.count, 77]) : new ort.Tensor('int32', Int32Array.from(batch.ids, Number), [batch.count, 77]);
-    return (await pooled.session.run({ input_ids: ids }, ['last_hidden_state'])).last_hidden_state!;
+    const states = (await pooled.session.run({ input_ids: ids }, ['last_hidden_state'])).last_hidden_state!;
+    return new ort.Tensor('float32', toFloat32(states), states.dims);
   }
 
   async unet(sample: ort.Tensor, timestep: number, context: ort.Tensor): Promise<Float32Array> {
-    const session = await this.session('unet', [UNET, UNET_FLOAT_TIME]);
-    const floatTime = session.inputMetadata.some((m) => m.name === 'timestep' && m.isTensor && m.type === 'float32');
-    const time = floatTime ? new ort.Tensor('float32', Float32Array.from([timestep]), [1]) : new ort.Tensor('int64', BigInt64Array.from([BigInt(timestep)]), [1]);
-    const result = await session.run({ sample, timestep: time, encoder_hidden_states: context }, ['out_sample']);
-    return result.out_sample!.data as Float32Array;
+    const session = await this.session('unet', [UNET, UNET_FLOAT_TIME, halfSignature(UNET), halfSignature(UNET_FLOAT_TIME)]);
+    const timeType = session.inputMetadata.find((m) => m.name === 'timestep');
+    const time =
+      timeType?.isTensor && timeType.type !== 'int64'
+        ? floatTensor(session, 'timestep', Float32Array.from([timestep]), [1])
+        : new ort.Tensor('int64', BigInt64Array.from([BigInt(timestep)]), [1]);
+    const result = await session.run(
+      {
+        sample: floatTensor(session, 'sample', sample.data as Float32Array, sample.dims),
+        timestep: time,
+        encoder_hidden_states: floatTensor(session, 'encoder_hidden_states', context.data as Float32Array, context.dims),
+      },
+      ['out_sample'],
+    );
+    return toFloat32(result.out_sample!);
   }
 
   /** Pixels [1, 3, h, w] in −1…1 → latents [1, 4, h/8, w/8] (not yet scaled). */
   async encodeImage(pixels: ort.Tensor): Promise<ort.Tensor> {
-    const { session } = await this.pool.get(this.part('vae_encoder'), VAE_ENCODER);
-    return (await session.run({ sample: pixels }, ['latent_sample'])).latent_sample!;
+    const session = await this.session('vae_encoder', [VAE_ENCODER, halfSignature(VAE_ENCODER)]);
+    const out = (await session.run({ sample: floatTensor(session, 'sample', pixels.data as Float32Array, pixels.dims) }, ['latent_sample'])).latent_sample!;
+    return new ort.Tensor('float32', toFloat32(out), out.dims);
   }
 
   /** Latents (unscaled) → pixels in −1…1. */
   async decodeLatents(latents: ort.Tensor): Promise<ort.Tensor> {
-    const { session } = await this.pool.get(this.part('vae_decoder'), VAE_DECODER);
-    return (await session.run({ latent_sample: latents }, ['sample'])).sample!;
+    const session = await this.session('vae_decoder', [VAE_DECODER, halfSignature(VAE_DECODER)]);
+    const out = (await session.run({ latent_sample: floatTensor(session, 'latent_sample', latents.data as Float32Array, latents.dims) }, ['sample'])).sample!;
+    return new ort.Tensor('float32', toFloat32(out), out.dims);
   }
 }

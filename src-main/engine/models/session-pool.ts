@@ -40,7 +40,8 @@ export class SessionPool {
    * The session for a model file, created on first use. `bytes` supplies a model derived in memory (e.g. a rewritten
    * graph); `file` is then its cache key.
    */
-  get(file: string, signature: Signature, bytes?: Uint8Array): Promise<PooledSession> {
+  /** `signature` may list alternatives (e.g. fp32 and fp16 exports): the model must fit one of them. */
+  get(file: string, signature: Signature | Signature[], bytes?: Uint8Array): Promise<PooledSession> {
     const key = bytes ? file : this.contentKey(file);
     (this.paths.get(key) ?? this.paths.set(key, new Set()).get(key)!).add(file);
     let pending = this.sessions.get(key);
@@ -80,7 +81,9 @@ export class SessionPool {
     return key;
   }
 
-  private async create(file: string, signature: Signature, bytes?: Uint8Array): Promise<PooledSession> {
+  private async create(file: string, signatures: Signature | Signature[], bytes?: Uint8Array): Promise<PooledSession> {
+    const alternatives = Array.isArray(signatures) ? signatures : [signatures];
+    const signature = alternatives[0]!;
     if (!bytes && !existsSync(file)) throw new AppError('MODEL_MISSING', `The ${signature.role} model file is missing: ${file}.`, { file });
     let fallbackReason: string | null = null;
     for (const provider of this.providers) {
@@ -102,11 +105,18 @@ export class SessionPool {
         continue;
       }
       if (fallbackReason) this.fallbacks.push(fallbackReason);
-      try {
-        checkSignature(signature, session.inputMetadata, session.outputMetadata, file);
-      } catch (error) {
+      const fits = alternatives.some((alt) => {
+        try {
+          checkSignature(alt, session.inputMetadata, session.outputMetadata, file);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (!fits) {
         await session.release();
-        throw error;
+        // Explain against the first (preferred) signature.
+        checkSignature(signature, session.inputMetadata, session.outputMetadata, file);
       }
       return { session, provider, fallbackReason };
     }

@@ -1,0 +1,28 @@
+import { Float16Array } from '@petamoriken/float16';
+import * as ort from 'onnxruntime-node';
+import type { Signature } from '../models/signature';
+
+/**
+ * fp16 exports (half the memory, the usual choice on CUDA) take and return float16 tensors; the pipelines compute in
+ * float32 and convert at the model's edges.
+ */
+export function halfSignature(signature: Signature): Signature {
+  const half = <T extends { type: string }>(spec: T): T => (spec.type === 'float32' ? { ...spec, type: 'float16' } : spec);
+  return { ...signature, role: `${signature.role} (fp16)`, inputs: signature.inputs.map(half), outputs: signature.outputs.map(half) };
+}
+
+/** A float tensor in the element type an input wants. */
+export function floatTensor(session: ort.InferenceSession, input: string, data: Float32Array, dims: readonly number[]): ort.Tensor {
+  const meta = session.inputMetadata.find((m) => m.name === input);
+  if (meta?.isTensor && meta.type === 'float16') return new ort.Tensor('float16', new Uint16Array(Float16Array.from(data).buffer), dims);
+  return new ort.Tensor('float32', data, dims);
+}
+
+/** A float output as float32, whatever its element type. */
+export function toFloat32(tensor: ort.Tensor): Float32Array {
+  if (tensor.type === 'float16') {
+    const bits = tensor.data as Uint16Array;
+    return Float32Array.from(new Float16Array(bits.buffer, bits.byteOffset, bits.length));
+  }
+  return tensor.data as Float32Array;
+}
