@@ -304,7 +304,10 @@ export class Engine {
     const before = this.effective();
     await this.settings.update(patch);
     const after = this.effective();
-    if (after.modelsDir !== before.modelsDir) await this.sessions.release(before.modelsDir);
+    if (after.modelsDir !== before.modelsDir) {
+      await this.sessions.release(before.modelsDir);
+      this.composedSearch.clear();
+    }
     this.modelStore = this.createModelStore();
     if (after.clipModel !== before.clipModel && this.library.listRoots().length) {
       // Embed everything with the new model in the background; searches use the old vectors until it is done.

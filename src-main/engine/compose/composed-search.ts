@@ -125,11 +125,14 @@ export class ComposedSearch {
 
   private imageConditions(query: ComposedQueryParsed, model: string, clip: ClipModel, onEncode: () => void): Promise<ImageConditions> {
     const ref = query.reference!;
-    const refKey = 'itemId' in ref ? `item:${ref.itemId}` : `upload:${ref.uploadId}`;
+    // A library photo's stored vector is read each time (a quick lookup that follows re-indexing); an upload is
+    // content-addressed, so its id alone is a safe cache key.
+    const stored = 'itemId' in ref ? this.deps.storedEmbedding(ref.itemId, model) : null;
+    if (stored && !query.regionUploadId) return Promise.resolve({ full: stored, split: null });
+    const refKey = 'itemId' in ref ? `item:${ref.itemId}:${stored ? [...stored.subarray(0, 4)].join(',') : 'new'}` : `upload:${ref.uploadId}`;
     const key = `${model}|${refKey}|${query.regionUploadId ?? ''}`;
     return this.images.get(key, async () => {
       const input = () => ('itemId' in ref ? this.deps.itemPath(ref.itemId) : this.deps.uploadPath(ref.uploadId));
-      const stored = 'itemId' in ref ? this.deps.storedEmbedding(ref.itemId, model) : null;
       const full = stored ?? (await this.encodeImages(clip, [input()], onEncode))[0]!;
       if (!query.regionUploadId) return { full, split: null };
       const split: RegionSplit = await splitRegion(input(), this.deps.uploadPath(query.regionUploadId));
@@ -149,7 +152,7 @@ export class ComposedSearch {
     });
   }
 
-  /** Forgets cached conditions (e.g. after a model switch). */
+  /** Forgets cached conditions (the models folder changed: the same model id may now mean other files). */
   clear(): void {
     this.texts.clear();
     this.tokens.clear();
