@@ -2,7 +2,7 @@ import { AppError, ComposedQuerySchema, type ComposedQuery, type ComposerId } fr
 import type { ClipModel } from '../engine/clip/clip-model';
 import { ComposedSearch } from '../engine/compose/composed-search';
 import type { ComposerRegistry } from '../engine/compose/composer-registry';
-import { normalized, weightedSum } from '../engine/compose/embedding-math';
+import { meanDirection, normalized, weightedSum } from '../engine/compose/embedding-math';
 import type { EmbeddingCache } from './embedding-cache';
 import type { CirrSet } from './formats/cirr';
 import type { FashionIqCategory } from './formats/fashioniq';
@@ -11,7 +11,7 @@ import { meanReciprocalRank, rankOf, recallAt, scoreAll, topK } from './metrics'
 import { nearestWords, type AttributeSpace } from '../engine/concepts/attribute-space';
 import { encodeWithTokens, expandMentions, MENTION } from '../engine/concepts/concept-text';
 import { chooseGairWeight, pickNegatives } from '../engine/concepts/gair';
-import { teach, TEMPLATES } from '../engine/concepts/trainer';
+import { parentFeature, teach } from '../engine/concepts/trainer';
 
 export interface EvalContext {
   clip: ClipModel;
@@ -218,7 +218,7 @@ export async function evaluatePervl(set: PervlSet, ctx: EvalContext): Promise<Ev
   for (const concept of set.concepts) {
     const photos = await embedGallery(ctx, `PerVL ${concept.name}`, concept.train);
     conceptItem.set(concept.name, all.length);
-    all.push(normalized(weightedSum(photos[0]!.length, photos.map((v) => [1, v] as const))));
+    all.push(meanDirection(photos));
   }
   const composer = galleryComposer(ctx, all);
   const queries = set.queries.slice(0, ctx.limit ?? set.queries.length);
@@ -253,8 +253,7 @@ async function learnedTokenRows(set: PervlSet, ctx: EvalContext, vectors: Float3
     const photos = await embedGallery(ctx, `PerVL ${concept.name}`, concept.train);
     let negatives = concept.negatives.length ? await embedGallery(ctx, `PerVL ${concept.name} negatives`, concept.negatives) : [];
     if (!negatives.length) {
-      const [parent] = await clip.encodeTexts([TEMPLATES[0]!.replace('{}', concept.parent)]);
-      negatives = pickNegatives(photos, topK(scoreAll(parent!, vectors), 64).map((i) => vectors[i]!), 32);
+      negatives = pickNegatives(photos, topK(scoreAll(await parentFeature(clip, concept.parent), vectors), 64).map((i) => vectors[i]!), 32);
     }
     const learned = await teach({ clip, space, parent: concept.parent, positives: photos, negatives, seed: ctx.concepts!.seed });
     ctx.log(`PerVL: *${concept.name} learned (${learned.stats.generation} generations, ${learned.stats.textsEncoded} texts, ${learned.stats.seconds.toFixed(1)} s)`);
@@ -274,7 +273,7 @@ async function learnedTokenRows(set: PervlSet, ctx: EvalContext, vectors: Float3
     tokenRanks.push(first(feature!));
     const token = tokens.get(q.concept.toLowerCase())!;
     const contexts = token.attributes.map((a) => q.text.replace(MENTION, () => `${a} ${concepts[0]!.parent}`));
-    const context = normalized(weightedSum(feature!.length, (await clip.encodeTexts(contexts)).map((e) => [1, e] as const)));
+    const context = meanDirection(await clip.encodeTexts(contexts));
     const queryAt = async (w: number) => normalized(weightedSum(feature!.length, [[w, feature!], [1 - w, context]]));
     const retrieve = async (v: Float32Array) => topK(scoreAll(v, vectors), 12).map((i) => vectors[i]!);
     const { w } = await chooseGairWeight(queryAt, retrieve, token.photos);

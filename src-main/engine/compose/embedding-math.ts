@@ -17,6 +17,11 @@ export function norm(v: Float32Array): number {
   return Math.sqrt(s);
 }
 
+/** The unit direction of the vectors' sum (their mean, normalized). */
+export function meanDirection(vectors: readonly Float32Array[]): Float32Array {
+  return normalized(weightedSum(vectors[0]!.length, vectors.map((v) => [1, v] as const)));
+}
+
 /** v / ‖v‖ (a zero vector stays zero). */
 export function normalized(v: Float32Array): Float32Array {
   const n = norm(v);

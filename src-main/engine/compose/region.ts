@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { AppError } from '@contract';
+import { decodeMask } from '../edit/pixels';
 import { MASK_SIZE } from './composers/signatures';
 
 /** How much of the region's own content the image condition keeps (the texts decide what it becomes). */
@@ -18,21 +19,6 @@ export interface RegionSplit {
   coverage: number;
 }
 
-async function loadMask(mask: string | Buffer, width: number, height: number): Promise<Float32Array> {
-  let raw: Buffer;
-  try {
-    // White (or opaque, for strokes painted on a transparent layer) marks the region.
-    const image = sharp(mask);
-    const meta = await image.metadata();
-    const channel = meta.hasAlpha && (await image.clone().stats()).channels.slice(0, -1).every((c) => c.max === c.min) ? 'alpha' : null;
-    const pipeline = channel ? image.extractChannel((meta.channels! - 1) as 0 | 1 | 2 | 3) : image.flatten({ background: '#000' }).greyscale();
-    raw = await pipeline.resize(width, height, { fit: 'fill' }).raw().toBuffer();
-  } catch (error) {
-    throw new AppError('BAD_IMAGE', `The region mask could not be read as an image: ${(error as Error).message}`);
-  }
-  return Float32Array.from(raw, (v) => v / 255);
-}
-
 /** Splits the reference into what the region marks and the rest (see docs/composed-search.md, "Regions"). */
 export async function splitRegion(reference: string | Buffer, mask: string | Buffer): Promise<RegionSplit> {
   let pixels: { data: Buffer; info: sharp.OutputInfo };
@@ -49,7 +35,7 @@ export async function splitRegion(reference: string | Buffer, mask: string | Buf
   }
   const { width, height } = pixels.info;
   const rgb = pixels.data;
-  const m = await loadMask(mask, width, height);
+  const m = (await decodeMask(mask, width, height)).data;
   const coverage = m.reduce((a, b) => a + b, 0) / m.length;
   if (coverage < 0.002) throw new AppError('INVALID_PARAMS', 'The region is empty: paint or draw the part of the picture that may change.');
 

@@ -15,7 +15,7 @@ import {
   type TeachRequest,
 } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
-import { normalized, weightedSum } from '../compose/embedding-math';
+import { meanDirection, normalized, weightedSum } from '../compose/embedding-math';
 import { LruCache } from '../compose/lru-cache';
 import type { JobRunner } from '../jobs/runner';
 import type { Db } from '../library/db';
@@ -23,7 +23,7 @@ import { toVector } from '../library/queries';
 import { buildAttributeSpace, nearestWords, readAttributeWords, singleToken, type AttributeSpace } from './attribute-space';
 import { encodeWithTokens, expandMentions, mentions, MENTION, type ConceptToken } from './concept-text';
 import { chooseGairWeight, pickNegatives } from './gair';
-import { teach, TEMPLATES } from './trainer';
+import { parentFeature, teach, TEMPLATES } from './trainer';
 
 /** The subspace's dimension: chosen by the study in README (MRR on the generated PerVL-style set). */
 export const DEFAULT_DIMENSIONS = 16;
@@ -140,7 +140,7 @@ export class Concepts {
     if (singleToken(clip!.tokenizer, req.parent) === null) {
       throw new AppError('INVALID_PARAMS', `“${req.parent}” is ${parentTokens} tokens for the text encoder; use a one-word parent such as “mug” or “dress”.`);
     }
-    const photos = req.photos.map((p) => ('itemId' in p ? { path: this.deps.itemFile(p.itemId).path, thumb: this.deps.itemFile(p.itemId).thumb, itemId: p.itemId } : { path: this.deps.uploadPath(p.uploadId), thumb: null, itemId: null }));
+    const photos = req.photos.map((p) => ('itemId' in p ? this.deps.itemFile(p.itemId) : { path: this.deps.uploadPath(p.uploadId), thumb: null }));
     const hashes = await Promise.all(photos.map(async (p) => createHash('sha256').update(await readFile(p.path)).digest('hex')));
     for (let i = 0; i < hashes.length; i++) {
       const j = hashes.indexOf(hashes[i]!);
@@ -218,8 +218,7 @@ export class Concepts {
    * photos, their near-duplicates (cosine ≥ 0.95), and photos within the training photos' own spread.
    */
   private async negatives(clip: ClipModel, model: string, parent: string, positives: Float32Array[]): Promise<Float32Array[]> {
-    const feature = normalized(weightedSum(positives[0]!.length, (await clip.encodeTexts(TEMPLATES.map((t) => t.replace('{}', parent)))).map((f) => [1, f] as const)));
-    const items = await this.deps.searchByVector(feature, model, clip, MAX_NEGATIVES * 2).catch(() => []);
+    const items = await this.deps.searchByVector(await parentFeature(clip, parent), model, clip, MAX_NEGATIVES * 2).catch(() => []);
     const candidates = items.flatMap((item) => this.deps.embeddingOf(item.id, model) ?? []);
     return pickNegatives(positives, candidates, MAX_NEGATIVES);
   }
@@ -305,7 +304,7 @@ export class Concepts {
         });
       });
       const encoded = await clip.encodeTexts(contexts);
-      return { token: feature!, context: normalized(weightedSum(feature!.length, encoded.map((e) => [1, e] as const))) };
+      return { token: feature!, context: meanDirection(encoded) };
     });
     if (w >= 1 || !context) return token;
     return normalized(weightedSum(token.length, [[w, token], [1 - w, context]]));

@@ -1,6 +1,5 @@
-import { normalized, weightedSum } from '../compose/embedding-math';
-
-const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+import { dot } from '../clip/vector';
+import { meanDirection } from '../compose/embedding-math';
 
 /**
  * Parent-class negatives among candidate image embeddings (best parent matches first): not the concept's photos, not
@@ -8,7 +7,7 @@ const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * 
  * probably another photo of the concept itself.
  */
 export function pickNegatives(positives: Float32Array[], candidates: Float32Array[], max: number): Float32Array[] {
-  const centroid = normalized(weightedSum(positives[0]!.length, positives.map((p) => [1, p] as const)));
+  const centroid = meanDirection(positives);
   const spread = Math.min(...positives.map((p) => dot(p, centroid)));
   return candidates.filter((v) => !positives.some((p) => dot(p, v) >= 0.95) && dot(v, centroid) < spread).slice(0, max);
 }

@@ -1,6 +1,7 @@
 import { AppError } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
-import { normalized, weightedSum } from '../compose/embedding-math';
+import { dot } from '../clip/vector';
+import { meanDirection } from '../compose/embedding-math';
 import { type AttributeSpace, embeddingOf } from './attribute-space';
 import { CmaEs } from './cma-es';
 import { encodeWithTokens } from './concept-text';
@@ -51,6 +52,11 @@ export interface TeachResult {
 
 const softplus = (x: number) => (x > 30 ? x : Math.log1p(Math.exp(x)));
 
+/** The parent prompt's text feature: "image of a c" over the paraphrases, averaged. */
+export async function parentFeature(clip: ClipModel, parent: string): Promise<Float32Array> {
+  return meanDirection(await clip.encodeTexts(TEMPLATES.map((t) => t.replace('{}', parent))));
+}
+
 /**
  * Learns a concept token without gradients: CMA-ES over z in the attribute subspace (scaled by each direction's spread),
  * minimizing the balanced binary cross-entropy between "image of a * c" and "image of a c" over the positives and the
@@ -62,7 +68,7 @@ export async function teach(input: TeachInput): Promise<TeachResult> {
   const { clip, space, positives, negatives } = input;
   if (positives.length === 0) throw new AppError('INVALID_PARAMS', 'No photos to learn from.');
   const encoder = await clip.tokenEmbeddingEncoder();
-  const parentFeature = normalized(weightedSum(positives[0]!.length, (await clip.encodeTexts(TEMPLATES.map((t) => t.replace('{}', input.parent)))).map((f) => [1, f] as const)));
+  const parent = await parentFeature(clip, input.parent);
   const prompts = TEMPLATES.map((t) => t.replace('{}', `* ${input.parent}`));
   let textsEncoded = TEMPLATES.length;
   let encoderCalls = 1;
@@ -73,11 +79,10 @@ export async function teach(input: TeachInput): Promise<TeachResult> {
     const encoded = await encodeWithTokens(encoder, clip.tokenizer, items);
     textsEncoded += items.length;
     encoderCalls++;
-    return tokens.map((_, c) => normalized(weightedSum(encoded[0]!.length, prompts.map((__, t) => [1, encoded[c * prompts.length + t]!] as const))));
+    return tokens.map((_, c) => meanDirection(encoded.slice(c * prompts.length, (c + 1) * prompts.length)));
   };
-  const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
-  const parentPos = positives.map((x) => dot(x, parentFeature));
-  const parentNeg = negatives.map((x) => dot(x, parentFeature));
+  const parentPos = positives.map((x) => dot(x, parent));
+  const parentNeg = negatives.map((x) => dot(x, parent));
   const evaluate = (feature: Float32Array, u: number[]) => {
     const pos = positives.map((x, i) => LOGIT_SCALE * (dot(x, feature) - parentPos[i]!));
     const neg = negatives.map((x, i) => LOGIT_SCALE * (dot(x, feature) - parentNeg[i]!));
@@ -91,7 +96,7 @@ export async function teach(input: TeachInput): Promise<TeachResult> {
   const es = new CmaEs(new Array(space.basis.length).fill(0), { sigma: 0.5, seed: input.seed });
   const maxGenerations = input.maxGenerations ?? 120;
   const patience = input.patience ?? 20;
-  let best = { loss: Infinity, accuracy: 0, u: new Array<number>(space.basis.length).fill(0), feature: parentFeature };
+  let best = { loss: Infinity, accuracy: 0, u: new Array<number>(space.basis.length).fill(0), feature: parent };
   let sinceBetter = 0;
   const curve: number[] = [];
   let stats!: GenerationStats;

@@ -1,11 +1,11 @@
 import type { ComposeWeights } from '@contract';
-import { normalized, weightedSum, withoutComponent } from '../embedding-math';
+import { meanDirection, normalized, weightedSum, withoutComponent } from '../embedding-math';
 import type { Conditions } from './types';
 
 /** The texts' joint direction: the normalized sum of their embeddings (null without texts). */
 export function textDirection(conditions: Conditions): Float32Array | null {
   if (conditions.texts.length === 0) return null;
-  return normalized(weightedSum(conditions.dim, conditions.texts.map((t) => [1, t.embedding] as const)));
+  return meanDirection(conditions.texts.map((t) => t.embedding));
 }
 
 /**
