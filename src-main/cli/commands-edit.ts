@@ -1,0 +1,64 @@
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { AppError, type ProjectView } from '@contract';
+import { projectName } from '../engine/edit/editor';
+import { callDirect } from '../host/dispatcher';
+import { type Command, follow, numberOf, optionalPath, print, reportJob, str, upload } from './shared';
+
+/** edit and replay: one headless edit turn, and replaying a recipe. */
+export const editCommands: Record<string, Command> = {
+  edit: async (dispatch, engine, opts) => {
+    const image = str(opts.values, 'image');
+    const instruction = str(opts.values, 'instruction');
+    const out = optionalPath(opts.values, 'out');
+    if (!image || !instruction || !out) throw new AppError('INVALID_PARAMS', 'Usage: edit --image FILE --instruction "…" --out PNG (see --help)');
+    const project = await callDirect(dispatch, 'edit.projects.create', { reference: { uploadId: await upload(engine, image) }, name: projectName(image) });
+    const mask = str(opts.values, 'mask');
+    const defined = <T>(v: T | undefined, k: string) => (v === undefined ? {} : { [k]: v });
+    const params = {
+      ...defined(numberOf(opts.values, 'seed'), 'seed'),
+      ...defined(numberOf(opts.values, 'steps'), 'steps'),
+      ...defined(numberOf(opts.values, 'text-guidance'), 'textGuidance'),
+      ...defined(numberOf(opts.values, 'image-guidance'), 'imageGuidance'),
+      ...defined(numberOf(opts.values, 'strength'), 'strength'),
+      ...defined(str(opts.values, 'scheduler'), 'scheduler'),
+    };
+    const job = await follow(
+      engine,
+      await callDirect(dispatch, 'edit.turns.run', {
+        projectId: project.id,
+        instruction,
+        negative: str(opts.values, 'negative') ?? '',
+        maskUploadId: mask ? await upload(engine, mask) : null,
+        params: params as never,
+      }),
+    );
+    if (job.state !== 'done') return reportJob(opts, job, () => '');
+    const view = job.result as ProjectView;
+    const turn = engine.editor.store.turnRow(view.cursor);
+    await copyFile(engine.editor.store.filePath(turn)!, out);
+    const recipeOut = optionalPath(opts.values, 'recipe-out');
+    if (recipeOut) await writeFile(recipeOut, `${JSON.stringify(await engine.editor.recipe(view.cursor), null, 1)}\n`);
+    const timings = view.tree.find((t) => t.id === view.cursor)!.timings!;
+    print(
+      opts,
+      { out, recipe: recipeOut ?? null, projectId: view.id, turnId: view.cursor, pipeline: turn.pipeline, timings },
+      `Wrote ${out}${recipeOut ? ` and ${recipeOut}` : ''} (${turn.pipeline}, ${timings.steps} steps in ${(timings.totalMs / 1000).toFixed(2)} s; UNet ${(timings.unetMs / 1000).toFixed(2)} s).`,
+    );
+  },
+  replay: async (_dispatch, engine, opts) => {
+    const [file] = opts.args;
+    const out = optionalPath(opts.values, 'out');
+    if (!file || !out) throw new AppError('INVALID_PARAMS', 'Usage: replay RECIPE.json --out PNG');
+    let recipe: unknown;
+    try {
+      recipe = JSON.parse(await readFile(resolve(file), 'utf8'));
+    } catch (error) {
+      throw new AppError('INVALID_PARAMS', `Cannot read ${resolve(file)} as JSON: ${(error as Error).message}`);
+    }
+    const { png, matches } = await engine.editor.replay(recipe, (i, n) => process.stderr.write(`Replaying turn ${i + 1} of ${n}…\n`));
+    await writeFile(out, png);
+    const same = matches.every(Boolean);
+    print(opts, { out, matches, identical: same }, `Wrote ${out}: ${same ? 'identical to the recorded result, bit for bit' : `turns ${matches.map((m, i) => (m ? null : i + 1)).filter(Boolean).join(', ')} differ from the recording (another model file or execution provider?)`}.`);
+  },
+};

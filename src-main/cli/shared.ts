@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { AppError, type Filters, type Job } from '@contract';
+import type { Engine } from '../engine/engine';
+import type { Dispatch } from '../host/dispatcher';
+import { renderProgressLine } from './progress-bar';
+
+/** What every command gets and the helpers they share: output, job following, and reading option values. */
+
+export interface Options {
+  json: boolean;
+  values: Record<string, string | boolean | string[] | undefined>;
+  /** Positional arguments after the command name. */
+  args: string[];
+}
+
+export type Command = (dispatch: Dispatch, engine: Engine, opts: Options) => Promise<void>;
+
+export function print(opts: Options, data: unknown, text: string): void {
+  process.stdout.write(opts.json ? `${JSON.stringify(data)}\n` : `${text}\n`);
+}
+
+/** Follows a job to its end, drawing a progress line on stderr; Ctrl+C cancels it. */
+export async function follow(engine: Engine, job: Job): Promise<Job> {
+  const tty = process.stderr.isTTY;
+  const off = engine.subscribe((event) => {
+    if (event.topic !== 'job.progress' || event.payload.id !== job.id) return;
+    const line = renderProgressLine(event.payload);
+    process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+  });
+  const onSigint = () => engine.jobs.cancel(job.id);
+  process.once('SIGINT', onSigint);
+  try {
+    return await engine.jobs.settled(job.id);
+  } finally {
+    process.off('SIGINT', onSigint);
+    off();
+    if (tty) process.stderr.write('\n');
+  }
+}
+
+/** Reports a finished job: its result as JSON, or its failure on stderr with a non-zero exit. */
+export function reportJob(opts: Options, job: Job, success: (result: unknown) => string): void {
+  if (job.state === 'done') return print(opts, job.result, success(job.result));
+  const reason = job.state === 'cancelled' ? 'cancelled' : `${job.error?.code}: ${job.error?.message}`;
+  if (opts.json) print(opts, job, '');
+  else process.stderr.write(`${job.label}: ${reason}\n`);
+  process.exitCode = job.state === 'cancelled' ? 130 : 1;
+}
+
+/** --folder/--from/--to/--camera/--format/--orientation as search filters (dates as anything Date.parse reads). */
+export function searchFilters(values: Options['values']): Filters | undefined {
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const date = (k: string) => {
+    const v = str(k);
+    if (v === undefined) return undefined;
+    const t = Date.parse(v);
+    if (Number.isNaN(t)) throw new AppError('INVALID_PARAMS', `--${k} “${v}” is not a date (try 2024-05-31).`);
+    return t;
+  };
+  const filters: Filters = {};
+  const folder = str('folder');
+  if (folder) filters.folder = resolve(folder);
+  const from = date('from');
+  if (from !== undefined) filters.from = from;
+  const to = date('to');
+  if (to !== undefined) filters.to = to;
+  const camera = str('camera');
+  if (camera) filters.camera = camera;
+  const format = str('format');
+  if (format) filters.format = format;
+  const orientation = str('orientation');
+  if (orientation) {
+    if (!['landscape', 'portrait', 'square'].includes(orientation)) throw new AppError('INVALID_PARAMS', '--orientation must be landscape, portrait or square.');
+    filters.orientation = orientation as Filters['orientation'];
+  }
+  return Object.keys(filters).length ? filters : undefined;
+}
+
+export function str(values: Options['values'], key: string): string | undefined {
+  const v = values[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function optionalPath(values: Options['values'], key: string): string | undefined {
+  const v = str(values, key);
+  return v === undefined ? undefined : resolve(v);
+}
+
+export function numberOf(values: Options['values'], key: string): number | undefined {
+  const v = str(values, key);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new AppError('INVALID_PARAMS', `--${key} “${v}” is not a number.`);
+  return n;
+}
+
+/** --wi/--wt: both or neither (the composer's defaults). */
+export function weightsOf(values: Options['values']): { image: number; text: number } | undefined {
+  const image = numberOf(values, 'wi');
+  const text = numberOf(values, 'wt');
+  if (image === undefined && text === undefined) return undefined;
+  return { image: image ?? 1, text: text ?? 1 };
+}
+
+
+/** A file the user named, kept in the studio's uploads (so the engine reads only its own folders). */
+export async function upload(engine: Engine, file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(resolve(file));
+  } catch (error) {
+    throw new AppError('NOT_FOUND', `Cannot read ${resolve(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return engine.uploads.put(bytes);
+}
