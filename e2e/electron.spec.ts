@@ -1,7 +1,8 @@
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { fixturePaths } from '../models/fixtures';
 import { electronBinary } from '../scripts/electron-binary.mjs';
 
 const binary: { path: string | null; why: string } = electronBinary();
@@ -26,6 +27,37 @@ test.describe('studio in Electron', () => {
       expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       await page.evaluate(() => (globalThis as unknown as { open(url: string): unknown }).open('https://example.com'));
       expect(app.windows()).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  // The engine runs inside Electron's main process: this proves its database module is the Electron build (setup's
+  // side-by-side better-sqlite3) by writing the library, closing, and reading it back in a second launch.
+  test('its engine writes the library and reads it back after a restart', async () => {
+    const scratch = await mkdtemp(join(tmpdir(), 'studio-electron-lib-'));
+    const photos = join(scratch, 'photos');
+    await cp(fixturePaths().world, photos, { recursive: true });
+    const launch = () => electron.launch({ executablePath: binary.path!, args: ['out/main/app.js', '--data-dir', join(scratch, 'data')] });
+    type Bridge = { studioBridge: { call(frame: unknown): Promise<{ ok: boolean; result?: unknown; error?: unknown }> } };
+    const call = (page: import('@playwright/test').Page, method: string, params?: unknown) =>
+      page.evaluate(([m, p]) => (globalThis as unknown as Bridge).studioBridge.call({ id: 1, method: m, params: p }), [method, params] as const);
+
+    let app = await launch();
+    try {
+      const page = await app.firstWindow();
+      await expect(page.getByTestId('engine-status')).toContainText('Engine ready');
+      expect(await call(page, 'library.roots.add', { path: photos })).toMatchObject({ ok: true });
+      await expect.poll(async () => ((await call(page, 'library.status')).result as { indexed: number }).indexed, { timeout: 60_000 }).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+    }
+    app = await launch();
+    try {
+      const page = await app.firstWindow();
+      const roots = (await call(page, 'library.roots.list')).result as { path: string }[];
+      expect(roots.map((r) => r.path)).toEqual([photos]);
+      expect(((await call(page, 'library.status')).result as { indexed: number }).indexed).toBeGreaterThan(0);
     } finally {
       await app.close();
     }

@@ -4,16 +4,21 @@
 //   npm run setup              install (or confirm) dependencies
 //   npm run setup -- --cuda    also fetch ONNX Runtime's CUDA 12 provider (NVIDIA GPUs on Linux/Windows)
 //   npm run setup -- --force   reinstall even if nothing changed
+//   npm run setup -- --no-browser   skip getting a Chromium for the browser tests
 //
 // It first tries the full install, Electron's binary included. Where that download cannot be
 // reached, npm rolls everything back; the script then installs again without the Electron binary
 // (ELECTRON_SKIP_BINARY_DOWNLOAD=1) and says so: the studio then runs as a local server in a browser.
+// Where Electron's binary is installed, it also builds the database module for Electron's ABI beside Node's build.
+// Last, it makes sure the browser tests have a Chromium (see setup-browser.mjs).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumExecutable } from './studio-server.mjs';
+import { electronBinary } from './electron-binary.mjs';
+import { ensureTestBrowser } from './setup-browser.mjs';
+import { ensureElectronSqlite } from './setup-electron-native.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = new Set(process.argv.slice(2));
@@ -73,6 +78,13 @@ if (args.has('--cuda')) {
   if (!ok) process.exitCode = 1;
 }
 
-if (!chromiumExecutable()) {
-  say('Note: the browser tests need Chromium — `apt-get install chromium` on Debian/Ubuntu, or set CHROMIUM_PATH.');
+const electronApp = electronBinary();
+if (electronApp.path) {
+  if (!ensureElectronSqlite(root, electronApp.path, say)) process.exitCode = 1;
+} else {
+  say(`${electronApp.why}: \`npm start\` will open the studio in your browser.`);
+}
+
+if (!args.has('--no-browser') && !ensureTestBrowser(root, say)) {
+  say('The studio itself does not need it: `npm start` works without it.');
 }

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import { IPC_CALL, IPC_EVENT, IPC_UPLOAD } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { Engine } from '../engine/engine';
+import { sqliteBindingFor, useSqliteBinding } from '../engine/library/sqlite-binding';
 import { createDispatcher } from '../host/dispatcher';
 import { engineHandlers } from '../host/handlers';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../host/security-headers';
@@ -14,6 +15,8 @@ const APP_SCHEME = 'studio';
 const APP_ORIGIN = `${APP_SCHEME}://app`;
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
 const preloadPath = fileURLToPath(new URL('../preload/preload.cjs', import.meta.url));
+// out/main/app.js → the folder holding package.json and node_modules.
+const appRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 const { values } = parseArgs({ options: LOCATION_OPTIONS, strict: false, args: process.argv.slice(app.isPackaged ? 1 : 2) });
 const locations = resolveLocations(locationFlags(values));
@@ -90,7 +93,16 @@ async function main(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  const engine = await Engine.start({ ...locations, host: 'electron', electronVersion: process.versions.electron });
+  let engine: Engine;
+  try {
+    const versions = { electron: process.versions.electron, modules: process.versions.modules };
+    useSqliteBinding(sqliteBindingFor({ ...versions, root: appRoot, packaged: app.isPackaged }));
+    engine = await Engine.start({ ...locations, host: 'electron', electronVersion: process.versions.electron });
+  } catch (error) {
+    dialog.showErrorBox('Compose Studio cannot start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+    return;
+  }
   serveRenderer(engine.thumbDir, engine.turnsDir);
   engine.verifyLibraryInBackground((line) => console.log(line));
   engine.keepLibraryInSync();

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '@contract';
 import { MIGRATIONS } from './migrations';
+import { configuredSqliteBinding, explainBindingError } from './sqlite-binding';
 
 export type Db = Database.Database;
 
@@ -12,13 +13,22 @@ export type Db = Database.Database;
  */
 export function openDatabase(file: string, migrations: readonly string[] = MIGRATIONS): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = openNative(file);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = NORMAL');
   migrate(db, migrations);
   return db;
+}
+
+function openNative(file: string): Db {
+  const nativeBinding = configuredSqliteBinding();
+  try {
+    return nativeBinding ? new Database(file, { nativeBinding }) : new Database(file);
+  } catch (error) {
+    throw explainBindingError(error, { electron: process.versions.electron, modules: process.versions.modules }, nativeBinding);
+  }
 }
 
 export function schemaVersion(db: Db): number {
