@@ -136,7 +136,7 @@ export class ClipModel {
   async encodeTensors(tensors: Float32Array[]): Promise<Float32Array[]> {
     if (tensors.length === 0) return [];
     const { session } = await this.pool.get(this.visionFile, CLIP_VISION);
-    const { cropWidth: w, cropHeight: h } = this.preprocess;
+    const { width: w, height: h } = this.preprocess;
     const plane = 3 * w * h;
     const pixels = new Float32Array(tensors.length * plane);
     tensors.forEach((t, i) => pixels.set(t, i * plane));
@@ -151,7 +151,7 @@ export class ClipModel {
   async encodeImages(inputs: ImageInput[], options: EncodeImagesOptions = {}): Promise<ImageEmbedding[]> {
     const { session } = await this.pool.get(this.visionFile, CLIP_VISION);
     const batchSize = options.batchSize ?? 16;
-    const { cropWidth: w, cropHeight: h } = this.preprocess;
+    const { width: w, height: h } = this.preprocess;
     const plane = 3 * w * h;
     const results: ImageEmbedding[] = new Array(inputs.length);
     for (let start = 0; start < inputs.length; start += batchSize) {
