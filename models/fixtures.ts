@@ -6,6 +6,7 @@ import { generateRealSizeClip } from './generators/clip-architecture';
 import { generateSceneComposers } from './generators/composers';
 import { withHalfInterface } from './generators/half-interface';
 import { generateSceneClip } from './generators/scene-clip';
+import { generateSceneMobileClip } from './generators/scene-mobileclip';
 import { generateTinyStableDiffusion, type UnetKind } from './generators/stable-diffusion';
 import { generateCirrSet, generateFashionIqSet, generatePervlSet } from './scene-world/eval-datasets';
 import { generateWorld } from './scene-world/generate-world';
@@ -17,6 +18,8 @@ export function fixturesDir(root = process.cwd()): string {
 
 export interface FixturePaths {
   sceneClip: string;
+  /** The scene towers in the MobileCLIP export layout (256 px, no mean/std, input_ids of fixed length 77). */
+  sceneMobileClip: string;
   world: string;
   /** Tiny Stable Diffusion folders by UNet kind (4, 8 and 9 input channels). */
   sd: Record<UnetKind, string>;
@@ -30,6 +33,7 @@ export function fixturePaths(root = process.cwd()): FixturePaths {
   const dir = fixturesDir(root);
   return {
     sceneClip: join(dir, 'clip-scene'),
+    sceneMobileClip: join(dir, 'mobileclip-scene'),
     world: join(dir, 'scene-world'),
     sd: { text2img: join(dir, 'sd-tiny-text2img'), instruct: join(dir, 'sd-tiny-instruct'), inpaint: join(dir, 'sd-tiny-inpaint') },
     eval: { cirr: join(dir, 'eval', 'cirr'), fashioniq: join(dir, 'eval', 'fashioniq'), pervl: join(dir, 'eval', 'pervl') },
@@ -62,6 +66,7 @@ export async function ensureFixtures(root = process.cwd(), log: (line: string) =
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await generateSceneClip(paths.sceneClip, join(root, 'resources', 'clip-tokenizer'));
+  await generateSceneMobileClip(paths.sceneMobileClip, join(root, 'resources', 'clip-tokenizer'));
   await generateSceneComposers(dir);
   await generateWorld(paths.world);
   await generateCirrSet(paths.eval.cirr);
