@@ -10,6 +10,7 @@ import { composedSearch, isComposed } from './commands-compose';
 import { conceptCommands } from './commands-concept';
 import { editCommands } from './commands-edit';
 import { evalCommands } from './commands-eval';
+import { textCommands } from './commands-text';
 import { type Command, follow, numberOf, print, reportJob, searchFilters } from './shared';
 
 const HELP = `Usage: npm run cli -- <command> [options]
@@ -28,6 +29,10 @@ Commands:
                          composed search: the reference changed by the texts in order, away from the negative text,
                          only the region the mask marks white may change; --like ID works as the reference too
                          filters: --folder DIR --from DATE --to DATE --camera NAME --format jpeg|png|… --orientation landscape|portrait|square
+  tokens "TEXT" [--model ID]
+                         how TEXT tokenizes for a text encoder (default: the library's CLIP): ids, tokens and the
+                         count against the 75-token limit (A1111's N/75, start and end tokens not counted);
+                         --json: {model, tokenizer, ids, tokens, count, limit, dropped}
   status                 counts of indexed, pending and failed files (with reasons)
   verify                 check the vector index against the database and repair it
   edit --image FILE --instruction "…" --out PNG [--recipe-out JSON] [--mask PNG] [--negative "…"] [--seed N] [--steps N]
@@ -56,6 +61,7 @@ const commands: Record<string, Command> = {
   ...conceptCommands,
   ...evalCommands,
   ...editCommands,
+  ...textCommands,
   info: async (dispatch, _engine, opts) => {
     const info = await callDirect(dispatch, 'app.info', {});
     const providers = info.inference.providers.map((p) => `${p.name}${p.available ? '' : ' (unavailable)'}`).join(', ');
@@ -192,6 +198,7 @@ async function main(): Promise<void> {
         seed: { type: 'string' },
         data: { type: 'string' },
         instruction: { type: 'string' },
+        model: { type: 'string' },
         name: { type: 'string' },
         parent: { type: 'string' },
         'gair-w': { type: 'string' },

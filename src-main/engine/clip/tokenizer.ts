@@ -69,6 +69,12 @@ export class ClipTokenizer {
     return { ids, mask, count: texts.length, length };
   }
 
+  /** The full encoding, start and end tokens included, not cut to the context: ids with their token strings. */
+  encodeFull(text: string): { ids: number[]; tokens: string[] } {
+    const { ids, tokens } = this.tokenizer.encode(cleanText(text));
+    return { ids: [...ids], tokens: [...tokens] };
+  }
+
   tokens(text: string): string[] {
     return this.tokenizer.encode(cleanText(text)).tokens;
   }
