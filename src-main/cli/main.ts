@@ -10,6 +10,7 @@ import { composedSearch, isComposed } from './commands-compose';
 import { conceptCommands } from './commands-concept';
 import { editCommands } from './commands-edit';
 import { evalCommands } from './commands-eval';
+import { quantizeCommands } from './commands-quantize';
 import { textCommands } from './commands-text';
 import { type Command, follow, numberOf, print, reportJob, searchFilters } from './shared';
 
@@ -33,6 +34,9 @@ Commands:
                          how TEXT tokenizes for a text encoder (default: the library's CLIP): ids, tokens and the
                          count against the 75-token limit (A1111's N/75, start and end tokens not counted);
                          --json: {model, tokenizer, ids, tokens, count, limit, dropped}
+  quantize MODEL_DIR [--only vision_model,…]
+                         8-bit variants beside a model folder's fp32 files (onnx/NAME_quantized.onnx), made the way
+                         ONNX Runtime's dynamic quantizer makes them (DynamicQuantizeLinear + MatMulInteger)
   status                 counts of indexed, pending and failed files (with reasons)
   verify                 check the vector index against the database and repair it
   edit --image FILE --instruction "…" --out PNG [--recipe-out JSON] [--mask PNG] [--negative "…"] [--seed N] [--steps N]
@@ -62,6 +66,7 @@ const commands: Record<string, Command> = {
   ...evalCommands,
   ...editCommands,
   ...textCommands,
+  ...quantizeCommands,
   info: async (dispatch, _engine, opts) => {
     const info = await callDirect(dispatch, 'app.info', {});
     const providers = info.inference.providers.map((p) => `${p.name}${p.available ? '' : ' (unavailable)'}`).join(', ');
@@ -199,6 +204,7 @@ async function main(): Promise<void> {
         data: { type: 'string' },
         instruction: { type: 'string' },
         model: { type: 'string' },
+        only: { type: 'string' },
         name: { type: 'string' },
         parent: { type: 'string' },
         'gair-w': { type: 'string' },
