@@ -39,7 +39,7 @@ describe('dynamic 8-bit quantization (ONNX Runtime’s layout)', () => {
     const original = smallMlp();
     const report = quantizeDynamic(original);
     expect(report).toMatchObject({ quantized: 2, skipped: 1, weightBytes: { before: (64 * 96 + 96 * 16) * 4, after: 64 * 96 + 96 * 16 } });
-    const graph = onnx.ModelProto.decode(report.model).graph!;
+    const graph = onnx.ModelProto.decode(report.model).graph as onnx.GraphProto;
     const ops = graph.node.map((n) => n.opType);
     expect(ops.filter((o) => o === 'MatMulInteger')).toHaveLength(2);
     expect(ops.filter((o) => o === 'DynamicQuantizeLinear')).toHaveLength(2);

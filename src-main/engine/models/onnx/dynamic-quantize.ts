@@ -53,7 +53,7 @@ const bytes = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOf
 /** Rewrites every MatMul with a constant float weight matrix into DynamicQuantizeLinear → MatMulInteger → rescale. */
 export function quantizeDynamic(model: Uint8Array): QuantizeReport {
   const proto = onnx.ModelProto.decode(model);
-  const graph = proto.graph;
+  const graph = proto.graph as onnx.GraphProto | null | undefined;
   if (!graph) throw new AppError('MODEL_MISMATCH', 'The model has no graph to quantize.');
   const opset = proto.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
   if (!opset || Number(opset.version) < 11) throw new AppError('MODEL_MISMATCH', `Dynamic quantization needs ONNX opset 11 or newer (the model has ${opset ? Number(opset.version) : 'none'}).`);
