@@ -20,6 +20,18 @@ describe('fixture models', () => {
     expect(existsSync(join(paths.sceneClip, 'tokenizer.json'))).toBe(true);
   });
 
+  it('scene MobileCLIP is laid out like the Xenova/mobileclip_* exports (256 px, no mean/std, fixed-length ids)', async () => {
+    const vision = await ort.InferenceSession.create(join(paths.sceneMobileClip, 'onnx', 'vision_model.onnx'));
+    expect(vision.inputMetadata[0]).toMatchObject({ name: 'pixel_values', shape: ['batch_size', 3, 256, 256] });
+    const text = await ort.InferenceSession.create(join(paths.sceneMobileClip, 'onnx', 'text_model.onnx'));
+    expect(text.inputNames).toEqual(['input_ids']);
+    expect(text.inputMetadata[0]).toMatchObject({ type: 'int64', shape: ['batch_size', 77] });
+    expect(text.outputNames).toEqual(['text_embeds']);
+    const config = JSON.parse(await readFile(join(paths.sceneMobileClip, 'preprocessor_config.json'), 'utf8'));
+    expect(config).toMatchObject({ do_normalize: false, resample: 2, size: { shortest_edge: 256 } });
+    for (const file of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']) expect(existsSync(join(paths.sceneMobileClip, file))).toBe(true);
+  });
+
   it('the synthetic world has labelled images of every color and shape', async () => {
     const labels = JSON.parse(await readFile(join(paths.world, 'labels.json'), 'utf8')) as { file: string; color: string; shape: string }[];
     expect(labels.length).toBe(66);

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { quantizeModelFolder } from '../src-main/engine/models/quantize-folder';
 import { generateRealSizeClip } from './generators/clip-architecture';
 import { generateSceneComposers } from './generators/composers';
 import { withHalfInterface } from './generators/half-interface';
 import { generateSceneClip } from './generators/scene-clip';
+import { generateSceneMobileClip } from './generators/scene-mobileclip';
 import { generateTinyStableDiffusion, type UnetKind } from './generators/stable-diffusion';
 import { generateCirrSet, generateFashionIqSet, generatePervlSet } from './scene-world/eval-datasets';
 import { generateWorld } from './scene-world/generate-world';
@@ -17,6 +19,8 @@ export function fixturesDir(root = process.cwd()): string {
 
 export interface FixturePaths {
   sceneClip: string;
+  /** The scene towers in the MobileCLIP export layout (256 px, no mean/std, input_ids of fixed length 77). */
+  sceneMobileClip: string;
   world: string;
   /** Tiny Stable Diffusion folders by UNet kind (4, 8 and 9 input channels). */
   sd: Record<UnetKind, string>;
@@ -30,6 +34,7 @@ export function fixturePaths(root = process.cwd()): FixturePaths {
   const dir = fixturesDir(root);
   return {
     sceneClip: join(dir, 'clip-scene'),
+    sceneMobileClip: join(dir, 'mobileclip-scene'),
     world: join(dir, 'scene-world'),
     sd: { text2img: join(dir, 'sd-tiny-text2img'), instruct: join(dir, 'sd-tiny-instruct'), inpaint: join(dir, 'sd-tiny-inpaint') },
     eval: { cirr: join(dir, 'eval', 'cirr'), fashioniq: join(dir, 'eval', 'fashioniq'), pervl: join(dir, 'eval', 'pervl') },
@@ -62,6 +67,7 @@ export async function ensureFixtures(root = process.cwd(), log: (line: string) =
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await generateSceneClip(paths.sceneClip, join(root, 'resources', 'clip-tokenizer'));
+  await generateSceneMobileClip(paths.sceneMobileClip, join(root, 'resources', 'clip-tokenizer'));
   await generateSceneComposers(dir);
   await generateWorld(paths.world);
   await generateCirrSet(paths.eval.cirr);
@@ -77,17 +83,21 @@ export async function ensureFixtures(root = process.cwd(), log: (line: string) =
 
 /**
  * CLIP ViT-B/32 with the real architecture and random weights (≈600 MB), for benchmarks only; generated on first use
- * into models/fixtures-large/ (git-ignored), never by the tests.
+ * into models/fixtures-large/ (git-ignored), never by the tests. Beside the fp32 vision tower it writes the 8-bit
+ * variant (onnx/vision_model_quantized.onnx) made as ONNX Runtime's dynamic quantizer makes it.
  */
 export async function ensureRealSizeClip(root = process.cwd(), log: (line: string) => void = () => {}): Promise<string> {
   const dir = join(root, 'models', 'fixtures-large', 'clip-vit-b32-random');
   const stampFile = join(dir, '.stamp');
-  const source = await readFile(join(root, 'models', 'generators', 'clip-architecture.ts'));
-  const hash = createHash('sha256').update(source).digest('hex');
+  const hash = createHash('sha256')
+    .update(await readFile(join(root, 'models', 'generators', 'clip-architecture.ts')))
+    .update(await readFile(join(root, 'src-main', 'engine', 'models', 'onnx', 'dynamic-quantize.ts')))
+    .digest('hex');
   if (existsSync(stampFile) && (await readFile(stampFile, 'utf8')) === hash) return dir;
   const started = performance.now();
   await rm(dir, { recursive: true, force: true });
   await generateRealSizeClip(dir, join(root, 'resources', 'clip-tokenizer'));
+  await quantizeModelFolder(dir, ['vision_model']);
   await writeFile(stampFile, hash);
   log(`Generated real-size CLIP ViT-B/32 (random weights) in ${dir} (${Math.round(performance.now() - started)} ms).`);
   return dir;

@@ -60,7 +60,7 @@ async function naivePipeline(files: string[]): Promise<void> {
     const { data, info } = await sharp(bytes).rotate().raw().toBuffer({ resolveWithObject: true });
     const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
     await sharp(data, raw).resize(320, 320, { fit: 'inside' }).webp().toBuffer();
-    await sharp(data, raw).resize(CLIP_PREPROCESS.cropWidth, CLIP_PREPROCESS.cropHeight, { fit: 'cover' }).raw().toBuffer();
+    await sharp(data, raw).resize(CLIP_PREPROCESS.width, CLIP_PREPROCESS.height, { fit: 'cover' }).raw().toBuffer();
   }
 }
 

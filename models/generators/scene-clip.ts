@@ -23,30 +23,37 @@ import { orthonormalRows } from './linear-algebra';
 export const EMBED_DIM = 512;
 const SIZE = 224;
 const POOL = 8;
-const GRID = SIZE / POOL; // 28
-const CELLS = GRID * GRID;
 const TEMPERATURE = 40;
 const BORDER = 2;
 export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
 export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
 
-function gridCoordinates(): { x: number[]; y: number[]; border: number[] } {
+/** The vision tower's input: its side in pixels, and whether pixels arrive CLIP-normalized (mean/std) or as plain [0, 1] RGB. */
+export interface VisionInput {
+  size: number;
+  normalized: boolean;
+}
+export const CLIP_INPUT: VisionInput = { size: SIZE, normalized: true };
+
+function gridCoordinates(grid: number): { x: number[]; y: number[]; border: number[] } {
   const x: number[] = [];
   const y: number[] = [];
   const border: number[] = [];
-  for (let i = 0; i < GRID; i++) {
-    for (let j = 0; j < GRID; j++) {
-      x.push((j + 0.5) / GRID);
-      y.push((i + 0.5) / GRID);
-      border.push(i < BORDER || j < BORDER || i >= GRID - BORDER || j >= GRID - BORDER ? 1 : 0);
+  for (let i = 0; i < grid; i++) {
+    for (let j = 0; j < grid; j++) {
+      x.push((j + 0.5) / grid);
+      y.push((i + 0.5) / grid);
+      border.push(i < BORDER || j < BORDER || i >= grid - BORDER || j >= grid - BORDER ? 1 : 0);
     }
   }
   const count = border.reduce((a, b) => a + b, 0);
   return { x, y, border: border.map((b) => b / count) };
 }
 
-export function buildVisionModel(projection: Float32Array): Uint8Array {
+export function buildVisionModel(projection: Float32Array, input: VisionInput = CLIP_INPUT): Uint8Array {
   const g = new GraphBuilder('scene_clip_vision');
+  const GRID = input.size / POOL; // 28 for CLIP's 224, 32 for MobileCLIP's 256
+  const CELLS = GRID * GRID;
   const K = COLOR_NAMES.length;
   const S = SHAPES.length;
   const f = (v: number) => g.constF(v);
@@ -54,9 +61,9 @@ export function buildVisionModel(projection: Float32Array): Uint8Array {
   const sum1 = (t: string) => g.op('ReduceSum', [t, axes1], { keepdims: 1 });
   const clip01 = (t: string) => g.op('Clip', [t, f(0), f(1)]);
 
-  const px = g.input('pixel_values', 'float', ['batch_size', 3, SIZE, SIZE]);
-  // Undo CLIP's normalization to get RGB in [0, 1], then average 8×8 blocks into a 28×28 grid.
-  const rgb = g.op('Add', [g.op('Mul', [px, g.constF(CLIP_STD, [1, 3, 1, 1])]), g.constF(CLIP_MEAN, [1, 3, 1, 1])]);
+  const px = g.input('pixel_values', 'float', ['batch_size', 3, input.size, input.size]);
+  // RGB in [0, 1] (undoing CLIP's normalization where the input has it), then 8×8 blocks averaged into a grid.
+  const rgb = input.normalized ? g.op('Add', [g.op('Mul', [px, g.constF(CLIP_STD, [1, 3, 1, 1])]), g.constF(CLIP_MEAN, [1, 3, 1, 1])]) : px;
   const pooled = g.op('AveragePool', [rgb], { kernel_shape: [POOL, POOL], strides: [POOL, POOL] });
   const cells = g.op('Transpose', [g.op('Reshape', [pooled, g.tensorI64([0, 3, CELLS])])], { perm: [0, 2, 1] }, 'last_hidden_state');
 
@@ -71,12 +78,12 @@ export function buildVisionModel(projection: Float32Array): Uint8Array {
   const membership = g.op('Softmax', [g.op('Add', [g.op('MatMul', [cells, g.tensorF(C2, [3, K])]), g.tensorF(bias, [K])])], { axis: -1 });
 
   // Background = the color histogram of the border ring; object = cells unlike it.
-  const { x, y, border } = gridCoordinates();
+  const { x, y, border } = gridCoordinates(GRID);
   const bgHist = g.op('MatMul', [g.tensorF(border, [1, CELLS]), membership]); // [B,1,K]
   const bgLikeness = g.op('MatMul', [membership, g.op('Transpose', [bgHist], { perm: [0, 2, 1] })]); // [B,784,1]
   const bgSelf = g.op('ReduceSum', [g.op('Mul', [bgHist, bgHist]), g.tensorI64([2])], { keepdims: 1 }); // [B,1,1]
   const object3 = clip01(g.op('Sub', [f(1), g.op('Div', [bgLikeness, g.op('Add', [bgSelf, f(1e-6)])])]));
-  const object = g.op('Reshape', [object3, g.tensorI64([0, CELLS])]); // [B,784]
+  const object = g.op('Reshape', [object3, g.tensorI64([0, CELLS])]); // [B,CELLS]
 
   const mass = g.op('Add', [sum1(object), f(1e-3)]); // [B,1]
   const area = g.op('Div', [sum1(object), f(CELLS)]);
@@ -128,21 +135,25 @@ export function buildVisionModel(projection: Float32Array): Uint8Array {
   return g.build({ docString: 'Compose Studio fixture: scene CLIP vision tower (designed weights, not trained).' });
 }
 
-export function buildTextModel(tokenTable: Float32Array, vocabSize: number, positionTable: Float32Array, projection: Float32Array): Uint8Array {
+/**
+ * The text tower. With `fixedLength` it has the OpenCLIP-style interface of the MobileCLIP exports: input_ids only, of a
+ * fixed length (77); padding then adds only the (faint) position rows, since the pad/end token's row is zero.
+ */
+export function buildTextModel(tokenTable: Float32Array, vocabSize: number, positionTable: Float32Array, projection: Float32Array, fixedLength?: number): Uint8Array {
   const H = FEATURES.length;
   const g = new GraphBuilder('scene_clip_text');
-  const ids = g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);
-  const mask = g.input('attention_mask', 'int64', ['batch_size', 'sequence_length']);
+  const ids = g.input('input_ids', 'int64', ['batch_size', fixedLength ?? 'sequence_length']);
+  const mask = fixedLength ? null : g.input('attention_mask', 'int64', ['batch_size', 'sequence_length']);
   const tokens = g.op('Gather', [g.tensorF(tokenTable, [vocabSize, H], 'text_model.embeddings.token_embedding.weight'), ids]);
   const length = g.op('Gather', [g.op('Shape', [ids]), g.tensorI64([1], [])], { axis: 0 });
   const positionIds = g.op('Range', [g.tensorI64([0], []), length, g.tensorI64([1], [])]);
   const positions = g.op('Gather', [g.tensorF(positionTable, [77, H], 'text_model.embeddings.position_embedding.weight'), positionIds]);
-  const weights = g.op('Unsqueeze', [g.op('Cast', [mask], { to: 1 }), g.tensorI64([2])]);
-  const hidden = g.op('Mul', [g.op('Add', [tokens, positions]), weights], {}, 'last_hidden_state');
+  const summed = g.op('Add', [tokens, positions]);
+  const hidden = mask ? g.op('Mul', [summed, g.op('Unsqueeze', [g.op('Cast', [mask], { to: 1 }), g.tensorI64([2])])], {}, 'last_hidden_state') : summed;
   const pooled = g.op('ReduceSum', [hidden, g.tensorI64([1])], { keepdims: 0 });
   g.op('MatMul', [pooled, g.tensorF(projection, [H, EMBED_DIM], 'text_projection.weight')], {}, 'text_embeds');
   g.output('text_embeds', 'float', ['batch_size', EMBED_DIM]);
-  g.output('last_hidden_state', 'float', ['batch_size', 'sequence_length', H]);
+  if (mask) g.output('last_hidden_state', 'float', ['batch_size', 'sequence_length', H]);
   return g.build({ docString: 'Compose Studio fixture: scene CLIP text tower (designed weights, not trained).' });
 }
 

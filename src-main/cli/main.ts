@@ -10,6 +10,8 @@ import { composedSearch, isComposed } from './commands-compose';
 import { conceptCommands } from './commands-concept';
 import { editCommands } from './commands-edit';
 import { evalCommands } from './commands-eval';
+import { quantizeCommands } from './commands-quantize';
+import { textCommands } from './commands-text';
 import { type Command, follow, numberOf, print, reportJob, searchFilters } from './shared';
 
 const HELP = `Usage: npm run cli -- <command> [options]
@@ -28,6 +30,13 @@ Commands:
                          composed search: the reference changed by the texts in order, away from the negative text,
                          only the region the mask marks white may change; --like ID works as the reference too
                          filters: --folder DIR --from DATE --to DATE --camera NAME --format jpeg|png|… --orientation landscape|portrait|square
+  tokens "TEXT" [--model ID]
+                         how TEXT tokenizes for a text encoder (default: the library's CLIP): ids, tokens and the
+                         count against the 75-token limit (A1111's N/75, start and end tokens not counted);
+                         --json: {model, tokenizer, ids, tokens, count, limit, dropped}
+  quantize MODEL_DIR [--only vision_model,…]
+                         8-bit variants beside a model folder's fp32 files (onnx/NAME_quantized.onnx), made the way
+                         ONNX Runtime's dynamic quantizer makes them (DynamicQuantizeLinear + MatMulInteger)
   status                 counts of indexed, pending and failed files (with reasons)
   verify                 check the vector index against the database and repair it
   edit --image FILE --instruction "…" --out PNG [--recipe-out JSON] [--mask PNG] [--negative "…"] [--seed N] [--steps N]
@@ -56,6 +65,8 @@ const commands: Record<string, Command> = {
   ...conceptCommands,
   ...evalCommands,
   ...editCommands,
+  ...textCommands,
+  ...quantizeCommands,
   info: async (dispatch, _engine, opts) => {
     const info = await callDirect(dispatch, 'app.info', {});
     const providers = info.inference.providers.map((p) => `${p.name}${p.available ? '' : ' (unavailable)'}`).join(', ');
@@ -192,6 +203,8 @@ async function main(): Promise<void> {
         seed: { type: 'string' },
         data: { type: 'string' },
         instruction: { type: 'string' },
+        model: { type: 'string' },
+        only: { type: 'string' },
         name: { type: 'string' },
         parent: { type: 'string' },
         'gair-w': { type: 'string' },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppInfoSchema } from './app-info';
 import { JobSchema } from './jobs';
 import { ModelStatusSchema } from './models';
+import { TokenCountParamsSchema, TokenCountSchema } from './text';
 import { SettingsSchema, SettingsViewSchema } from './settings';
 import { ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
 import { EditCapabilitiesSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
@@ -61,6 +62,11 @@ export const methods = {
     params: z.object({ id: z.string().min(1).max(100) }).strict(),
     result: JobSchema,
     summary: 'Start (or resume) downloading a model’s missing files as a job; verified, resumable, cancellable.',
+  }),
+  'text.tokens': method({
+    params: TokenCountParamsSchema,
+    result: TokenCountSchema,
+    summary: 'How a text tokenizes for a model’s text encoder: ids, tokens, and the count against the 75-token limit.',
   }),
   'settings.get': method({
     params: NoParams,

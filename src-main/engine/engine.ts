@@ -15,6 +15,7 @@ import { isAbsolute, join } from 'node:path';
 import { defaultModelsDir } from './config/locations';
 import { SettingsStore } from './config/settings-store';
 import { ClipModel } from './clip/clip-model';
+import { TokenCounter } from './clip/token-count';
 import { openDatabase, type Db } from './library/db';
 import { Library } from './library/library';
 import { FolderWatcher } from './library/watcher';
@@ -69,6 +70,8 @@ export class Engine {
   readonly editor: Editor;
   readonly concepts: Concepts;
   private readonly clipModels = new Map<string, { dir: string; model: Promise<ClipModel> }>();
+  /** Token counts for the instruction, search and concept fields (and `npm run cli -- tokens`). */
+  readonly tokens = new TokenCounter(() => this.models);
 
   /** The CLIP model the library embeds with: the user's choice, else the manifest's default CLIP. */
   get clipModelId(): string {

@@ -12,6 +12,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'diagnostics.diskCheck': ({ megabytes }) => engine.startDiskCheck(megabytes),
     'models.list': () => engine.listModels(),
     'models.download': ({ id }) => engine.startModelDownload(id),
+    'text.tokens': ({ text, model }) => engine.tokens.count(text, model ?? engine.clipModelId),
     'settings.get': () => engine.settingsView(),
     'settings.update': (patch) => engine.updateSettings(patch),
     'library.roots.list': () => engine.library.listRoots(),

@@ -35,6 +35,16 @@ export function modelFile(dir: string, name: string): string {
 }
 
 /**
+ * The sequence length a text encoder's input_ids is fixed to, if its export fixes one (OpenCLIP-style exports such as
+ * MobileCLIP's take exactly 77 ids; Hugging Face CLIP exports take any length).
+ */
+export function fixedSequenceLength(session: ort.InferenceSession): number | undefined {
+  const ids = session.inputMetadata.find((m) => m.name === 'input_ids');
+  const length = ids?.isTensor ? ids.shape[1] : undefined;
+  return typeof length === 'number' && length > 0 ? length : undefined;
+}
+
+/**
  * The text encoder fed with token embeddings instead of ids, for learned concepts: look rows up in `table`, replace
  * the rows of learned tokens, and encode.
  */
@@ -72,9 +82,10 @@ export class ClipModel {
   async encodeTexts(texts: string[], batchSize = 64): Promise<Float32Array[]> {
     const { session } = await this.pool.get(this.textFile, CLIP_TEXT);
     const wantsMask = session.inputNames.includes('attention_mask');
+    const padTo = fixedSequenceLength(session);
     const out: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += batchSize) {
-      const batch = this.tokenizer.encodeBatch(texts.slice(start, start + batchSize));
+      const batch = this.tokenizer.encodeBatch(texts.slice(start, start + batchSize), padTo);
       const dims = [batch.count, batch.length];
       const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', batch.ids, dims) };
       if (wantsMask) feeds.attention_mask = new ort.Tensor('int64', batch.mask, dims);
@@ -94,7 +105,7 @@ export class ClipModel {
     if (!session.outputNames.includes('last_hidden_state')) {
       throw new AppError('MODEL_MISMATCH', `${this.textFile} has no last_hidden_state output, which token-conditioned composers need.`, { file: this.textFile });
     }
-    const batch = this.tokenizer.encodeBatch(texts, padTo);
+    const batch = this.tokenizer.encodeBatch(texts, fixedSequenceLength(session) ?? padTo);
     const dims = [batch.count, batch.length];
     const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', batch.ids, dims) };
     if (session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', batch.mask, dims);
@@ -136,7 +147,7 @@ export class ClipModel {
   async encodeTensors(tensors: Float32Array[]): Promise<Float32Array[]> {
     if (tensors.length === 0) return [];
     const { session } = await this.pool.get(this.visionFile, CLIP_VISION);
-    const { cropWidth: w, cropHeight: h } = this.preprocess;
+    const { width: w, height: h } = this.preprocess;
     const plane = 3 * w * h;
     const pixels = new Float32Array(tensors.length * plane);
     tensors.forEach((t, i) => pixels.set(t, i * plane));
@@ -151,7 +162,7 @@ export class ClipModel {
   async encodeImages(inputs: ImageInput[], options: EncodeImagesOptions = {}): Promise<ImageEmbedding[]> {
     const { session } = await this.pool.get(this.visionFile, CLIP_VISION);
     const batchSize = options.batchSize ?? 16;
-    const { cropWidth: w, cropHeight: h } = this.preprocess;
+    const { width: w, height: h } = this.preprocess;
     const plane = 3 * w * h;
     const results: ImageEmbedding[] = new Array(inputs.length);
     for (let start = 0; start < inputs.length; start += batchSize) {

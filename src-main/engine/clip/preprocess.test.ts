@@ -3,9 +3,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { CLIP_PREPROCESS, preprocessImage, resizedSize } from './preprocess';
+import { CLIP_PREPROCESS, decodeForClip, loadPreprocessConfig, parsePreprocessConfig, preprocessImage, resizedSize } from './preprocess';
 
-const { mean, std } = CLIP_PREPROCESS;
+/** The preprocessor_config.json of Xenova/clip-vit-base-patch32 (values as published; see the model catalog). */
+const CLIP_B32_JSON = {
+  crop_size: 224,
+  do_center_crop: true,
+  do_normalize: true,
+  do_resize: true,
+  feature_extractor_type: 'CLIPFeatureExtractor',
+  image_mean: [0.48145466, 0.4578275, 0.40821073],
+  image_std: [0.26862954, 0.26130258, 0.27577711],
+  resample: 3,
+  size: 224,
+};
+/** The preprocessor_config.json of Xenova/mobileclip_s0: 256 px, bilinear, rescale only (no mean/std). */
+const MOBILECLIP_S0_JSON = {
+  crop_size: { height: 256, width: 256 },
+  do_center_crop: true,
+  do_normalize: false,
+  do_rescale: true,
+  do_resize: true,
+  feature_extractor_type: 'CLIPFeatureExtractor',
+  image_processor_type: 'CLIPImageProcessor',
+  resample: 2,
+  rescale_factor: 0.00392156862745098,
+  size: { shortest_edge: 256 },
+};
+const MOBILE = parsePreprocessConfig(MOBILECLIP_S0_JSON);
+
+const { mean, std } = CLIP_PREPROCESS.normalize!;
 const norm = (v: number, c: number) => (v / 255 - mean[c]!) / std[c]!;
 const at = (t: Float32Array, c: number, y: number, x: number, w = 224) => t[c * w * w + y * w + x]!;
 
@@ -77,5 +104,82 @@ describe('CLIP preprocessing', () => {
     const truncated = join(dir, 'cut.png');
     await writeFile(truncated, (await halves(64, 64, [1, 2, 3], [4, 5, 6])).subarray(0, 60));
     await expect(preprocessImage(truncated)).rejects.toMatchObject({ code: 'BAD_IMAGE' });
+  });
+});
+
+describe('preprocessing from preprocessor_config.json', () => {
+  it('reads CLIP ViT-B/32 and MobileCLIP-S0 configs as published', () => {
+    expect(parsePreprocessConfig(CLIP_B32_JSON)).toEqual(CLIP_PREPROCESS);
+    expect(MOBILE).toEqual({
+      resize: { shortestEdge: 256 },
+      resample: 'linear',
+      crop: { width: 256, height: 256 },
+      rescale: 1 / 255,
+      normalize: null,
+      width: 256,
+      height: 256,
+    });
+  });
+
+  it('MobileCLIP: 256×256 input, plain [0, 1] RGB without mean/std (hand-computed values)', async () => {
+    const tensor = await preprocessImage(await halves(256, 256, [255, 0, 0], [0, 128, 51]), MOBILE);
+    const at256 = (c: number, y: number, x: number) => tensor[c * 256 * 256 + y * 256 + x]!;
+    expect(tensor).toHaveLength(3 * 256 * 256);
+    expect(at256(0, 10, 5)).toBeCloseTo(1, 6);
+    expect(at256(1, 10, 5)).toBeCloseTo(0, 6);
+    expect(at256(1, 200, 200)).toBeCloseTo(128 / 255, 6); // 0.501961
+    expect(at256(2, 200, 200)).toBeCloseTo(0.2, 6); // 51 / 255
+  });
+
+  it('MobileCLIP: a wide photo is resized to a 256-pixel short side and center-cropped', async () => {
+    // 1024×512 → 512×256; the crop keeps columns 128…383 of the resized image, so the seam sits in the middle.
+    const tensor = await preprocessImage(await halves(1024, 512, [255, 0, 0], [0, 0, 255]), MOBILE);
+    const at256 = (c: number, y: number, x: number) => tensor[c * 256 * 256 + y * 256 + x]!;
+    expect(at256(0, 128, 2)).toBeCloseTo(1, 2);
+    expect(at256(0, 128, 120)).toBeCloseTo(1, 2);
+    expect(at256(2, 128, 136)).toBeCloseTo(1, 2);
+    expect(at256(2, 128, 253)).toBeCloseTo(1, 2);
+  });
+
+  it('resamples with the kernel the config names: bilinear never overshoots a step, bicubic does', async () => {
+    const step = await halves(700, 300, [60, 60, 60], [190, 190, 190]); // the seam falls between output pixels
+    const range = (t: Float32Array, scale: number, offset = 0) => {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < t.length / 3; i++) {
+        const v = (t[i]! - offset) * scale;
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      return { lo: Math.round(lo), hi: Math.round(hi) };
+    };
+    expect(range(await preprocessImage(step, MOBILE), 255)).toEqual({ lo: 60, hi: 190 });
+    const bicubic = range(await preprocessImage(step, { ...MOBILE, resample: 'cubic' }), 255);
+    expect(bicubic.lo).toBeLessThan(60);
+    expect(bicubic.hi).toBeGreaterThan(190);
+  });
+
+  it('exact-size resize without a crop, and normalization without rescaling', async () => {
+    const config = parsePreprocessConfig({ size: { height: 32, width: 64 }, do_center_crop: false, do_rescale: false, image_mean: [100, 0, 0], image_std: [2, 1, 1] });
+    expect(config).toMatchObject({ width: 64, height: 32, crop: null, rescale: null });
+    const decoded = await decodeForClip(await halves(300, 300, [200, 10, 0], [200, 10, 0]), config);
+    expect([decoded.width, decoded.height]).toEqual([64, 32]);
+    const tensor = await preprocessImage(await halves(300, 300, [200, 10, 0], [200, 10, 0]), config);
+    expect(tensor).toHaveLength(3 * 64 * 32);
+    expect(tensor[5]).toBeCloseTo((200 - 100) / 2, 4);
+    expect(tensor[64 * 32 + 5]).toBeCloseTo(10, 4);
+  });
+
+  it('refuses configs it cannot follow with MODEL_MISMATCH, and falls back to CLIP without a config', async () => {
+    expect(() => parsePreprocessConfig({ ...MOBILECLIP_S0_JSON, resample: 5 })).toThrow(expect.objectContaining({ code: 'MODEL_MISMATCH' }));
+    expect(() => parsePreprocessConfig({ size: { shortest_edge: 256 }, do_center_crop: false })).toThrow(/one input size/);
+    expect(() => parsePreprocessConfig({ ...CLIP_B32_JSON, image_std: [1, 0, 1] })).toThrow(/zero/);
+    expect(() => parsePreprocessConfig({ size: 'big' })).toThrow(expect.objectContaining({ code: 'MODEL_MISMATCH' }));
+    const dir = await mkdtemp(join(tmpdir(), 'studio-pre-config-'));
+    expect(await loadPreprocessConfig(dir)).toEqual(CLIP_PREPROCESS);
+    await writeFile(join(dir, 'preprocessor_config.json'), '{ not json');
+    await expect(loadPreprocessConfig(dir)).rejects.toMatchObject({ code: 'MODEL_MISMATCH', message: expect.stringContaining('preprocessor_config.json') });
+    await writeFile(join(dir, 'preprocessor_config.json'), JSON.stringify(MOBILECLIP_S0_JSON));
+    expect(await loadPreprocessConfig(dir)).toEqual(MOBILE);
   });
 });

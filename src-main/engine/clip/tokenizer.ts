@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { AppError } from '@contract';
+import { cleanText } from './text-cleanup';
 
 export interface TokenBatch {
   /** Row-major [count, length] int64 ids, padded with the pad token. */
@@ -44,9 +45,12 @@ export class ClipTokenizer {
     return new ClipTokenizer(tokenizer, contextLength, padId, eosId);
   }
 
-  /** Token ids with start and end tokens; truncated to the context length, always ending with the end token. */
+  /**
+   * Token ids with start and end tokens, after CLIP's own text cleanup (see text-cleanup.ts); truncated to the context
+   * length, always ending with the end token.
+   */
   encode(text: string): number[] {
-    const ids = this.tokenizer.encode(text).ids;
+    const ids = this.tokenizer.encode(cleanText(text)).ids;
     return ids.length <= this.contextLength ? ids : [...ids.slice(0, this.contextLength - 1), this.eosId];
   }
 
@@ -65,7 +69,13 @@ export class ClipTokenizer {
     return { ids, mask, count: texts.length, length };
   }
 
+  /** The full encoding, start and end tokens included, not cut to the context: ids with their token strings. */
+  encodeFull(text: string): { ids: number[]; tokens: string[] } {
+    const { ids, tokens } = this.tokenizer.encode(cleanText(text));
+    return { ids: [...ids], tokens: [...tokens] };
+  }
+
   tokens(text: string): string[] {
-    return this.tokenizer.encode(text).tokens;
+    return this.tokenizer.encode(cleanText(text)).tokens;
   }
 }

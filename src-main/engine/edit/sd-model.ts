@@ -50,7 +50,7 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
 }
 
 /** The tokenizer of an SD folder; Optimum exports ship only vocab.json/merges.txt, so the bundled CLIP tokenizer.json (same vocabulary) fills in. */
-async function loadTokenizer(dir: string): Promise<ClipTokenizer> {
+export async function loadSdTokenizer(dir: string): Promise<ClipTokenizer> {
   const folder = join(dir, 'tokenizer');
   if (existsSync(join(folder, 'tokenizer.json'))) return ClipTokenizer.fromDir(folder);
   const bundled = resourceDir('clip-tokenizer');
@@ -102,7 +102,7 @@ export class SdModel {
     return new SdModel(
       dir,
       kind,
-      await loadTokenizer(dir),
+      await loadSdTokenizer(dir),
       schedulerConfigFrom(schedulerRaw),
       typeof vaeConfig.scaling_factor === 'number' ? vaeConfig.scaling_factor : 0.18215,
       8 * 2 ** Math.max(0, blocks - 1),

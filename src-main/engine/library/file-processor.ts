@@ -4,7 +4,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
-import { CLIP_PREPROCESS, cropAndNormalize, decodeForClip, type PreprocessConfig } from '../clip/preprocess';
+import { CLIP_PREPROCESS, cropAndNormalize, decodeForClip, type PreprocessConfig, type ResizedImage } from '../clip/preprocess';
 
 export interface ImageFacts {
   hash: string;
@@ -71,17 +71,28 @@ export function failureReason(error: unknown, size: number): string {
 }
 
 /**
+ * The thumbnail's size: the photo's own aspect ratio (a model that resizes to an exact square still gets true-shaped
+ * thumbnails), at most THUMB_SIZE on the long side, and never more pixels than the decode holds.
+ */
+export function thumbnailSize(decoded: Pick<ResizedImage, 'width' | 'height' | 'source'>): { width: number; height: number } {
+  const { width, height } = decoded.source;
+  const scale = Math.min(1, THUMB_SIZE / Math.max(width, height), Math.sqrt((decoded.width * decoded.height) / (width * height)));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+/**
  * Reads what the library keeps about an image — content hash, dimensions (after EXIF orientation), EXIF facts — writes
- * its thumbnail atomically into `thumbDir`, and prepares its CLIP input. The file is decoded once (JPEGs shrink on load
- * to CLIP's 224-pixel short side), and both the CLIP input and the thumbnail come from that decode. Throws on
- * unreadable images.
+ * its thumbnail atomically into `thumbDir`, and prepares its CLIP input as the model's preprocessing `clip` asks. The
+ * file is decoded once (JPEGs shrink on load to the model's size, e.g. a 224-pixel short side), and both the CLIP input
+ * and the thumbnail come from that decode. Throws on unreadable images.
  */
 export async function processImage(path: string, thumbDir: string, clip: PreprocessConfig = CLIP_PREPROCESS): Promise<ImageFacts> {
   const [hash, decoded, exif] = await Promise.all([hashFile(path), decodeForClip(path, clip, MAX_PIXELS), readExif(path)]);
   const thumb = thumbName(hash);
   const thumbFile = join(thumbDir, thumb);
+  const thumbSize = thumbnailSize(decoded);
   const data = await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
-    .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .resize(thumbSize.width, thumbSize.height, { fit: 'fill' })
     .webp({ quality: 80 })
     .toBuffer();
   await mkdir(join(thumbFile, '..'), { recursive: true });

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { AppError, type Facets, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
+import type { PreprocessConfig } from '../clip/preprocess';
 import type { JobContext } from '../jobs/runner';
 import { VectorIndex, type Quantization, type VectorSource } from '../vectors/vector-index';
 import type { Db } from './db';
@@ -149,7 +150,7 @@ export class Library {
     };
     await forEachConcurrent(pending, this.options.concurrency ?? 3, async (row) => {
       await ctx.checkpoint();
-      const embedInput = await this.processRow(row, summary);
+      const embedInput = await this.processRow(row, summary, clip?.preprocess);
       if (embedInput && clip) {
         ready.push(embedInput);
         if (ready.length >= batchSize) await flush();
@@ -248,10 +249,10 @@ export class Library {
   }
 
   /** Indexes one pending file; returns its CLIP input when it needs an embedding (a moved file keeps its own). */
-  private async processRow(row: FileRow, summary: RefreshSummary): Promise<{ id: number; input: Float32Array } | null> {
+  private async processRow(row: FileRow, summary: RefreshSummary, preprocess?: PreprocessConfig): Promise<{ id: number; input: Float32Array } | null> {
     let facts;
     try {
-      facts = await processImage(row.path, this.options.thumbDir);
+      facts = await processImage(row.path, this.options.thumbDir, preprocess);
     } catch (error) {
       if (!existsSync(row.path)) {
         // Deleted while queued.
