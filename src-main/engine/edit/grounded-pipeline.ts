@@ -123,7 +123,7 @@ export async function runGrounded(
 
   const rng = new SeededRandom(req.seed);
   const scheduler = createScheduler(req.scheduler, model.scheduler, req.steps);
-  let latents = rng.normals(4 * plane).map((v) => v * scheduler.initNoiseSigma);
+  let latents: Float32Array = rng.normals(4 * plane).map((v) => v * scheduler.initNoiseSigma);
   const batch = new Float32Array(2 * 8 * plane);
 
   for (let i = 0; i < scheduler.timesteps.length; i++) {
