@@ -12,3 +12,4 @@ export * from './library';
 export * from './compose';
 export * from './edit';
 export * from './concepts';
+export * from './grounding';
