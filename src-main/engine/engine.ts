@@ -139,7 +139,7 @@ export class Engine {
     // The Stable Diffusion text encoder has no concept tokens: an edit names a concept by its attribute words.
     this.editor.describeConcepts = (text) => this.concepts.describe(text).text;
     this.grounding = new Grounding(
-      groundingDeps({ db: this.db, library: this.library, concepts: this.concepts, clip: (m) => this.clip(m), models: () => this.models, pool: this.sessions, provider: () => this.providerChoice.selected ?? 'cpu' }),
+      groundingDeps({ db: this.db, library: this.library, concepts: this.concepts, clip: (m) => this.clip(m), models: () => this.models, pool: this.sessions, provider: () => this.providerChoice.selected ?? 'cpu', uploadPath: (id) => this.uploads.path(id) }),
     );
     this.composedSearch = new ComposedSearch({
       servingModel: () => this.library.servingModel(),

@@ -16,6 +16,7 @@ export function groundingDeps(engine: {
   models: () => ModelStore;
   pool: SessionPool;
   provider: () => string;
+  uploadPath: (id: string) => string;
 }): GroundingDeps {
   const { db, library, concepts } = engine;
   return {
@@ -45,6 +46,7 @@ export function groundingDeps(engine: {
       return { path: item.path, name: item.name, hash: (db.prepare('SELECT hash FROM files WHERE id = ?').pluck().get(id) as string | null) ?? null };
     },
     itemsWithHash: (hash) => library.itemsWithHash(hash),
+    uploadPath: engine.uploadPath,
     describe: (text) => concepts.describe(text).text,
   };
 }

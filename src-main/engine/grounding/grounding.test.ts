@@ -58,28 +58,36 @@ describe('grounded generation in the studio', () => {
 
   it('edits grounded in given files; replay names a missing neighbour', async () => {
     const source = await sharp({ create: { width: 128, height: 128, channels: 3, background: '#22cc44' } }).png().toBuffer();
-    const files = [join(photos, 'red-circle-0.png'), join(photos, 'red-square-0.png')];
-    const result = await engine.grounding.run({ mode: 'edit', prompt: 'a thing', neighbours: files, source, params: { ...small, eta: 0, guidance: 1.5 } });
+    const pinned = (await engine.grounding.retrieve('red circle', 1)).neighbours[0]!;
+    const dropped = await engine.uploads.put(await readFile(join(photos, 'red-square-0.png')));
+    const result = await engine.grounding.run({ mode: 'edit', prompt: 'a thing', neighbours: [{ itemId: pinned.itemId! }, { uploadId: dropped, name: 'my red square.png' }], source, params: { ...small, eta: 0, guidance: 1.5 } });
     const [r, g] = await meanRgb(result.png);
     const [r0, g0] = await meanRgb(source);
     expect(r! - g!).toBeGreaterThan(r0! - g0! + 40);
     expect(result.recipe.source).not.toBeNull();
-    expect(result.neighbours.map((n) => n.source)).toEqual(['library', 'library']);
+    expect(result.neighbours.map((n) => [n.source, n.name])).toEqual([
+      ['library', 'red-circle-0.png'],
+      ['library', 'my red square.png'],
+    ]);
 
     const recipe: GroundedRecipe = JSON.parse(JSON.stringify(result.recipe));
     recipe.neighbours[1] = { ...recipe.neighbours[1]!, sha256: 'f'.repeat(64), path: join(photos, 'gone.png') };
-    await expect(engine.grounding.replay(recipe)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/Neighbour 2, “red-square-0.png”.*missing/) });
+    await expect(engine.grounding.replay(recipe)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/Neighbour 2, “my red square.png”.*missing/) });
   });
 
-  it('a neighbour gone from its recorded path is found again by its content (here: in the library)', async () => {
-    const elsewhere = await mkdtemp(join(tmpdir(), 'studio-grounding-moved-'));
-    const file = join(elsewhere, 'copy.png');
-    await cp(join(photos, 'yellow-circle-0.png'), file);
-    const result = await engine.grounding.run({ mode: 'create', prompt: 'a thing', neighbours: [file], params: small });
-    expect(result.neighbours[0]).toMatchObject({ source: 'library', path: file });
-    await rm(file);
-    const replay = await engine.grounding.replay(result.recipe);
-    expect(replay.matches).toBe(true);
+  it('a dropped neighbour replays from the dropped files; one that is gone is named', async () => {
+    const mine = await sharp({ create: { width: 80, height: 60, channels: 3, background: '#ddcc11' } }).png().toBuffer();
+    const id = await engine.uploads.put(mine);
+    const result = await engine.grounding.run({ mode: 'create', prompt: 'a thing', neighbours: [{ uploadId: id, name: 'mine.png' }], params: small });
+    expect(result.neighbours[0]).toMatchObject({ source: 'file', name: 'mine.png', sha256: id });
+    expect((await engine.grounding.replay(result.recipe)).matches).toBe(true);
+    await rm(engine.uploads.path(id));
+    await expect(engine.grounding.replay(result.recipe)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/Neighbour 1, “mine.png”/) });
+  });
+
+  it('bad knobs are refused with a clear error', async () => {
+    await expect(engine.grounding.run({ mode: 'create', prompt: 'x', neighbours: 'auto', params: { eta: 1.5 } })).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/eta/) });
+    await expect(engine.grounding.replay({ format: 'something else' })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
   });
 
   it('"*name" in the prompt brings the concept’s own photos as the first neighbours', async () => {

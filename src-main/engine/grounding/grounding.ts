@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
 import sharp from 'sharp';
 import { AppError, GroundedParamsSchema, GroundedRecipeSchema, type GroundedParams, type GroundedRecipe, type NeighbourRef } from '@contract';
 import { EDIT_MODELS, workingSize } from '../edit/editor';
@@ -23,14 +21,19 @@ export interface GroundingDeps extends NeighbourDeps {
   itemsWithHash(hash: string): number[];
   /** Concept photos with exactly this content, across concepts. */
   conceptPhotoWithHash(hash: string): string | null;
+  /** A dropped file's path (uploads are content-addressed: the id is the sha256); throws when it is gone. */
+  uploadPath(id: string): string;
 }
+
+/** A neighbour the user chose: a library item, or a dropped picture (an upload) with the name it had. */
+export type NeighbourInput = { itemId: number } | { uploadId: string; name?: string };
 
 export interface GroundedRun {
   mode: 'create' | 'edit';
   prompt: string;
   negative?: string;
-  /** "auto": retrieved for the prompt; otherwise these files (or pinned neighbours). */
-  neighbours: 'auto' | string[];
+  /** "auto": retrieved for the prompt; otherwise these pictures (pinned library items, dropped files). */
+  neighbours: 'auto' | NeighbourInput[];
   /** The picture to edit (edit mode). */
   source?: string | Buffer | null;
   params?: Partial<GroundedParams>;
@@ -75,24 +78,31 @@ export class Grounding {
     return retrieveNeighbours(this.deps, prompt, k);
   }
 
-  /** Neighbours given as files: hashed, and named as library items when the library holds the same content. */
-  async fromFiles(paths: string[]): Promise<Neighbour[]> {
+  /** Chosen neighbours: library items, or uploads (named as library items when the library holds the same content). */
+  async chosen(inputs: NeighbourInput[]): Promise<Neighbour[]> {
     return Promise.all(
-      paths.map(async (p) => {
-        const path = resolve(p);
-        if (!existsSync(path)) throw new AppError('NOT_FOUND', `The neighbour ${path} does not exist.`);
-        const hash = sha256(await readFile(path));
-        const itemId = this.deps.itemsWithHash(hash)[0] ?? null;
-        return { source: itemId === null ? 'file' : 'library', path, name: basename(path), sha256: hash, itemId } satisfies Neighbour;
+      inputs.map(async (input) => {
+        if ('itemId' in input) {
+          const item = this.deps.item(input.itemId);
+          return { source: 'library', path: item.path, name: item.name, sha256: item.hash, itemId: input.itemId } satisfies Neighbour;
+        }
+        const path = this.deps.uploadPath(input.uploadId);
+        const itemId = this.deps.itemsWithHash(input.uploadId)[0] ?? null;
+        return { source: itemId === null ? 'file' : 'library', path, name: input.name ?? 'dropped picture', sha256: input.uploadId, itemId } satisfies Neighbour;
       }),
     );
   }
 
   async run(request: GroundedRun, options: { signal?: AbortSignal; onStep?: (event: StepEvent) => void } = {}): Promise<GroundedResult> {
-    const params = GroundedParamsSchema.parse(request.params ?? {});
+    const checked = GroundedParamsSchema.safeParse(request.params ?? {});
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      throw new AppError('INVALID_PARAMS', `Grounded generation: ${issue.path.join('.') || 'params'}: ${issue.message}.`);
+    }
+    const params = checked.data;
     if (request.mode === 'edit' && !request.source) throw new AppError('INVALID_PARAMS', 'A grounded edit needs a picture to edit.');
     const model = await this.instructModel();
-    const { neighbours, note } = request.neighbours === 'auto' ? await this.retrieve(request.prompt, params.k) : { neighbours: await this.fromFiles(request.neighbours), note: null };
+    const { neighbours, note } = request.neighbours === 'auto' ? await this.retrieve(request.prompt, params.k) : { neighbours: await this.chosen(request.neighbours), note: null };
     if (neighbours.length === 0) throw new AppError('NOT_FOUND', `No neighbours found for “${request.prompt}”: index a library folder, name a concept (*name), or give pictures.`);
     return this.execute(model, request.mode, request.prompt, request.negative ?? '', params, neighbours, request.source ?? null, note, options);
   }
@@ -146,18 +156,27 @@ export class Grounding {
     return { png, schedule, neighbours: neighbours.map((n, i) => ({ ...n, sha256: refs[i]!.sha256 })), note, timings, recipe };
   }
 
-  /** Where a recorded neighbour is now: its recorded path if the content still matches, else the library or a concept by hash. */
-  private async locate(ref: NeighbourRef, index: number): Promise<Neighbour> {
-    if (existsSync(ref.path) && sha256(await readFile(ref.path)) === ref.sha256) return { ...ref, itemId: null };
+  /** Where a recorded neighbour is now, by its content: among dropped files, in the library, or a concept's photos. */
+  private locate(ref: NeighbourRef, index: number): Neighbour {
+    const dropped = this.uploadWithHash(ref.sha256);
+    if (dropped) return { ...ref, path: dropped, itemId: null };
     const itemId = this.deps.itemsWithHash(ref.sha256)[0];
     if (itemId !== undefined) return { ...ref, path: this.deps.item(itemId).path, itemId };
     const conceptPhoto = this.deps.conceptPhotoWithHash(ref.sha256);
     if (conceptPhoto) return { ...ref, path: conceptPhoto, itemId: null };
-    throw new AppError('NOT_FOUND', `Neighbour ${index + 1}, “${ref.name}” (sha256 ${ref.sha256.slice(0, 12)}…), is missing: it is no longer at ${ref.path}, nor in the library or a concept.`, {
+    throw new AppError('NOT_FOUND', `Neighbour ${index + 1}, “${ref.name}” (sha256 ${ref.sha256.slice(0, 12)}…), is missing: no dropped file, library photo or concept photo has that content. Add it to the library and replay again.`, {
       neighbour: index + 1,
       name: ref.name,
       sha256: ref.sha256,
     });
+  }
+
+  private uploadWithHash(hash: string): string | null {
+    try {
+      return this.deps.uploadPath(hash);
+    } catch {
+      return null;
+    }
   }
 
   /** Replays a grounded recipe with the same neighbours (found by content); says whether the result matches bit for bit. */
@@ -167,7 +186,7 @@ export class Grounding {
     const recipe = parsed.data;
     if (recipe.modelId !== EDIT_MODELS.instruct) this.deps.models().require(recipe.modelId);
     const neighbours: Neighbour[] = [];
-    for (const [i, ref] of recipe.neighbours.entries()) neighbours.push(await this.locate(ref, i));
+    for (const [i, ref] of recipe.neighbours.entries()) neighbours.push(this.locate(ref, i));
     const model = await this.instructModel();
     const source = recipe.source ? Buffer.from(recipe.source.png, 'base64') : null;
     const result = await this.execute(model, recipe.mode, recipe.prompt, recipe.negative, recipe.params, neighbours, source, null, {});
