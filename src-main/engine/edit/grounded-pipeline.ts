@@ -27,6 +27,8 @@ export interface GroundedRequest {
   mix: NeighbourMix;
   seed: number;
   scheduler: SchedulerName;
+  /** Plain classifier-free guidance instead, for comparison: every step γ·ε(x, c_n, c_p) − (γ−1)·ε(x, ∅, ∅). */
+  plainGuidance?: boolean;
   /** Canvas size when creating (rounded to the model's multiple). */
   width?: number;
   height?: number;
@@ -130,7 +132,9 @@ export async function runGrounded(
     if (options.signal?.aborted) throw new AppError('CANCELLED', 'The turn was cancelled.');
     const kind = schedule[i] ?? 'text';
     const neighbour = mean ?? neighbourLatents[i % neighbourLatents.length]!;
-    const [full, other] = stepBranches(req.mode, kind, neighbour, source, none);
+    const [full, other]: [Branch, Branch] = req.plainGuidance
+      ? [{ image: req.mode === 'edit' ? source! : neighbour, text: 'prompt' }, { image: none, text: 'negative' }]
+      : stepBranches(req.mode, kind, neighbour, source, none);
     const input = scheduler.scaleModelInput(latents, i);
     batch.set(input, 0);
     batch.set(full.image, 4 * plane);
