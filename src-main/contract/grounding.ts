@@ -15,8 +15,8 @@ export const GroundedParamsSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     /** DDIM by default: its result weighs every step, where multistep samplers follow the last ones. */
     scheduler: z.enum(SCHEDULER_NAMES).default('ddim'),
-    /** How several neighbours condition: their mean latent (default, measured better) or one per step in turn. */
-    mix: z.enum(NEIGHBOUR_MIXES).default('mean'),
+    /** How several neighbours condition: one per step in turn (default: measured closer to the neighbours, docs/grounded-generation.md) or their mean latent. */
+    mix: z.enum(NEIGHBOUR_MIXES).default('turns'),
     /** How many neighbours "auto" retrieves. */
     k: z.number().int().min(1).max(8).default(3),
     /** Canvas size when creating. */

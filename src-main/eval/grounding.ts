@@ -64,7 +64,7 @@ export async function evaluateGrounding(log: (line: string) => void, gamma = 7.5
     let toNeighbours = 0;
     let toPrompt = 0;
     for (const [i, c] of prepared.entries()) {
-      const { image } = await runGrounded(sd, { mode: 'create', source: null, neighbours: c.pictures, prompt: c.prompt, negative: '', steps, guidance: gamma, eta: 0.5, mix: 'mean', seed: 100 + i, scheduler: 'ddim', width: WIDTH, height: HEIGHT, ...over });
+      const { image } = await runGrounded(sd, { mode: 'create', source: null, neighbours: c.pictures, prompt: c.prompt, negative: '', steps, guidance: gamma, eta: 0.5, mix: 'turns', seed: 100 + i, scheduler: 'ddim', width: WIDTH, height: HEIGHT, ...over });
       const [out] = await clip.encodeImages([await encodePng(image)]);
       if (!out!.ok) throw new Error(out!.error.message);
       toNeighbours += c.neighbourVectors.reduce((s, v) => s + dot(out!.embedding, v), 0) / c.neighbourVectors.length;
@@ -100,7 +100,7 @@ export function groundingMarkdown(r: GroundingReport): string {
     ...rows.map((g) => `| ${g.label} | ${f3(g.toNeighbours)} | ${f3(g.toPrompt)} | ${g.unetRowsPerStep} |`),
   ];
   return [
-    `Grounded generation on the fixture world (scene CLIP, tiny instruction model; γ = ${r.gamma}, ${r.steps} DDIM steps, ${CASES.length} prompts × 3 neighbours each of another color and shape)`,
+    `Grounded generation on the fixture world (scene CLIP, tiny instruction model; γ = ${r.gamma}, ${r.steps} DDIM steps, one neighbour per step, ${CASES.length} prompts × 3 neighbours each of another color and shape)`,
     '',
     '| η | CLIP sim. to neighbours | CLIP sim. to prompt | |',
     '|---:|---:|---:|---|',
