@@ -3,6 +3,7 @@ import { runDiffusion, type StageTimings } from '../../src-main/engine/edit/pipe
 import type { Rgb } from '../../src-main/engine/edit/pixels';
 import { SdModel } from '../../src-main/engine/edit/sd-model';
 import { SessionPool } from '../../src-main/engine/models/session-pool';
+import { groundedTurn } from './grounded';
 import type { Figure } from './library';
 
 function flat(size: number): Rgb {
@@ -41,5 +42,6 @@ export async function editingTurn(log: (line: string) => void): Promise<Figure[]
     );
   }
   await pool.release();
+  figures.push(...(await groundedTurn(log)));
   return figures;
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { AppError, type ProjectView } from '@contract';
 import { projectName } from '../engine/edit/editor';
 import { callDirect } from '../host/dispatcher';
+import { groundedEdit, replayGrounded } from './commands-grounding';
 import { type Command, follow, numberOf, optionalPath, print, reportJob, str, upload } from './shared';
 
 /** edit and replay: one headless edit turn, and replaying a recipe. */
@@ -12,6 +13,7 @@ export const editCommands: Record<string, Command> = {
     const instruction = str(opts.values, 'instruction');
     const out = optionalPath(opts.values, 'out');
     if (!image || !instruction || !out) throw new AppError('INVALID_PARAMS', 'Usage: edit --image FILE --instruction "…" --out PNG (see --help)');
+    if (str(opts.values, 'ground') !== undefined) return groundedEdit(engine, opts, image, instruction, out);
     const project = await callDirect(dispatch, 'edit.projects.create', { reference: { uploadId: await upload(engine, image) }, name: projectName(image) });
     const mask = str(opts.values, 'mask');
     const defined = <T>(v: T | undefined, k: string) => (v === undefined ? {} : { [k]: v });
@@ -56,6 +58,7 @@ export const editCommands: Record<string, Command> = {
     } catch (error) {
       throw new AppError('INVALID_PARAMS', `Cannot read ${resolve(file)} as JSON: ${(error as Error).message}`);
     }
+    if ((recipe as { format?: unknown } | null)?.format === 'compose-studio.grounded-recipe') return replayGrounded(engine, opts, recipe, out);
     const { png, matches } = await engine.editor.replay(recipe, (i, n) => process.stderr.write(`Replaying turn ${i + 1} of ${n}…\n`));
     await writeFile(out, png);
     const same = matches.every(Boolean);

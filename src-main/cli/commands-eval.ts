@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '@contract';
+import { evaluateGrounding, groundingMarkdown } from '../eval/grounding';
 import { markdownTable, metricsJson } from '../eval/report';
 import { runEval } from '../eval/run-eval';
 import { type Command, numberOf, optionalPath, print, str, weightsOf } from './shared';
@@ -9,8 +10,12 @@ import { type Command, numberOf, optionalPath, print, str, weightsOf } from './s
 export const evalCommands: Record<string, Command> = {
   eval: async (_dispatch, engine, opts) => {
     const [dataset] = opts.args;
+    if (dataset === 'grounding') {
+      const report = await evaluateGrounding((line) => process.stderr.write(`${line}\n`), numberOf(opts.values, 'guidance') ?? 7.5, numberOf(opts.values, 'steps') ?? 20);
+      return print(opts, report, groundingMarkdown(report));
+    }
     const data = str(opts.values, 'data');
-    if (!dataset || !data) throw new AppError('INVALID_PARAMS', 'Usage: eval cirr|fashioniq|pervl --data DIR (see --help)');
+    if (!dataset || !data) throw new AppError('INVALID_PARAMS', 'Usage: eval cirr|fashioniq|pervl --data DIR, or eval grounding (see --help)');
     const { report, files } = await runEval(
       engine,
       {

@@ -9,6 +9,7 @@ import { engineHandlers } from '../host/handlers';
 import { composedSearch, isComposed } from './commands-compose';
 import { conceptCommands } from './commands-concept';
 import { editCommands } from './commands-edit';
+import { groundingCommands } from './commands-grounding';
 import { evalCommands } from './commands-eval';
 import { quantizeCommands } from './commands-quantize';
 import { textCommands } from './commands-text';
@@ -42,8 +43,14 @@ Commands:
   edit --image FILE --instruction "…" --out PNG [--recipe-out JSON] [--mask PNG] [--negative "…"] [--seed N] [--steps N]
                          [--text-guidance X] [--image-guidance Y] [--strength S] [--scheduler ddim|euler-ancestral|dpmpp-2m]
                          one edit turn, headless (the project also appears in the studio's Edit area)
+  edit … --ground auto|PATH,… [--eta X] [--guidance G] [--k N] [--mix mean|turns]
+                         edit grounded in neighbours: the picture stays the source, the neighbours steer its look
+  generate "TEXT" [--neighbors auto|PATH,…] [--k 3] [--eta 0.5] [--guidance 7.5] [--steps N] [--seed N]
+           [--width W --height H] [--mix mean|turns] --out PNG [--recipe-out JSON]
+                         create from neighbours (Re-Imagen's interleaved guidance on the instruction-edit model);
+                         auto: concept photos (*name) first, then the library by CLIP and names
   replay RECIPE.json --out PNG
-                         replays a recipe's turns from its source picture; says whether each matches bit for bit
+                         replays a recipe (edit turns or a grounded run); says whether it matches bit for bit
   concept teach --name NAME --parent WORD PHOTO… [--seed N] [--generate-negatives]
                          learn a personal concept (*NAME) from 3–5 photos; prints it, its nearest attribute words and stats
   concept list | concept export NAME --out FILE | concept import FILE [--name NAME]
@@ -52,6 +59,9 @@ Commands:
   eval cirr|fashioniq|pervl --data DIR [--split val] [--images DIR] [--composer LIST|all] [--wi X --wt Y] [--steps N]
                          [--limit N] [--categories a,b] [--submission DIR] [--cache DIR] [--out DIR] [--dimensions K (pervl)]
                          Recall@K / MRR tables beside text-only and image-only baselines (also: npm run eval -- …)
+  eval grounding [--guidance G] [--steps N]
+                         grounded generation on the fixture world: the η curve (CLIP similarity to neighbours and
+                         to prompt), plain CFG vs interleaved guidance, mean latent vs one neighbour per step
 
 Options for every command:
   --data-dir DIR         where the studio keeps its data (or STUDIO_DATA_DIR)
@@ -67,6 +77,7 @@ const commands: Record<string, Command> = {
   ...editCommands,
   ...textCommands,
   ...quantizeCommands,
+  ...groundingCommands,
   info: async (dispatch, _engine, opts) => {
     const info = await callDirect(dispatch, 'app.info', {});
     const providers = info.inference.providers.map((p) => `${p.name}${p.available ? '' : ' (unavailable)'}`).join(', ');
@@ -222,6 +233,14 @@ async function main(): Promise<void> {
         submission: { type: 'string' },
         cache: { type: 'string' },
         out: { type: 'string' },
+        neighbors: { type: 'string' },
+        ground: { type: 'string' },
+        k: { type: 'string' },
+        eta: { type: 'string' },
+        guidance: { type: 'string' },
+        width: { type: 'string' },
+        height: { type: 'string' },
+        mix: { type: 'string' },
       },
     });
   } catch (error) {

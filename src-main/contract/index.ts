@@ -13,3 +13,4 @@ export * from './compose';
 export * from './edit';
 export * from './concepts';
 export * from './text';
+export * from './grounding';

@@ -26,6 +26,8 @@ import { SavedQueries } from './compose/saved-queries';
 import sharp from 'sharp';
 import { Editor, projectName } from './edit/editor';
 import { Concepts } from './concepts/concepts';
+import { groundingDeps } from './grounding/deps';
+import { Grounding } from './grounding/grounding';
 import { resourceDir } from './edit/resources';
 
 /** The job key under which the library refresh runs (at most one at a time). */
@@ -69,6 +71,8 @@ export class Engine {
   readonly savedQueries: SavedQueries;
   readonly editor: Editor;
   readonly concepts: Concepts;
+  /** Grounded generation: create and edit from neighbours (Re-Imagen's interleaved guidance). */
+  readonly grounding: Grounding;
   private readonly clipModels = new Map<string, { dir: string; model: Promise<ClipModel> }>();
   /** Token counts for the instruction, search and concept fields (and `npm run cli -- tokens`). */
   readonly tokens = new TokenCounter(() => this.models);
@@ -137,6 +141,9 @@ export class Engine {
     });
     // The Stable Diffusion text encoder has no concept tokens: an edit names a concept by its attribute words.
     this.editor.describeConcepts = (text) => this.concepts.describe(text).text;
+    this.grounding = new Grounding(
+      groundingDeps({ db: this.db, library: this.library, concepts: this.concepts, clip: (m) => this.clip(m), models: () => this.models, pool: this.sessions, provider: () => this.providerChoice.selected ?? 'cpu', uploadPath: (id) => this.uploads.path(id) }),
+    );
     this.composedSearch = new ComposedSearch({
       servingModel: () => this.library.servingModel(),
       clip: (model) => this.clip(model),

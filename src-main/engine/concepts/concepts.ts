@@ -327,6 +327,22 @@ export class Concepts {
     return { ...chosen, proxy: 'library photos retrieved by each query stand in for generated images (no generator installed)' };
   }
 
+  /** The photos a concept was taught with (files and content hashes), or null when there is no such concept. */
+  photoFiles(name: string): { path: string; sha256: string | null }[] | null {
+    const photos = this.deps.db.prepare('SELECT photos FROM concepts WHERE name = ?').pluck().get(name.toLowerCase()) as string | undefined;
+    if (photos === undefined) return null;
+    return (JSON.parse(photos) as { path?: string; sha256?: string }[]).flatMap((p) => (p.path ? [{ path: p.path, sha256: p.sha256 ?? null }] : []));
+  }
+
+  /** A concept photo's file with exactly this content, if any concept holds one. */
+  photoWithHash(hash: string): string | null {
+    for (const photos of this.deps.db.prepare('SELECT photos FROM concepts').pluck().all() as string[]) {
+      const hit = (JSON.parse(photos) as { path?: string; sha256?: string }[]).find((p) => p.sha256 === hash && p.path);
+      if (hit) return hit.path!;
+    }
+    return null;
+  }
+
   /** For edits: "*name" becomes the concept's nearest attribute words and parent word (the SD text encoder has no token). */
   describe(text: string): { text: string; replaced: string[] } {
     const replaced: string[] = [];

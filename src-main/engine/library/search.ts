@@ -84,7 +84,7 @@ export async function searchLibrary(
 }
 
 /** FTS matches for the words, as a 0…1 strength (best match 1). */
-function ftsHits(db: Db, text: string): Map<number, number> {
+export function ftsHits(db: Db, text: string): Map<number, number> {
   const terms = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   if (terms.length === 0) return new Map();
   const match = terms.map((t) => `"${t}"`).join(' OR ');

@@ -1,0 +1,52 @@
+import type { ClipModel } from '../clip/clip-model';
+import type { Concepts } from '../concepts/concepts';
+import type { Db } from '../library/db';
+import type { Library } from '../library/library';
+import { ftsHits, itemRows } from '../library/search';
+import type { ModelStore } from '../models/model-store';
+import type { SessionPool } from '../models/session-pool';
+import type { GroundingDeps } from './grounding';
+
+/** Grounding's view of the engine: the library's two rankings, items, concept photos, models. */
+export function groundingDeps(engine: {
+  db: Db;
+  library: Library;
+  concepts: Concepts;
+  clip: (model: string) => Promise<ClipModel | null>;
+  models: () => ModelStore;
+  pool: SessionPool;
+  provider: () => string;
+  uploadPath: (id: string) => string;
+}): GroundingDeps {
+  const { db, library, concepts } = engine;
+  return {
+    models: engine.models,
+    pool: engine.pool,
+    provider: engine.provider,
+    conceptPhotos: (name) => concepts.photoFiles(name),
+    conceptPhotoWithHash: (hash) => concepts.photoWithHash(hash),
+    clipRanking: async (text, limit) => {
+      const model = library.servingModel();
+      const clip = await engine.clip(model);
+      if (!clip) return null;
+      const vector = (await clip.encodeTexts([text]))[0]!;
+      return (await library.search({ limit }, clip, vector, model)).items.map((i) => i.id);
+    },
+    nameRanking: (text, limit) => {
+      const hits = ftsHits(db, text);
+      const indexed = new Set(itemRows(db, [...hits.keys()], { sql: '', params: [] }).map((r) => r.id));
+      return [...hits.entries()]
+        .filter(([id]) => indexed.has(id))
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, limit)
+        .map(([id]) => id);
+    },
+    item: (id) => {
+      const item = library.item(id);
+      return { path: item.path, name: item.name, hash: (db.prepare('SELECT hash FROM files WHERE id = ?').pluck().get(id) as string | null) ?? null };
+    },
+    itemsWithHash: (hash) => library.itemsWithHash(hash),
+    uploadPath: engine.uploadPath,
+    describe: (text) => concepts.describe(text).text,
+  };
+}
