@@ -13,6 +13,7 @@ import { gridScroll } from './suites/grid';
 import { coldStart, indexingThroughput, vectorSearch, type Figure } from './suites/library';
 import { clipEncoding } from './suites/clip';
 import { contractRoundTrip } from './suites/contract';
+import { quantizedClip } from './suites/quantization';
 import { tinyStableDiffusion } from './suites/stable-diffusion';
 
 const { values } = parseArgs({
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
       return f;
     },
     grid: () => gridScroll(log),
+    quantization: () => quantizedClip(log),
   };
   const samples: Sample[] = [];
   for (const [name, run] of Object.entries(suites)) {

@@ -52,6 +52,8 @@ export interface TokenEmbeddingEncoder {
   table: Float32Array;
   dim: number;
   vocabSize: number;
+  /** The sequence length the encoder is fixed to (MobileCLIP-style exports), if any: batches must be padded to it. */
+  length: number | undefined;
   /** Text embeddings (L2-normalized) for a token batch whose rows are given in `embeds` ([count, length, dim]). */
   encode(batch: TokenBatch, embeds: Float32Array): Promise<Float32Array[]>;
   /** The rows the original lookup would produce for a batch. */
@@ -123,11 +125,15 @@ export class ClipModel {
       const key = `${this.textFile}#inputs_embeds`;
       const { session } = await this.pool.get(key, CLIP_TEXT_EMBEDS, rewrite.model);
       const wantsMask = session.inputNames.includes('attention_mask');
+      // The rewrite keeps the ids' dims on inputs_embeds, so a fixed length shows on either input.
+      const ids = session.inputMetadata.find((m) => m.name === EMBEDS_INPUT || m.name === 'input_ids');
+      const fixed = ids?.isTensor ? ids.shape[1] : undefined;
       const lookUp = (batch: TokenBatch) => lookUpRows(rewrite.table, rewrite.dim, batch.ids);
       return {
         table: rewrite.table,
         dim: rewrite.dim,
         vocabSize: rewrite.vocabSize,
+        length: typeof fixed === 'number' && fixed > 0 ? fixed : undefined,
         lookUp,
         encode: async (batch, embeds) => {
           const dims = [batch.count, batch.length];

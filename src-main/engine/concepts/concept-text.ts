@@ -39,7 +39,7 @@ export function expandMentions(text: string, lookup: (name: string) => ConceptTo
 export async function encodeWithTokens(encoder: TokenEmbeddingEncoder, tokenizer: ClipTokenizer, items: { text: string; tokens: Float32Array[] }[]): Promise<Float32Array[]> {
   if (items.length === 0) return [];
   const placeholder = tokenizer.encode('*')[1]!;
-  const batch = tokenizer.encodeBatch(items.map((i) => i.text));
+  const batch = tokenizer.encodeBatch(items.map((i) => i.text), encoder.length);
   const rows = encoder.lookUp(batch);
   const dim = encoder.dim;
   items.forEach((item, r) => {

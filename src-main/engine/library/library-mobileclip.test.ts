@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePaths } from '../../../models/fixtures';
 import type { SceneLabel } from '../../../models/scene-world/generate-world';
 import { ClipModel } from '../clip/clip-model';
+import { dot } from '../clip/vector';
+import { encodeWithTokens } from '../concepts/concept-text';
 import { JobRunner } from '../jobs/runner';
 import { SessionPool } from '../models/session-pool';
 import { openDatabase } from './db';
@@ -61,5 +63,13 @@ describe('MobileCLIP-layout model in the library', () => {
     const like = await library.search({ likeId: first!.id, limit: 3 }, clip);
     expect(like.items[0]!.id).toBe(first!.id);
     expect(like.items.every((i) => labelOf(i.name).shape === 'circle')).toBe(true);
+  });
+
+  it('encodes through the token-embedding input (concepts) padded to its fixed length, as plain text encodes', async () => {
+    const encoder = await clip.tokenEmbeddingEncoder();
+    expect(encoder.length).toBe(77);
+    const [viaEmbeddings] = await encodeWithTokens(encoder, clip.tokenizer, [{ text: 'a green triangle', tokens: [] }]);
+    const [plain] = await clip.encodeTexts(['a green triangle']);
+    expect(dot(viaEmbeddings!, plain!)).toBeCloseTo(1, 5);
   });
 });
