@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { test as base } from '@playwright/test';
 import { fixturePaths } from '../models/fixtures';
 import { startStudioServer } from '../scripts/studio-server.mjs';
-import { startModelMirror } from './model-mirror';
+import manifest from '../models/manifest.json';
+import { startModelMirror } from '../models/model-mirror';
+import { xenovaClipLayout } from '../models/repo-layouts';
 
 export interface Studio {
   url: string;
@@ -31,8 +33,8 @@ async function withStudio(env: Record<string, string>, use: (studio: Studio) => 
 
 /**
  * `studio`: a headless studio (the `npm run serve` entry) with a throwaway data dir.
- * `mirroredStudio`: the same, downloading models from a loopback mirror that serves the scene-CLIP fixture
- * under the real CLIP ViT-B/32 file names.
+ * `mirroredStudio`: the same, downloading models from a loopback mirror that serves the scene-CLIP fixture laid out
+ * like the real CLIP ViT-B/32 repository (every variant's file names), at the manifest's pinned commit.
  */
 export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio; libraryStudio: LibraryStudio }>({
   studio: [async ({}, use) => withStudio({}, use), { scope: 'worker' }],
@@ -54,9 +56,13 @@ export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio
   ],
   mirroredStudio: [
     async ({}, use) => {
-      const mirror = await startModelMirror('Xenova/clip-vit-base-patch32', fixturePaths().sceneClip);
+      const repo = await mkdtemp(join(tmpdir(), 'studio-e2e-repo-'));
+      await xenovaClipLayout(fixturePaths().sceneClip, repo);
+      const b32 = manifest.models.find((m) => m.id === 'clip-vit-b32')!.download!;
+      const mirror = await startModelMirror([{ repo: b32.repo, revision: b32.revision, folder: repo }], { chunkDelayMs: 15 });
       await withStudio({ STUDIO_MODEL_MIRROR: mirror.url }, use);
       await mirror.close();
+      await rm(repo, { recursive: true, force: true });
     },
     { scope: 'worker' },
   ],

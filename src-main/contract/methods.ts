@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppInfoSchema } from './app-info';
 import { JobSchema } from './jobs';
-import { ModelStatusSchema } from './models';
+import { ModelStatusSchema, PrecisionSchema } from './models';
 import { SettingsSchema, SettingsViewSchema } from './settings';
 import { ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
 import { EditCapabilitiesSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
@@ -58,9 +58,9 @@ export const methods = {
     summary: 'Every model the studio knows, with where it lives and whether it is installed.',
   }),
   'models.download': method({
-    params: z.object({ id: z.string().min(1).max(100) }).strict(),
+    params: z.object({ id: z.string().min(1).max(100), variant: PrecisionSchema.optional() }).strict(),
     result: JobSchema,
-    summary: 'Start (or resume) downloading a model’s missing files as a job; verified, resumable, cancellable.',
+    summary: 'Start (or resume) downloading a model’s missing files (of the variant in use, or the one named) as a job; verified, resumable, cancellable.',
   }),
   'settings.get': method({
     params: NoParams,

@@ -11,7 +11,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'jobs.resume': ({ id }) => engine.jobs.resume(id),
     'diagnostics.diskCheck': ({ megabytes }) => engine.startDiskCheck(megabytes),
     'models.list': () => engine.listModels(),
-    'models.download': ({ id }) => engine.startModelDownload(id),
+    'models.download': ({ id, variant }) => engine.startModelDownload(id, variant),
     'settings.get': () => engine.settingsView(),
     'settings.update': (patch) => engine.updateSettings(patch),
     'library.roots.list': () => engine.library.listRoots(),

@@ -1,0 +1,64 @@
+import { AppError, formatBytes, PrecisionSchema, type ModelStatus, type Precision } from '@contract';
+import { callDirect } from '../host/dispatcher';
+import { type Command, follow, print, reportJob, str } from './shared';
+
+function verificationLine(m: ModelStatus): string {
+  if (!m.installed) return '';
+  if (m.verification === 'manifest') return ' · verified against the manifest';
+  if (m.verification === 'host') return ' · verified against the host';
+  return ' · not verified (placed by hand)';
+}
+
+function line(m: ModelStatus): string {
+  const variants = m.variants.length > 1 ? ` [${m.variants.map((v) => (v.name === m.variant ? `*${v.name}` : v.name)).join(' ')}${m.variantSetting ? '' : ', auto'}]` : ` [${m.variant}]`;
+  const head = `${m.installed ? '✓' : ' '} ${m.id.padEnd(24)} ${m.task.padEnd(17)} ${formatBytes(m.approxBytes).padStart(8)}  ${m.title}${m.default ? ' (default)' : ''}${variants}${verificationLine(m)}`;
+  const check = m.check ? `\n    checked on this machine: ${m.check.ok ? 'passed' : `FAILED (${m.check.failures.join('; ')})`}${Object.entries(m.check.figures).map(([k, v]) => `, ${k} ${v}`).join('')}` : '';
+  const how = m.installed
+    ? ''
+    : m.downloadable
+      ? `\n    not installed — npm run cli -- models download ${m.id}`
+      : `\n    not installed — export it: ${m.exportCommand}${m.unpinnedReason ? `\n    (no download: ${m.unpinnedReason})` : ''}`;
+  return head + check + how;
+}
+
+/**
+ * models list: every model with its variants, pinned commit, and per file whether its hash is pinned in the manifest or
+ * verified against the host (--json). models download ID [--variant V], models variant ID [fp32|fp16|int8|auto].
+ */
+export const modelCommands: Record<string, Command> = {
+  models: async (dispatch, engine, opts) => {
+    const [sub, id, value] = opts.args;
+    if (sub === 'list' || sub === undefined) {
+      const models = await callDirect(dispatch, 'models.list', {});
+      return print(opts, models, [`Models folder: ${engine.models.modelsDir}`, ...models.map(line)].join('\n'));
+    }
+    if (sub === 'download' && id) {
+      const variant = str(opts.values, 'variant');
+      const parsed = variant === undefined ? undefined : PrecisionSchema.safeParse(variant);
+      if (parsed && !parsed.success) throw new AppError('INVALID_PARAMS', `--variant must be fp32, fp16 or int8, not “${variant}”.`);
+      const job = await follow(engine, await callDirect(dispatch, 'models.download', { id, ...(parsed ? { variant: parsed.data } : {}) }));
+      return reportJob(opts, job, (result) => {
+        const r = result as { files: number; bytes: number; variant: Precision };
+        return r.files === 0 ? `${id} (${r.variant}) is already installed.` : `${id} (${r.variant}): ${r.files} files (${formatBytes(r.bytes)}) downloaded and verified.`;
+      });
+    }
+    if (sub === 'variant' && id) {
+      const current = (await callDirect(dispatch, 'settings.get', {})).settings.modelVariants;
+      const next = { ...current };
+      if (value === undefined) {
+        const status = engine.models.status(id);
+        return print(opts, { id, variant: status.variant, setting: status.variantSetting }, `${id}: ${status.variant}${status.variantSetting ? '' : ' (automatic)'}`);
+      }
+      if (value === 'auto') delete next[id];
+      else {
+        const parsed = PrecisionSchema.safeParse(value);
+        if (!parsed.success) throw new AppError('INVALID_PARAMS', `A variant is fp32, fp16, int8 or auto, not “${value}”.`);
+        next[id] = parsed.data;
+      }
+      await callDirect(dispatch, 'settings.update', { modelVariants: next });
+      const status = engine.models.status(id);
+      return print(opts, { id, variant: status.variant, setting: status.variantSetting, installed: status.installed }, `${id} now uses ${status.variant}${status.installed ? '' : ` — not on disk yet: npm run cli -- models download ${id}`}.`);
+    }
+    throw new AppError('INVALID_PARAMS', 'Usage: models list | models download ID [--variant fp32|fp16|int8] | models variant ID [fp32|fp16|int8|auto] | models check [ID]');
+  },
+};
