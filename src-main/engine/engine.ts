@@ -7,7 +7,7 @@ import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
 import { JobRunner } from './jobs/runner';
 import { chooseExecutionProvider, probeOnnxRuntime, type OrtProbe, type ProviderChoice } from './models/execution-providers';
-import { parseManifest } from './models/manifest';
+import { parseManifest, type Manifest } from './models/manifest';
 import { ModelStore } from './models/model-store';
 import { SessionPool } from './models/session-pool';
 import { existsSync } from 'node:fs';
@@ -40,6 +40,8 @@ export interface EngineOptions {
   lockedBy?: { modelsDir: string | null; modelMirror: string | null };
   /** Accept a plain-http model mirror on another machine (--allow-insecure-mirror). */
   allowInsecureMirror?: boolean;
+  /** The model manifest (tests pass one whose hashes are the fixtures'); default: models/manifest.json. */
+  manifest?: Manifest;
   /** fetch used for downloads (tests pass their own). */
   fetch?: typeof fetch;
   host: AppInfo['host'];
@@ -77,13 +79,14 @@ export class Engine {
     return this.settings.get().clipModel ?? this.manifest.models.find((m) => m.task === 'clip' && m.default)!.id;
   }
 
-  private readonly manifest = parseManifest(manifestJson, 'models/manifest.json');
+  private readonly manifest: Manifest;
 
   private constructor(
     readonly options: EngineOptions,
     private readonly ort: OrtProbe,
     private readonly settings: SettingsStore,
   ) {
+    this.manifest = options.manifest ?? parseManifest(manifestJson, 'models/manifest.json');
     this.jobs = new JobRunner({ concurrency: options.jobConcurrency ?? 2 });
     this.jobs.onUpdate((job) => this.publish({ topic: 'job.progress', payload: job }));
     this.modelStore = this.createModelStore();
