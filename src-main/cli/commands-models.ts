@@ -1,6 +1,7 @@
-import { AppError, formatBytes, PrecisionSchema, type ModelStatus, type Precision } from '@contract';
+import { AppError, formatBytes, PrecisionSchema, type ModelCheck, type ModelStatus, type Precision } from '@contract';
+import { checkModel } from '../engine/diagnostics/model-check';
 import { callDirect } from '../host/dispatcher';
-import { type Command, follow, print, reportJob, str } from './shared';
+import { type Command, follow, numberOf, print, reportJob, str } from './shared';
 
 function verificationLine(m: ModelStatus): string {
   if (!m.installed) return '';
@@ -58,6 +59,25 @@ export const modelCommands: Record<string, Command> = {
       await callDirect(dispatch, 'settings.update', { modelVariants: next });
       const status = engine.models.status(id);
       return print(opts, { id, variant: status.variant, setting: status.variantSetting, installed: status.installed }, `${id} now uses ${status.variant}${status.installed ? '' : ` — not on disk yet: npm run cli -- models download ${id}`}.`);
+    }
+    if (sub === 'check') {
+      const ids = id ? [id] : engine.models.list().filter((m) => m.installed).map((m) => m.id);
+      if (ids.length === 0) process.stderr.write('No model is installed: nothing to check. Download one with `npm run cli -- models download ID`.\n');
+      const photosDir = str(opts.values, 'photos');
+      const steps = numberOf(opts.values, 'steps');
+      const results: (ModelCheck & { id: string })[] = [];
+      for (const model of ids) {
+        process.stderr.write(`Checking ${model}…\n`);
+        results.push({ id: model, ...(await checkModel(model, { store: engine.models, pool: engine.sessions, ...(photosDir ? { photosDir } : {}), ...(steps ? { steps } : {}) })) });
+      }
+      const text = results.map((r) => {
+        const figures = Object.entries(r.figures).map(([k, v]) => `${k} ${v}`).join(', ');
+        const head = `${r.ok ? 'ok  ' : 'FAIL'} ${r.id} (${r.variant}${r.realWeights ? ', verified weights' : ''}): ${figures || 'no figures'}`;
+        return [head, ...r.failures.map((f) => `     ✗ ${f}`), ...r.notes.map((n) => `     · ${n}`)].join('\n');
+      });
+      print(opts, results, text.join('\n'));
+      if (results.some((r) => !r.ok)) process.exitCode = 1;
+      return;
     }
     throw new AppError('INVALID_PARAMS', 'Usage: models list | models download ID [--variant fp32|fp16|int8] | models variant ID [fp32|fp16|int8|auto] | models check [ID]');
   },

@@ -24,6 +24,9 @@ Commands:
                          download (or resume) a model's missing files, pinned to the manifest's commit and verified
   models variant ID [fp32|fp16|int8|auto]
                          show or choose the precision variant a model runs in (a CLIP change re-embeds the library)
+  models check [ID] [--photos DIR] [--steps N]
+                         run the installed models (or ID) on this machine: tokenizer vs reference ids, CLIP zero-shot
+                         top-1 on captioned photos, a seeded 256-px SD turn, speed; exits 1 on hard failures only
   index FOLDER           add FOLDER to the library (if new) and index it: metadata, thumbnails, CLIP vectors
   index                  rescan every library folder and index what changed
   search "TEXT"          search the library by words (--limit N, default 20); --json: [{path, score}]
@@ -197,6 +200,7 @@ async function main(): Promise<void> {
         cache: { type: 'string' },
         out: { type: 'string' },
         variant: { type: 'string' },
+        photos: { type: 'string' },
       },
     });
   } catch (error) {

@@ -48,7 +48,7 @@ export const ModelEntrySchema = z.object({
   /** Another entry this one is a precision variant of (e.g. the fp32 export of an fp16 model from another repository). */
   variantOf: z.string().optional(),
   /** Figures `models check` holds the model to, only when every file's hash matches the manifest (real weights). */
-  expect: z.object({ zeroShotTop1: z.number().min(0).max(1).optional() }).optional(),
+  expect: z.object({ zeroShotTop1: z.number().min(0).max(1).optional(), saturationDrop: z.number().min(0).max(1).optional() }).optional(),
   /** How to produce it when there is no download. */
   export: z.string().optional(),
   files: z.array(ModelFileSchema).min(1),
