@@ -1,12 +1,12 @@
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test as base } from '@playwright/test';
 import { fixturePaths } from '../models/fixtures';
 import { startStudioServer } from '../scripts/studio-server.mjs';
-import manifest from '../models/manifest.json';
 import { startModelMirror } from '../models/model-mirror';
-import { xenovaClipLayout } from '../models/repo-layouts';
+import { pinToFixtures, xenovaClipLayout } from '../models/repo-layouts';
 
 export interface Studio {
   url: string;
@@ -58,11 +58,16 @@ export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio
     async ({}, use) => {
       const repo = await mkdtemp(join(tmpdir(), 'studio-e2e-repo-'));
       await xenovaClipLayout(fixturePaths().sceneClip, repo);
+      const manifest = JSON.parse(readFileSync(join(process.cwd(), 'models', 'manifest.json'), 'utf8')) as Parameters<typeof pinToFixtures>[0];
       const b32 = manifest.models.find((m) => m.id === 'clip-vit-b32')!.download!;
+      // The shipped manifest with the fixtures' hashes where it pins real ones, so verification runs as with real weights.
+      const pinnedManifest = join(repo, '..', `${basename(repo)}-manifest.json`);
+      await writeFile(pinnedManifest, JSON.stringify(await pinToFixtures(manifest, { 'clip-vit-b32': repo })));
       const mirror = await startModelMirror([{ repo: b32.repo, revision: b32.revision, folder: repo }], { chunkDelayMs: 15 });
-      await withStudio({ STUDIO_MODEL_MIRROR: mirror.url }, use);
+      await withStudio({ STUDIO_MODEL_MIRROR: mirror.url, STUDIO_MODEL_MANIFEST: pinnedManifest }, use);
       await mirror.close();
       await rm(repo, { recursive: true, force: true });
+      await rm(pinnedManifest, { force: true });
     },
     { scope: 'worker' },
   ],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppInfoSchema } from './app-info';
 import { JobSchema } from './jobs';
-import { ModelStatusSchema, PrecisionSchema } from './models';
+import { ModelRecommendationSchema, ModelStatusSchema, PrecisionSchema } from './models';
 import { SettingsSchema, SettingsViewSchema } from './settings';
 import { ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
 import { EditCapabilitiesSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
@@ -61,6 +61,11 @@ export const methods = {
     params: z.object({ id: z.string().min(1).max(100), variant: PrecisionSchema.optional() }).strict(),
     result: JobSchema,
     summary: 'Start (or resume) downloading a model’s missing files (of the variant in use, or the one named) as a job; verified, resumable, cancellable.',
+  }),
+  'models.recommend': method({
+    params: NoParams,
+    result: ModelRecommendationSchema,
+    summary: 'A set of models for this machine (from its execution provider, memory and free disk), for the first-run guide.',
   }),
   'settings.get': method({
     params: NoParams,

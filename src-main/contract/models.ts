@@ -70,3 +70,26 @@ export const ModelStatusSchema = z.object({
   check: ModelCheckSchema.nullable(),
 });
 export type ModelStatus = z.infer<typeof ModelStatusSchema>;
+
+/** What the first-run guide proposes for this machine. */
+export const ModelRecommendationSchema = z.object({
+  /** What it was based on. */
+  machine: z.object({ provider: z.string(), gpu: z.boolean(), cpus: z.number(), ramBytes: z.number(), freeDiskBytes: z.number().nullable() }),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      task: z.string(),
+      variant: PrecisionSchema,
+      approxBytes: z.number(),
+      /** Proposed (ticked) or only offered. */
+      selected: z.boolean(),
+      why: z.string(),
+      /** Expected speed on this machine: measured by `models check` where it ran, else an estimate that says so. */
+      speed: z.string(),
+    }),
+  ),
+  /** What cannot be proposed and why (e.g. instruction editing needs an export). */
+  notes: z.array(z.string()),
+});
+export type ModelRecommendation = z.infer<typeof ModelRecommendationSchema>;

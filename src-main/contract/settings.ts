@@ -16,6 +16,8 @@ export const SettingsSchema = z.object({
   composer: ComposerIdSchema,
   /** Precision variant per model id (fp32, fp16, int8), where the user overrides the automatic choice. */
   modelVariants: z.record(z.string().regex(/^[a-z0-9][a-z0-9.-]*$/), PrecisionSchema),
+  /** The first-run guide was used or skipped (it can be reopened from Settings → Models). */
+  firstRunDone: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

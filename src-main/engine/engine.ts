@@ -1,14 +1,15 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
-import { arch, cpus, platform, release } from 'node:os';
-import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision } from '@contract';
+import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision, type ModelRecommendation } from '@contract';
 import manifestJson from '../../models/manifest.json';
 import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
 import { JobRunner } from './jobs/runner';
 import { chooseExecutionProvider, probeOnnxRuntime, type OrtProbe, type ProviderChoice } from './models/execution-providers';
-import { parseManifest, type Manifest } from './models/manifest';
+import { loadManifest, parseManifest, type Manifest } from './models/manifest';
 import { ModelStore } from './models/model-store';
+import { freeDiskFor, recommend } from './models/recommend';
 import { SessionPool } from './models/session-pool';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
@@ -255,7 +256,10 @@ export class Engine {
 
   static async start(options: EngineOptions): Promise<Engine> {
     await mkdir(options.dataDir, { recursive: true });
-    return new Engine(options, await probeOnnxRuntime(), await SettingsStore.open(options.dataDir));
+    // STUDIO_MODEL_MANIFEST: another manifest (a private mirror's, or the tests' whose hashes are the fixtures').
+    const manifestFile = process.env.STUDIO_MODEL_MANIFEST;
+    const manifest = options.manifest ?? (manifestFile ? await loadManifest(manifestFile) : undefined);
+    return new Engine({ ...options, ...(manifest ? { manifest } : {}) }, await probeOnnxRuntime(), await SettingsStore.open(options.dataDir));
   }
 
   /** Where models are found and downloaded to, as currently in effect. */
@@ -389,6 +393,16 @@ export class Engine {
 
   listModels(): ModelStatus[] {
     return this.models.list();
+  }
+
+  /** What the first-run guide proposes for this machine. */
+  async recommendModels(): Promise<ModelRecommendation> {
+    return recommend(this.models, {
+      provider: this.providerChoice.selected ?? 'cpu',
+      cpus: cpus().length,
+      ramBytes: totalmem(),
+      freeDiskBytes: await freeDiskFor(this.models.modelsDir),
+    });
   }
 
   startModelDownload(id: string, variant?: Precision): Job {

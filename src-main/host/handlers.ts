@@ -12,6 +12,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'diagnostics.diskCheck': ({ megabytes }) => engine.startDiskCheck(megabytes),
     'models.list': () => engine.listModels(),
     'models.download': ({ id, variant }) => engine.startModelDownload(id, variant),
+    'models.recommend': () => engine.recommendModels(),
     'settings.get': () => engine.settingsView(),
     'settings.update': (patch) => engine.updateSettings(patch),
     'library.roots.list': () => engine.library.listRoots(),
