@@ -29,7 +29,7 @@ describe('first-run recommendation', () => {
       ['clip-vit-b32', 'int8', true],
       ['sd15-text2img-fp32', 'fp32', true],
     ]);
-    expect(big.items[0]!.speed).toBe('estimate: about 76 photos/s on 4 cores');
+    expect(big.items[0]!.speed).toBe('about 76 photos/s on 4 cores (estimate)');
     const small = recommend(await store(), { provider: 'cpu', cpus: 2, ramBytes: 8 * GB, freeDiskBytes: 100 * GB });
     expect(pick(small)).toEqual([
       ['clip-vit-b32', 'int8', true],

@@ -49,12 +49,12 @@ export function recommend(store: ModelStore, machine: Machine): ModelRecommendat
   };
   const cores = Math.max(1, machine.cpus);
   if (gpu) {
-    add('mobileclip-s2', 'fp16', true, `Search and concepts: close to ViT-L/14 quality at a fraction of its cost, fp16 on ${machine.provider.toUpperCase()}.`, 'estimate: hundreds of photos/s on a GPU');
-    add('sd15-text2img', 'fp16', true, 'New canvases and concept negatives, fp16 on the GPU.', 'estimate: a few seconds per 512-px picture');
+    add('mobileclip-s2', 'fp16', true, `Search and concepts: close to ViT-L/14 quality at a fraction of its cost, fp16 on ${machine.provider.toUpperCase()}.`, 'hundreds of photos/s on a GPU (estimate)');
+    add('sd15-text2img', 'fp16', true, 'New canvases and concept negatives, fp16 on the GPU.', 'a few seconds per 512-px picture (estimate)');
   } else if (machine.ramBytes < 8 * GB) {
-    add('mobileclip-s0', 'int8', true, 'Search and concepts on a small machine: the smallest CLIP model, 8-bit on the CPU.', `estimate: more than ${Math.round(B32_FP32_PER_CORE * cores * 2)} photos/s`);
+    add('mobileclip-s0', 'int8', true, 'Search and concepts on a small machine: the smallest CLIP model, 8-bit on the CPU.', `more than ${Math.round(B32_FP32_PER_CORE * cores * 2)} photos/s (estimate)`);
   } else {
-    add('clip-vit-b32', 'int8', true, 'Search and concepts: fast on a CPU in 8-bit.', `estimate: about ${Math.round(B32_FP32_PER_CORE * cores * 2)} photos/s on ${cores} cores`);
+    add('clip-vit-b32', 'int8', true, 'Search and concepts: fast on a CPU in 8-bit.', `about ${Math.round(B32_FP32_PER_CORE * cores * 2)} photos/s on ${cores} cores (estimate)`);
   }
   if (!gpu) {
     const enough = machine.ramBytes >= 16 * GB;
@@ -63,7 +63,7 @@ export function recommend(store: ModelStore, machine: Machine): ModelRecommendat
       'fp32',
       enough,
       enough ? 'New canvases on the CPU (fp32: CPUs have no fast fp16 kernels).' : 'New canvases on the CPU: needs about 6 GB of memory free, and takes minutes per picture here.',
-      'estimate: minutes per 512-px picture on a CPU',
+      'minutes per 512-px picture on a CPU (estimate)',
     );
   }
   const free = machine.freeDiskBytes;
