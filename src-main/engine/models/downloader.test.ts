@@ -23,6 +23,8 @@ function serve(req: import('node:http').IncomingMessage, res: import('node:http'
   seen.push({ path, range: req.headers.range });
   if (path === '/small') return void res.writeHead(200, { etag: `"${smallGitId}"`, 'content-length': String(small.length) }).end(small);
   if (path === '/small-lying') return void res.writeHead(200, { etag: `"${'1'.repeat(40)}"`, 'content-length': String(small.length) }).end(small);
+  if (path === '/to-cdn-64') return void res.writeHead(302, { location: '/cdn-64' }).end();
+  if (path === '/cdn-64') return void res.writeHead(200, { etag: `"${'e'.repeat(64)}"`, 'content-length': String(body.length) }).end(body);
   if (path === '/cdn') return void res.writeHead(200, { etag: '"not-a-hash"', 'content-length': String(body.length) }).end(body);
   if (path === '/missing') return void res.writeHead(404).end();
   if (path === '/error') return void res.writeHead(503).end();
@@ -96,6 +98,11 @@ describe('downloadFile', () => {
     expect(heads).toEqual(['/redirected']);
     expect(result).toMatchObject({ verifiedAgainst: 'host', hostHash: { algorithm: 'sha256', value: sha } });
     await expect(downloadFile({ url: `${base}/redirected`, dest: join(dir, 'r2.bin'), bytes: 12 })).rejects.toMatchObject({ message: expect.stringContaining('12 were expected') });
+  });
+
+  it('does not take a CDN’s ETag for a content hash when the hub’s answer had none', async () => {
+    const result = await downloadFile({ url: `${base}/to-cdn-64`, dest: join(dir, 'cdn.bin') });
+    expect(result).toMatchObject({ verifiedAgainst: 'none', hostHash: null });
   });
 
   it('refuses a host that serves another commit than the pinned one', async () => {

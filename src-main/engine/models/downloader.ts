@@ -175,7 +175,7 @@ export async function downloadFile(spec: DownloadSpec, options: DownloadOptions 
       }
       throw new AppError('DOWNLOAD_FAILED', `The download of ${spec.url} ended early (${done} of ${total} bytes). Retrying resumes from there.`, { url: spec.url });
     }
-    return finish(spec, part, done, probed?.hash ? probed : hostFacts(response.headers), resumedFrom);
+    return finish(spec, part, done, probed?.hash ? probed : hostFacts(response.headers, !response.redirected), resumedFrom);
   }
 }
 

@@ -18,10 +18,13 @@ function tagValue(raw: string | null): string {
   return (raw ?? '').replace(/^W\//, '').replace(/"/g, '').trim().toLowerCase();
 }
 
-/** What a response's headers say about the file (before any redirect to a CDN, whose own ETag means something else). */
-export function hostFacts(headers: Headers): HostFacts {
+/**
+ * What a response's headers say about the file. A CDN's own ETag (after a redirect) is no content hash the hub vouches
+ * for, so `trustEtag` is false for redirected answers and only X-Linked-Etag counts there.
+ */
+export function hostFacts(headers: Headers, trustEtag = true): HostFacts {
   const linked = tagValue(headers.get('x-linked-etag'));
-  const etag = tagValue(headers.get('etag'));
+  const etag = trustEtag ? tagValue(headers.get('etag')) : '';
   let hash: HostHash | null = null;
   if (/^[0-9a-f]{64}$/.test(linked)) hash = { algorithm: 'sha256', value: linked };
   else if (/^[0-9a-f]{64}$/.test(etag)) hash = { algorithm: 'sha256', value: etag };
