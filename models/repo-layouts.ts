@@ -48,6 +48,23 @@ export function withExternalData(bytes: Uint8Array, location: string): { graph: 
   return { graph: onnx.ModelProto.encode(model).finish(), data };
 }
 
+/** Gives a model int32 integer inputs (Casts to int64 inside), as some exports take their token ids. */
+export function withInt32Inputs(bytes: Uint8Array): Uint8Array {
+  const model = onnx.ModelProto.decode(bytes);
+  const graph = model.graph!;
+  const INT64 = onnx.TensorProto.DataType.INT64;
+  const casts: onnx.INodeProto[] = [];
+  for (const input of graph.input ?? []) {
+    if (input.type?.tensorType?.elemType !== INT64) continue;
+    const name = input.name!;
+    for (const node of graph.node ?? []) node.input = (node.input ?? []).map((n) => (n === name ? `${name}__i64` : n));
+    casts.push({ opType: 'Cast', name: `cast_${name}`, input: [name], output: [`${name}__i64`], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: INT64 }] });
+    input.type.tensorType.elemType = onnx.TensorProto.DataType.INT32;
+  }
+  graph.node = [...casts, ...(graph.node ?? [])];
+  return onnx.ModelProto.encode(model).finish();
+}
+
 /** merges.txt as the Hugging Face CLIP tokenizer ships it, from a tokenizer.json. */
 async function mergesFrom(tokenizerJson: string): Promise<string> {
   const merges = (JSON.parse(await readFile(tokenizerJson, 'utf8')) as { model: { merges: (string | string[])[] } }).model.merges;

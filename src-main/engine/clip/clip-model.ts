@@ -6,7 +6,7 @@ import { AppError, type WireError } from '@contract';
 import { EMBEDS_INPUT, lookUpRows, rewriteForTokenEmbeddings } from '../models/onnx/token-embedding-rewrite';
 import type { SessionPool } from '../models/session-pool';
 import { toWireError } from '../jobs/runner';
-import { floatTensor, halfSignature, toFloat32 } from '../edit/precision';
+import { floatTensor, halfSignature, int32Signature, intTensor, toFloat32 } from '../edit/precision';
 import { loadPreprocessConfig, preprocessImage, type PreprocessConfig } from './preprocess';
 import { CLIP_TEXT, CLIP_TEXT_EMBEDS, CLIP_VISION } from './signatures';
 import { ClipTokenizer, type TokenBatch } from './tokenizer';
@@ -57,7 +57,7 @@ export interface ClipFiles {
 
 /** fp16 exports take and return float16 tensors at their edges; 8-bit ones keep float32 edges. */
 const VISION_SIGNATURES = [CLIP_VISION, halfSignature(CLIP_VISION)];
-const TEXT_SIGNATURES = [CLIP_TEXT, halfSignature(CLIP_TEXT)];
+const TEXT_SIGNATURES = [CLIP_TEXT, halfSignature(CLIP_TEXT), int32Signature(CLIP_TEXT), int32Signature(halfSignature(CLIP_TEXT))];
 
 /** A CLIP model folder: tokenizer, preprocessing, and the two encoders, with L2-normalized outputs. */
 export class ClipModel {
@@ -89,8 +89,8 @@ export class ClipModel {
     for (let start = 0; start < texts.length; start += batchSize) {
       const batch = this.tokenizer.encodeBatch(texts.slice(start, start + batchSize));
       const dims = [batch.count, batch.length];
-      const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', batch.ids, dims) };
-      if (wantsMask) feeds.attention_mask = new ort.Tensor('int64', batch.mask, dims);
+      const feeds: Record<string, ort.Tensor> = { input_ids: intTensor(session, 'input_ids', batch.ids, dims) };
+      if (wantsMask) feeds.attention_mask = intTensor(session, 'attention_mask', batch.mask, dims);
       const result = await session.run(feeds, ['text_embeds']);
       const embeds = result.text_embeds!;
       out.push(...normalizeRows(toFloat32(embeds), embeds.dims[1]!));
@@ -109,8 +109,8 @@ export class ClipModel {
     }
     const batch = this.tokenizer.encodeBatch(texts, padTo);
     const dims = [batch.count, batch.length];
-    const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', batch.ids, dims) };
-    if (session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', batch.mask, dims);
+    const feeds: Record<string, ort.Tensor> = { input_ids: intTensor(session, 'input_ids', batch.ids, dims) };
+    if (session.inputNames.includes('attention_mask')) feeds.attention_mask = intTensor(session, 'attention_mask', batch.mask, dims);
     const result = await session.run(feeds, ['last_hidden_state']);
     const states = result.last_hidden_state!;
     const [, length, hidden] = states.dims as [number, number, number];

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePaths } from '../../../models/fixtures';
 import { startModelMirror, type ModelMirror } from '../../../models/model-mirror';
-import { diffusersOnnxLayout, pinToFixtures, xenovaClipLayout } from '../../../models/repo-layouts';
+import { diffusersOnnxLayout, pinToFixtures, withInt32Inputs, xenovaClipLayout } from '../../../models/repo-layouts';
 import { ClipModel } from '../clip/clip-model';
 import { dot } from '../clip/vector';
 import { runDiffusion } from '../edit/pipeline';
@@ -119,6 +119,17 @@ describe('downloads of the real repository layouts', () => {
     const [h] = await half.encodeTexts(['a small green triangle']);
     const [f] = await full.encodeTexts(['a small green triangle']);
     expect(dot(h!, f!)).toBeGreaterThan(0.999);
+  });
+
+  it('a CLIP text encoder that takes int32 ids gets them, with the same embeddings', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'studio-int32-'));
+    await cp(paths.sceneClip, dir, { recursive: true });
+    await writeFile(join(dir, 'onnx', 'text_model.onnx'), withInt32Inputs(await readFile(join(paths.sceneClip, 'onnx', 'text_model.onnx'))));
+    const narrow = await ClipModel.load(dir, pool);
+    const wide = await ClipModel.load(paths.sceneClip, pool);
+    const [a] = await narrow.encodeTexts(['a big blue square']);
+    const [b] = await wide.encodeTexts(['a big blue square']);
+    expect(dot(a!, b!)).toBeCloseTo(1, 5);
   });
 
   it('SD 1.5 fp16 (nmkd): external weights in unet/weights.pb, tokenizer as vocab+merges, fp16 interfaces — and it generates', async () => {
