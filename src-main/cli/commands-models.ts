@@ -47,8 +47,9 @@ export const modelCommands: Record<string, Command> = {
       const current = (await callDirect(dispatch, 'settings.get', {})).settings.modelVariants;
       const next = { ...current };
       if (value === undefined) {
-        const status = engine.models.status(id);
-        return print(opts, { id, variant: status.variant, setting: status.variantSetting }, `${id}: ${status.variant}${status.variantSetting ? '' : ' (automatic)'}`);
+        const status = engine.models.status(engine.models.resolve(id));
+        const setting = current[id] ?? null;
+        return print(opts, { id, variant: status.variant, inUse: status.id, setting }, `${id}: ${status.variant}${status.id === id ? '' : ` (${status.id})`}${setting ? '' : ' (automatic)'}`);
       }
       if (value === 'auto') delete next[id];
       else {
@@ -57,8 +58,13 @@ export const modelCommands: Record<string, Command> = {
         next[id] = parsed.data;
       }
       await callDirect(dispatch, 'settings.update', { modelVariants: next });
-      const status = engine.models.status(id);
-      return print(opts, { id, variant: status.variant, setting: status.variantSetting, installed: status.installed }, `${id} now uses ${status.variant}${status.installed ? '' : ` — not on disk yet: npm run cli -- models download ${id}`}.`);
+      // A model whose other precision comes from another repository (SD 1.5 fp16 / fp32) switches to that entry.
+      const status = engine.models.status(engine.models.resolve(id));
+      return print(
+        opts,
+        { id, variant: status.variant, inUse: status.id, setting: next[id] ?? null, installed: status.installed },
+        `${id} now uses ${status.variant}${status.id === id ? '' : ` (${status.id})`}${status.installed ? '' : ` — not on disk yet: npm run cli -- models download ${status.id}`}.`,
+      );
     }
     if (sub === 'check') {
       const ids = id ? [id] : engine.models.list().filter((m) => m.installed).map((m) => m.id);

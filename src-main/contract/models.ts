@@ -62,6 +62,8 @@ export const ModelStatusSchema = z.object({
   variantSetting: PrecisionSchema.nullable(),
   /** Another model this one is a precision variant of (fp32 export of an fp16 model, say). */
   variantOf: z.string().nullable(),
+  /** For a model with variants from other repositories: which of them runs (this id, or the variant's). */
+  inUse: z.string().nullable(),
   /** Files of the variant in use, each with how its hash is assured. */
   files: z.array(ModelFileStatusSchema),
   /** For installed models: every file verified against the manifest, some only against the host, or some never verified. */

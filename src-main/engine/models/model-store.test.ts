@@ -103,6 +103,8 @@ describe('ModelStore', () => {
     await cp(sd, join(modelsDir, 'sd15-text2img'), { recursive: true });
     await cp(sd, join(modelsDir, 'sd15-text2img-fp32'), { recursive: true });
     expect(store.resolve('sd15-text2img')).toBe('sd15-text2img-fp32');
+    expect(store.status('sd15-text2img').inUse).toBe('sd15-text2img-fp32');
+    expect(store.status('clip-vit-b32').inUse).toBeNull();
     provider = 'cuda';
     expect(store.resolve('sd15-text2img')).toBe('sd15-text2img');
     choice = 'fp32';

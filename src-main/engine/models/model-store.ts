@@ -113,7 +113,7 @@ export class ModelStore {
     const head = this.entry(id);
     const members = [head, ...this.options.manifest.models.filter((m) => m.variantOf === head.id)];
     if (members.length === 1) return head.id;
-    return chooseMember(members, this.provider, this.options.variantChoice?.(head.id) ?? null, (m) => this.status(m).installed).id;
+    return chooseMember(members, this.provider, this.options.variantChoice?.(head.id) ?? null, (m) => this.variantInstalled(this.entry(m), this.variantOf(m))).id;
   }
 
   status(id: string): ModelStatus {
@@ -165,6 +165,7 @@ export class ModelStore {
       variant,
       variantSetting: this.options.variantChoice?.(model.id) ?? null,
       variantOf: model.variantOf ?? null,
+      inUse: this.options.manifest.models.some((m) => m.variantOf === model.id) ? this.resolve(model.id) : null,
       files: fileStatus,
       verification,
       check: readJsonSync<ModelCheck>(join(dir, CHECK_FILE)),
