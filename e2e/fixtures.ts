@@ -1,10 +1,12 @@
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test as base } from '@playwright/test';
 import { fixturePaths } from '../models/fixtures';
 import { startStudioServer } from '../scripts/studio-server.mjs';
-import { startModelMirror } from './model-mirror';
+import { startModelMirror } from '../models/model-mirror';
+import { pinToFixtures, xenovaClipLayout } from '../models/repo-layouts';
 
 export interface Studio {
   url: string;
@@ -21,8 +23,10 @@ export interface LibraryStudio extends Studio {
   modelsDir: string;
 }
 
-async function withStudio(env: Record<string, string>, use: (studio: Studio) => Promise<void>): Promise<void> {
+/** A studio on a fresh data dir; the first-run guide is marked done unless `firstRun` (the guide's own test). */
+async function withStudio(env: Record<string, string>, use: (studio: Studio) => Promise<void>, firstRun = false): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'studio-e2e-'));
+  if (!firstRun) await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ firstRunDone: true }));
   const server = await startStudioServer({ dataDir, env });
   await use({ ...server, origin: `http://127.0.0.1:${server.port}` });
   await server.stop();
@@ -31,10 +35,29 @@ async function withStudio(env: Record<string, string>, use: (studio: Studio) => 
 
 /**
  * `studio`: a headless studio (the `npm run serve` entry) with a throwaway data dir.
- * `mirroredStudio`: the same, downloading models from a loopback mirror that serves the scene-CLIP fixture
- * under the real CLIP ViT-B/32 file names.
+ * `mirroredStudio`: the same, downloading models from a loopback mirror (withMirror); `firstRunStudio`: that, with the
+ * first-run guide not yet done.
  */
-export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio; libraryStudio: LibraryStudio }>({
+/**
+ * A studio downloading from a loopback mirror that serves the scene-CLIP fixture laid out like the real CLIP ViT-B/32
+ * repository (every variant's file names) at the manifest's pinned commit, with a manifest whose pinned hashes are the
+ * fixture's, so verification runs as with real weights.
+ */
+async function withMirror(firstRun: boolean, use: (studio: Studio) => Promise<void>): Promise<void> {
+  const repo = await mkdtemp(join(tmpdir(), 'studio-e2e-repo-'));
+  await xenovaClipLayout(fixturePaths().sceneClip, repo);
+  const manifest = JSON.parse(readFileSync(join(process.cwd(), 'models', 'manifest.json'), 'utf8')) as Parameters<typeof pinToFixtures>[0];
+  const b32 = manifest.models.find((m) => m.id === 'clip-vit-b32')!.download!;
+  const pinnedManifest = join(repo, '..', `${basename(repo)}-manifest.json`);
+  await writeFile(pinnedManifest, JSON.stringify(await pinToFixtures(manifest, { 'clip-vit-b32': repo })));
+  const mirror = await startModelMirror([{ repo: b32.repo, revision: b32.revision, folder: repo }], { chunkDelayMs: 15 });
+  await withStudio({ STUDIO_MODEL_MIRROR: mirror.url, STUDIO_MODEL_MANIFEST: pinnedManifest }, use, firstRun);
+  await mirror.close();
+  await rm(repo, { recursive: true, force: true });
+  await rm(pinnedManifest, { force: true });
+}
+
+export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio; firstRunStudio: Studio; libraryStudio: LibraryStudio }>({
   studio: [async ({}, use) => withStudio({}, use), { scope: 'worker' }],
   // A studio whose models folder holds the fixtures under the real models' ids (scene CLIP, composers, tiny SD), and a photo folder to add.
   libraryStudio: [
@@ -52,14 +75,8 @@ export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio
     },
     { scope: 'worker' },
   ],
-  mirroredStudio: [
-    async ({}, use) => {
-      const mirror = await startModelMirror('Xenova/clip-vit-base-patch32', fixturePaths().sceneClip);
-      await withStudio({ STUDIO_MODEL_MIRROR: mirror.url }, use);
-      await mirror.close();
-    },
-    { scope: 'worker' },
-  ],
+  mirroredStudio: [async ({}, use) => withMirror(false, use), { scope: 'worker' }],
+  firstRunStudio: [async ({}, use) => withMirror(true, use), { scope: 'worker' }],
 });
 
 export { expect } from '@playwright/test';

@@ -20,6 +20,10 @@ test.describe('models in Settings', () => {
     await expect(tray.getByText('Downloading CLIP ViT-B/32')).toBeVisible();
     await expect(clip.getByRole('progressbar')).toBeVisible();
     await expect(clip.getByTestId('model-installed')).toBeVisible({ timeout: 30_000 });
+    // The 8-bit variant suits this CPU; its text encoder's hash is pinned, the vision encoder's comes from the host.
+    await expect(clip.getByTestId('model-verified')).toHaveText('· verified against the host');
+    await expect(clip.getByLabel('Variant of CLIP ViT-B/32')).toHaveValue('auto');
+    await expect(clip.getByLabel('Variant of CLIP ViT-B/32')).toContainText('Automatic (int8)');
     await expect(tray.locator('[data-state="done"]')).toContainText('Downloading CLIP ViT-B/32');
   });
 });

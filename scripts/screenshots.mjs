@@ -15,6 +15,15 @@ try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
     await page.goto(server.url);
     await page.getByTestId('engine-status').waitFor();
+    if (scheme === 'light') {
+      // A fresh studio opens with the first-run guide; once skipped it stays closed.
+      const guide = page.getByRole('dialog', { name: 'Models for this machine' });
+      await guide.getByTestId('guide-start').waitFor();
+      await page.screenshot({ path: join(outDir, 'first-run-light.png') });
+      await guide.getByRole('button', { name: 'Skip' }).click();
+      await guide.waitFor({ state: 'hidden' });
+      await page.waitForTimeout(300);
+    }
     await page.screenshot({ path: join(outDir, `library-${scheme}.png`) });
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByLabel('Size').selectOption('4096');

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError, formatBytes } from '@contract';
+import { AppError } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { Engine } from '../engine/engine';
 import type { RefreshSummary } from '../engine/library/library';
@@ -13,6 +13,7 @@ import { groundingCommands } from './commands-grounding';
 import { evalCommands } from './commands-eval';
 import { quantizeCommands } from './commands-quantize';
 import { textCommands } from './commands-text';
+import { modelCommands } from './commands-models';
 import { type Command, follow, numberOf, print, reportJob, searchFilters } from './shared';
 
 const HELP = `Usage: npm run cli -- <command> [options]
@@ -20,8 +21,15 @@ const HELP = `Usage: npm run cli -- <command> [options]
 Commands:
   info                   version, data dir, engine status and inference providers
   disk-check [--mb N]    write, sync, read back and verify N MB in the data dir (default 256); reports speeds
-  models list            the models the studio knows, where they live, and whether they are installed
-  models download ID     download (or resume) a model's missing files, verified
+  models list            the models the studio knows: variants, where they live, installed, how verified (--json: per
+                         file whether its sha256 is pinned in the manifest or verified against the host)
+  models download ID [--variant fp32|fp16|int8]
+                         download (or resume) a model's missing files, pinned to the manifest's commit and verified
+  models variant ID [fp32|fp16|int8|auto]
+                         show or choose the precision variant a model runs in (a CLIP change re-embeds the library)
+  models check [ID] [--photos DIR] [--steps N]
+                         run the installed models (or ID) on this machine: tokenizer vs reference ids, CLIP zero-shot
+                         top-1 on captioned photos, a seeded 256-px SD turn, speed; exits 1 on hard failures only
   index FOLDER           add FOLDER to the library (if new) and index it: metadata, thumbnails, CLIP vectors
   index                  rescan every library folder and index what changed
   search "TEXT"          search the library by words (--limit N, default 20); --json: [{path, score}]
@@ -67,6 +75,7 @@ Options for every command:
   --data-dir DIR         where the studio keeps its data (or STUDIO_DATA_DIR)
   --models-dir DIR       where models live (or STUDIO_MODELS_DIR; default <data-dir>/models)
   --model-mirror URL     download models from this mirror, Hugging Face layout (or STUDIO_MODEL_MIRROR)
+  --allow-insecure-mirror  accept a plain-http mirror on another machine (or STUDIO_ALLOW_INSECURE_MIRROR=1)
   --json                 machine-readable output on stdout (progress still goes to stderr)
   -h, --help             show this help`;
 
@@ -78,6 +87,7 @@ const commands: Record<string, Command> = {
   ...textCommands,
   ...quantizeCommands,
   ...groundingCommands,
+  ...modelCommands,
   info: async (dispatch, _engine, opts) => {
     const info = await callDirect(dispatch, 'app.info', {});
     const providers = info.inference.providers.map((p) => `${p.name}${p.available ? '' : ' (unavailable)'}`).join(', ');
@@ -100,26 +110,6 @@ const commands: Record<string, Command> = {
       const r = result as { writeMBps: number; readMBps: number; megabytes: number };
       return `Data folder check passed: ${r.megabytes} MB written at ${r.writeMBps} MB/s (synced), read back at ${r.readMBps} MB/s, verified.`;
     });
-  },
-  models: async (dispatch, engine, opts) => {
-    const [sub, id] = opts.args;
-    if (sub === 'list' || sub === undefined) {
-      const models = await callDirect(dispatch, 'models.list', {});
-      const lines = models.map(
-        (m) =>
-          `${m.installed ? '✓' : ' '} ${m.id.padEnd(24)} ${m.task.padEnd(17)} ${formatBytes(m.approxBytes).padStart(8)}  ${m.title}${m.default ? ' (default)' : ''}` +
-          (m.installed ? '' : m.downloadable ? `\n    not installed — npm run cli -- models download ${m.id}` : `\n    not installed — export it: ${m.exportCommand}`),
-      );
-      return print(opts, models, [`Models folder: ${engine.models.modelsDir}`, ...lines].join('\n'));
-    }
-    if (sub === 'download' && id) {
-      const job = await follow(engine, await callDirect(dispatch, 'models.download', { id }));
-      return reportJob(opts, job, (result) => {
-        const r = result as { files: number; bytes: number };
-        return r.files === 0 ? `${id} is already installed.` : `${id}: ${r.files} files (${formatBytes(r.bytes)}) downloaded and verified.`;
-      });
-    }
-    throw new AppError('INVALID_PARAMS', 'Usage: models list | models download ID');
   },
   index: async (dispatch, engine, opts) => {
     const [folder] = opts.args;
@@ -241,6 +231,8 @@ async function main(): Promise<void> {
         width: { type: 'string' },
         height: { type: 'string' },
         mix: { type: 'string' },
+        variant: { type: 'string' },
+        photos: { type: 'string' },
       },
     });
   } catch (error) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppInfoSchema } from './app-info';
 import { JobSchema } from './jobs';
-import { ModelStatusSchema } from './models';
+import { ModelRecommendationSchema, ModelStatusSchema, PrecisionSchema } from './models';
 import { TokenCountParamsSchema, TokenCountSchema } from './text';
 import { SettingsSchema, SettingsViewSchema } from './settings';
 import { ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
@@ -59,9 +59,14 @@ export const methods = {
     summary: 'Every model the studio knows, with where it lives and whether it is installed.',
   }),
   'models.download': method({
-    params: z.object({ id: z.string().min(1).max(100) }).strict(),
+    params: z.object({ id: z.string().min(1).max(100), variant: PrecisionSchema.optional() }).strict(),
     result: JobSchema,
-    summary: 'Start (or resume) downloading a model’s missing files as a job; verified, resumable, cancellable.',
+    summary: 'Start (or resume) downloading a model’s missing files (of the variant in use, or the one named) as a job; verified, resumable, cancellable.',
+  }),
+  'models.recommend': method({
+    params: NoParams,
+    result: ModelRecommendationSchema,
+    summary: 'A set of models for this machine (from its execution provider, memory and free disk), for the first-run guide.',
   }),
   'text.tokens': method({
     params: TokenCountParamsSchema,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ComposerIdSchema } from './compose';
+import { PrecisionSchema } from './models';
 
 /** Settings the user changes in the app; persisted in <data dir>/settings.json. */
 export const SettingsSchema = z.object({
@@ -13,6 +14,10 @@ export const SettingsSchema = z.object({
   clipModel: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).nullable(),
   /** How composed queries are composed unless a query says otherwise. */
   composer: ComposerIdSchema,
+  /** Precision variant per model id (fp32, fp16, int8), where the user overrides the automatic choice. */
+  modelVariants: z.record(z.string().regex(/^[a-z0-9][a-z0-9.-]*$/), PrecisionSchema),
+  /** The first-run guide was used or skipped (it can be reopened from Settings → Models). */
+  firstRunDone: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

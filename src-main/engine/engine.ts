@@ -1,14 +1,15 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
-import { arch, cpus, platform, release } from 'node:os';
-import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type SearchQuery, type SearchResult, type Settings, type SettingsView } from '@contract';
+import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision, type ModelRecommendation } from '@contract';
 import manifestJson from '../../models/manifest.json';
 import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
 import { JobRunner } from './jobs/runner';
 import { chooseExecutionProvider, probeOnnxRuntime, type OrtProbe, type ProviderChoice } from './models/execution-providers';
-import { parseManifest } from './models/manifest';
+import { loadManifest, parseManifest, type Manifest } from './models/manifest';
 import { ModelStore } from './models/model-store';
+import { freeDiskFor, recommend } from './models/recommend';
 import { SessionPool } from './models/session-pool';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
@@ -41,6 +42,10 @@ export interface EngineOptions {
   modelMirror?: string | undefined;
   /** Which flag or variable fixed the two above, for Settings to explain. */
   lockedBy?: { modelsDir: string | null; modelMirror: string | null };
+  /** Accept a plain-http model mirror on another machine (--allow-insecure-mirror). */
+  allowInsecureMirror?: boolean;
+  /** The model manifest (tests pass one whose hashes are the fixtures'); default: models/manifest.json. */
+  manifest?: Manifest;
   /** fetch used for downloads (tests pass their own). */
   fetch?: typeof fetch;
   host: AppInfo['host'];
@@ -82,13 +87,14 @@ export class Engine {
     return this.settings.get().clipModel ?? this.manifest.models.find((m) => m.task === 'clip' && m.default)!.id;
   }
 
-  private readonly manifest = parseManifest(manifestJson, 'models/manifest.json');
+  private readonly manifest: Manifest;
 
   private constructor(
     readonly options: EngineOptions,
     private readonly ort: OrtProbe,
     private readonly settings: SettingsStore,
   ) {
+    this.manifest = options.manifest ?? parseManifest(manifestJson, 'models/manifest.json');
     this.jobs = new JobRunner({ concurrency: options.jobConcurrency ?? 2 });
     this.jobs.onUpdate((job) => this.publish({ topic: 'job.progress', payload: job }));
     this.modelStore = this.createModelStore();
@@ -107,7 +113,8 @@ export class Engine {
       db: this.db,
       thumbDir: this.thumbDir,
       vectorsDir: join(options.dataDir, 'library', 'vectors'),
-      model: () => ({ id: this.clipModelId, load: () => this.clip() }),
+      // A variant other than fp32 embeds under its own key, so switching variant re-embeds like switching model.
+      model: () => ({ id: this.models.libraryKey(this.clipModelId), load: () => this.clip() }),
       precision: () => this.settings.get().vectorPrecision,
     });
     this.composers = new ComposerRegistry(() => this.models, this.sessions);
@@ -181,15 +188,18 @@ export class Engine {
   }
 
   /** A CLIP model (the library's by default), or null when it is not installed (the library then indexes without embeddings). */
-  async clip(id = this.clipModelId): Promise<ClipModel | null> {
-    const status = this.models.status(id);
+  async clip(key = this.models.libraryKey(this.clipModelId)): Promise<ClipModel | null> {
+    // A library key names its variant (`clip-vit-b32@int8`); a bare id is the fp32 (or only) variant.
+    const keyed = this.models.keyed(key);
+    const status = this.models.status(keyed);
     if (!status.installed) return null;
-    let cached = this.clipModels.get(id);
+    const files = { vision: this.models.fileFor(keyed, 'vision'), text: this.models.fileFor(keyed, 'text') };
+    let cached = this.clipModels.get(keyed);
     if (cached?.dir !== status.dir) {
-      const model = ClipModel.load(status.dir, this.sessions);
-      model.catch(() => this.clipModels.delete(id));
+      const model = ClipModel.load(status.dir, this.sessions, files);
+      model.catch(() => this.clipModels.delete(keyed));
       cached = { dir: status.dir, model };
-      this.clipModels.set(id, cached);
+      this.clipModels.set(keyed, cached);
     }
     return cached.model;
   }
@@ -256,7 +266,10 @@ export class Engine {
 
   static async start(options: EngineOptions): Promise<Engine> {
     await mkdir(options.dataDir, { recursive: true });
-    return new Engine(options, await probeOnnxRuntime(), await SettingsStore.open(options.dataDir));
+    // STUDIO_MODEL_MANIFEST: another manifest (a private mirror's, or the tests' whose hashes are the fixtures').
+    const manifestFile = process.env.STUDIO_MODEL_MANIFEST;
+    const manifest = options.manifest ?? (manifestFile ? await loadManifest(manifestFile) : undefined);
+    return new Engine({ ...options, ...(manifest ? { manifest } : {}) }, await probeOnnxRuntime(), await SettingsStore.open(options.dataDir));
   }
 
   /** Where models are found and downloaded to, as currently in effect. */
@@ -277,7 +290,15 @@ export class Engine {
 
   private createModelStore(): ModelStore {
     const { modelsDir, modelMirror } = this.effective();
-    return new ModelStore({ manifest: this.manifest, modelsDir, mirror: modelMirror, fetch: this.options.fetch });
+    return new ModelStore({
+      manifest: this.manifest,
+      modelsDir,
+      mirror: modelMirror,
+      fetch: this.options.fetch,
+      allowInsecureMirror: this.options.allowInsecureMirror ?? false,
+      provider: () => this.providerChoice?.selected ?? 'cpu',
+      variantChoice: (id) => this.settings.get().modelVariants[id] ?? null,
+    });
   }
 
   settingsView(): SettingsView {
@@ -311,7 +332,16 @@ export class Engine {
         throw new AppError('IO_ERROR', `Cannot use ${patch.modelsDir} as the models folder: ${(error as Error).message}`);
       }
     }
+    if (patch.modelVariants) {
+      for (const [id, variant] of Object.entries(patch.modelVariants)) {
+        const status = this.models.status(id);
+        if (!status.variants.some((v) => v.name === variant) && !this.manifest.models.some((m) => m.variantOf === id && m.precision === variant)) {
+          throw new AppError('INVALID_PARAMS', `${status.title} comes in ${status.variants.map((v) => v.name).join(', ')}, not ${variant}.`);
+        }
+      }
+    }
     const before = this.effective();
+    const keyBefore = this.models.libraryKey(before.clipModel);
     await this.settings.update(patch);
     const after = this.effective();
     if (after.modelsDir !== before.modelsDir) {
@@ -319,7 +349,7 @@ export class Engine {
       this.composedSearch.clear();
     }
     this.modelStore = this.createModelStore();
-    if (after.clipModel !== before.clipModel && this.library.listRoots().length) {
+    if ((after.clipModel !== before.clipModel || this.models.libraryKey(after.clipModel) !== keyBefore) && this.library.listRoots().length) {
       // Embed everything with the new model in the background; searches use the old vectors until it is done.
       this.startLibraryRefresh();
     }
@@ -375,12 +405,29 @@ export class Engine {
     return this.models.list();
   }
 
-  startModelDownload(id: string): Job {
+  /** What the first-run guide proposes for this machine. */
+  async recommendModels(): Promise<ModelRecommendation> {
+    return recommend(this.models, {
+      provider: this.providerChoice.selected ?? 'cpu',
+      cpus: cpus().length,
+      ramBytes: totalmem(),
+      freeDiskBytes: await freeDiskFor(this.models.modelsDir),
+    });
+  }
+
+  startModelDownload(id: string, variant?: Precision): Job {
     const model = this.models.entry(id);
     // Asking again while a download of the same model runs returns that job instead of starting a second one.
-    return this.jobs.submitOnce(`models.download:${id}`, { kind: 'models.download', label: `Downloading ${model.title}`, unit: 'MB' }, (ctx) =>
-      this.models.download(id, ctx),
-    ).job;
+    const { job, created } = this.jobs.submitOnce(`models.download:${id}`, { kind: 'models.download', label: `Downloading ${model.title}`, unit: 'MB' }, (ctx) =>
+      this.models.download(id, ctx, variant),
+    );
+    if (created && model.task === 'clip') {
+      // Once the library's CLIP model is on disk, index with it at once instead of waiting for a Rescan.
+      void this.jobs.settled(job.id).then((done) => {
+        if (done.state === 'done' && model.id === this.clipModelId && this.library.listRoots().length) this.startLibraryRefresh();
+      });
+    }
+    return job;
   }
 
   subscribe(listener: EventListener): () => void {

@@ -18,6 +18,7 @@ Starts the studio headless and serves it to your browser on this machine.
   --data-dir DIR         where the studio keeps its data (or STUDIO_DATA_DIR)
   --models-dir DIR       where models live, e.g. an offline copy (or STUDIO_MODELS_DIR; default <data-dir>/models)
   --model-mirror URL     download models from this mirror (Hugging Face layout; or STUDIO_MODEL_MIRROR)
+  --allow-insecure-mirror  accept a plain-http mirror on another machine (or STUDIO_ALLOW_INSECURE_MIRROR=1)
   --json                 print {url, port, token, dataDir} as one JSON line instead of text
   -h, --help             show this help
 

@@ -1,4 +1,4 @@
-import { isFinished, type Job, type ModelStatus, type Settings, type SettingsView } from '@contract';
+import { isFinished, type Job, type ModelRecommendation, type ModelStatus, type Precision, type Settings, type SettingsView } from '@contract';
 import type { StudioClient } from '../api/client';
 import type { JobsState } from './jobs.svelte';
 
@@ -11,6 +11,10 @@ export class ModelsState {
   /** Saved settings, what is in effect, and what flags fix. */
   settings = $state<SettingsView | null>(null);
   settingsError = $state<string | null>(null);
+  /** The first-run guide: open, and what it proposes for this machine. */
+  guideOpen = $state(false);
+  guide = $state<ModelRecommendation | null>(null);
+  private guideShownThisSession = false;
 
   constructor(
     private readonly client: StudioClient,
@@ -28,6 +32,8 @@ export class ModelsState {
     try {
       [this.models, this.settings] = await Promise.all([this.client.call('models.list', {}), this.client.call('settings.get', {})]);
       this.error = null;
+      // The first time the studio opens with no model at all, propose a set for this machine.
+      if (!this.guideShownThisSession && !this.settings.settings.firstRunDone && !this.models.some((m) => m.installed)) void this.openGuide();
     } catch (error) {
       this.error = (error as Error).message;
     }
@@ -46,14 +52,37 @@ export class ModelsState {
     }
   }
 
+  async openGuide(): Promise<void> {
+    this.guideShownThisSession = true;
+    this.guideOpen = true;
+    try {
+      this.guide = await this.client.call('models.recommend', {});
+    } catch (error) {
+      this.error = (error as Error).message;
+      this.guideOpen = false;
+    }
+  }
+
+  /** Closes the guide for good (until reopened from Settings → Models). */
+  async skipGuide(): Promise<void> {
+    this.guideOpen = false;
+    await this.saveSettings({ firstRunDone: true });
+  }
+
+  /** Starts the chosen downloads (they show in the job tray) and closes the guide. */
+  async startGuide(choices: { id: string; variant: Precision }[]): Promise<void> {
+    for (const { id, variant } of choices) await this.download(id, variant);
+    await this.skipGuide();
+  }
+
   jobFor(id: string): Job | undefined {
     const jobId = this.downloads[id];
     return jobId ? this.jobs.jobs.find((j) => j.id === jobId) : undefined;
   }
 
-  async download(id: string): Promise<void> {
+  async download(id: string, variant?: Precision): Promise<void> {
     try {
-      const job = await this.client.call('models.download', { id });
+      const job = await this.client.call('models.download', { id, ...(variant ? { variant } : {}) });
       this.jobs.apply(job);
       this.downloads[id] = job.id;
     } catch (error) {

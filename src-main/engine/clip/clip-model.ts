@@ -6,6 +6,7 @@ import { AppError, type WireError } from '@contract';
 import { EMBEDS_INPUT, lookUpRows, rewriteForTokenEmbeddings } from '../models/onnx/token-embedding-rewrite';
 import type { SessionPool } from '../models/session-pool';
 import { toWireError } from '../jobs/runner';
+import { floatTensor, halfSignature, int32Signature, intTensor, toFloat32 } from '../edit/precision';
 import { loadPreprocessConfig, preprocessImage, type PreprocessConfig } from './preprocess';
 import { CLIP_TEXT, CLIP_TEXT_EMBEDS, CLIP_VISION } from './signatures';
 import { ClipTokenizer, type TokenBatch } from './tokenizer';
@@ -60,6 +61,16 @@ export interface TokenEmbeddingEncoder {
   lookUp(batch: TokenBatch): Float32Array;
 }
 
+/** The encoder files of one precision variant. */
+export interface ClipFiles {
+  vision?: string | null;
+  text?: string | null;
+}
+
+/** fp16 exports take and return float16 tensors at their edges; 8-bit ones keep float32 edges. */
+const VISION_SIGNATURES = [CLIP_VISION, halfSignature(CLIP_VISION)];
+const TEXT_SIGNATURES = [CLIP_TEXT, halfSignature(CLIP_TEXT), int32Signature(CLIP_TEXT), int32Signature(halfSignature(CLIP_TEXT))];
+
 /** A CLIP model folder: tokenizer, preprocessing, and the two encoders, with L2-normalized outputs. */
 export class ClipModel {
   readonly visionFile: string;
@@ -71,29 +82,31 @@ export class ClipModel {
     readonly tokenizer: ClipTokenizer,
     readonly preprocess: PreprocessConfig,
     private readonly pool: SessionPool,
+    files: ClipFiles,
   ) {
-    this.visionFile = modelFile(dir, 'vision_model');
-    this.textFile = modelFile(dir, 'text_model');
+    this.visionFile = files.vision ?? modelFile(dir, 'vision_model');
+    this.textFile = files.text ?? modelFile(dir, 'text_model');
   }
 
-  static async load(dir: string, pool: SessionPool): Promise<ClipModel> {
+  /** `files` names the encoders of a precision variant (e.g. onnx/vision_model_quantized.onnx); default: the fp32 names. */
+  static async load(dir: string, pool: SessionPool, files: ClipFiles = {}): Promise<ClipModel> {
     if (!existsSync(dir)) throw new AppError('MODEL_MISSING', `The CLIP model folder ${dir} does not exist.`, { dir });
-    return new ClipModel(dir, await ClipTokenizer.fromDir(dir), await loadPreprocessConfig(dir), pool);
+    return new ClipModel(dir, await ClipTokenizer.fromDir(dir), await loadPreprocessConfig(dir), pool, files);
   }
 
   async encodeTexts(texts: string[], batchSize = 64): Promise<Float32Array[]> {
-    const { session } = await this.pool.get(this.textFile, CLIP_TEXT);
+    const { session } = await this.pool.get(this.textFile, TEXT_SIGNATURES);
     const wantsMask = session.inputNames.includes('attention_mask');
     const padTo = fixedSequenceLength(session);
     const out: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += batchSize) {
       const batch = this.tokenizer.encodeBatch(texts.slice(start, start + batchSize), padTo);
       const dims = [batch.count, batch.length];
-      const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', batch.ids, dims) };
-      if (wantsMask) feeds.attention_mask = new ort.Tensor('int64', batch.mask, dims);
+      const feeds: Record<string, ort.Tensor> = { input_ids: intTensor(session, 'input_ids', batch.ids, dims) };
+      if (wantsMask) feeds.attention_mask = intTensor(session, 'attention_mask', batch.mask, dims);
       const result = await session.run(feeds, ['text_embeds']);
       const embeds = result.text_embeds!;
-      out.push(...normalizeRows(embeds.data as Float32Array, embeds.dims[1]!));
+      out.push(...normalizeRows(toFloat32(embeds), embeds.dims[1]!));
     }
     return out;
   }
@@ -103,18 +116,18 @@ export class ClipModel {
    * denoiser was trained with) — the text condition of embedding-space denoisers such as CompoDiff.
    */
   async encodeTextTokens(texts: string[], padTo?: number): Promise<TextTokens[]> {
-    const { session } = await this.pool.get(this.textFile, CLIP_TEXT);
+    const { session } = await this.pool.get(this.textFile, TEXT_SIGNATURES);
     if (!session.outputNames.includes('last_hidden_state')) {
       throw new AppError('MODEL_MISMATCH', `${this.textFile} has no last_hidden_state output, which token-conditioned composers need.`, { file: this.textFile });
     }
     const batch = this.tokenizer.encodeBatch(texts, fixedSequenceLength(session) ?? padTo);
     const dims = [batch.count, batch.length];
-    const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', batch.ids, dims) };
-    if (session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', batch.mask, dims);
+    const feeds: Record<string, ort.Tensor> = { input_ids: intTensor(session, 'input_ids', batch.ids, dims) };
+    if (session.inputNames.includes('attention_mask')) feeds.attention_mask = intTensor(session, 'attention_mask', batch.mask, dims);
     const result = await session.run(feeds, ['last_hidden_state']);
     const states = result.last_hidden_state!;
     const [, length, hidden] = states.dims as [number, number, number];
-    const data = states.data as Float32Array;
+    const data = toFloat32(states);
     return texts.map((_, i) => ({ states: data.slice(i * length * hidden, (i + 1) * length * hidden), length, hidden }));
   }
 
@@ -152,13 +165,13 @@ export class ClipModel {
   /** Encodes prepared CLIP inputs (from `cropAndNormalize`) in one batch; L2-normalized. */
   async encodeTensors(tensors: Float32Array[]): Promise<Float32Array[]> {
     if (tensors.length === 0) return [];
-    const { session } = await this.pool.get(this.visionFile, CLIP_VISION);
+    const { session } = await this.pool.get(this.visionFile, VISION_SIGNATURES);
     const { width: w, height: h } = this.preprocess;
     const plane = 3 * w * h;
     const pixels = new Float32Array(tensors.length * plane);
     tensors.forEach((t, i) => pixels.set(t, i * plane));
-    const result = await session.run({ pixel_values: new ort.Tensor('float32', pixels, [tensors.length, 3, h, w]) }, ['image_embeds']);
-    return normalizeRows(result.image_embeds!.data as Float32Array, result.image_embeds!.dims[1]!);
+    const result = await session.run({ pixel_values: floatTensor(session, 'pixel_values', pixels, [tensors.length, 3, h, w]) }, ['image_embeds']);
+    return normalizeRows(toFloat32(result.image_embeds!), result.image_embeds!.dims[1]!);
   }
 
   /**
@@ -166,7 +179,7 @@ export class ClipModel {
    * Cancels between batches when the signal aborts.
    */
   async encodeImages(inputs: ImageInput[], options: EncodeImagesOptions = {}): Promise<ImageEmbedding[]> {
-    const { session } = await this.pool.get(this.visionFile, CLIP_VISION);
+    const { session } = await this.pool.get(this.visionFile, VISION_SIGNATURES);
     const batchSize = options.batchSize ?? 16;
     const { width: w, height: h } = this.preprocess;
     const plane = 3 * w * h;
@@ -182,9 +195,9 @@ export class ClipModel {
       if (good.length > 0) {
         const pixels = new Float32Array(good.length * plane);
         good.forEach((g, k) => pixels.set(g.pixels, k * plane));
-        const result = await session.run({ pixel_values: new ort.Tensor('float32', pixels, [good.length, 3, h, w]) }, ['image_embeds']);
+        const result = await session.run({ pixel_values: floatTensor(session, 'pixel_values', pixels, [good.length, 3, h, w]) }, ['image_embeds']);
         const embeds = result.image_embeds!;
-        normalizeRows(embeds.data as Float32Array, embeds.dims[1]!).forEach((embedding, k) => {
+        normalizeRows(toFloat32(embeds), embeds.dims[1]!).forEach((embedding, k) => {
           results[start + good[k]!.i] = { ok: true, embedding };
         });
       }

@@ -8,7 +8,14 @@ describe('resolveLocations', () => {
       modelsDir: undefined,
       modelMirror: undefined,
       lockedBy: { modelsDir: null, modelMirror: null },
+      allowInsecureMirror: false,
     });
+  });
+
+  it('allows a plain-http mirror only when asked by flag or variable', () => {
+    expect(resolveLocations({ dataDir: '/d', allowInsecureMirror: true }, {}).allowInsecureMirror).toBe(true);
+    expect(resolveLocations({ dataDir: '/d' }, { STUDIO_ALLOW_INSECURE_MIRROR: '1' }).allowInsecureMirror).toBe(true);
+    expect(locationFlags({ 'allow-insecure-mirror': true }).allowInsecureMirror).toBe(true);
   });
 
   it('takes flags over environment variables', () => {
@@ -26,6 +33,6 @@ describe('resolveLocations', () => {
   });
 
   it('reads the flags parseArgs produced', () => {
-    expect(locationFlags({ 'data-dir': '/a', 'models-dir': '/b', json: true })).toEqual({ dataDir: '/a', modelsDir: '/b', modelMirror: undefined });
+    expect(locationFlags({ 'data-dir': '/a', 'models-dir': '/b', json: true })).toEqual({ dataDir: '/a', modelsDir: '/b', modelMirror: undefined, allowInsecureMirror: false });
   });
 });

@@ -5,6 +5,7 @@ export interface LocationFlags {
   dataDir?: string | undefined;
   modelsDir?: string | undefined;
   modelMirror?: string | undefined;
+  allowInsecureMirror?: boolean | undefined;
 }
 
 export interface Locations {
@@ -15,6 +16,8 @@ export interface Locations {
   modelMirror: string | undefined;
   /** Which flag or variable fixed each, so the UI can say why it cannot change them. */
   lockedBy: { modelsDir: string | null; modelMirror: string | null };
+  /** --allow-insecure-mirror / STUDIO_ALLOW_INSECURE_MIRROR=1: accept a plain-http mirror on another machine. */
+  allowInsecureMirror: boolean;
 }
 
 /** Every entry point resolves its folders the same way: flags beat environment variables beat saved settings. */
@@ -28,6 +31,7 @@ export function resolveLocations(flags: LocationFlags = {}, env: NodeJS.ProcessE
     modelsDir: modelsDir ? resolve(modelsDir) : undefined,
     modelMirror: flags.modelMirror || env.STUDIO_MODEL_MIRROR || undefined,
     lockedBy: { modelsDir: models, modelMirror: mirror },
+    allowInsecureMirror: flags.allowInsecureMirror === true || env.STUDIO_ALLOW_INSECURE_MIRROR === '1',
   };
 }
 
@@ -41,9 +45,10 @@ export const LOCATION_OPTIONS = {
   'data-dir': { type: 'string' },
   'models-dir': { type: 'string' },
   'model-mirror': { type: 'string' },
+  'allow-insecure-mirror': { type: 'boolean' },
 } as const;
 
 export function locationFlags(values: Record<string, unknown>): LocationFlags {
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return { dataDir: str(values['data-dir']), modelsDir: str(values['models-dir']), modelMirror: str(values['model-mirror']) };
+  return { dataDir: str(values['data-dir']), modelsDir: str(values['models-dir']), modelMirror: str(values['model-mirror']), allowInsecureMirror: values['allow-insecure-mirror'] === true };
 }

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SettingsSchema, type Settings } from '@contract';
 
-const DEFAULTS: Settings = { modelsDir: null, modelMirror: null, vectorPrecision: 'f16', clipModel: null, composer: 'sum' };
+const DEFAULTS: Settings = { modelsDir: null, modelMirror: null, vectorPrecision: 'f16', clipModel: null, composer: 'sum', modelVariants: {}, firstRunDone: false };
 
 /** settings.json in the data dir: validated on read, written atomically; a damaged file is set aside, never lost. */
 export class SettingsStore {

@@ -62,7 +62,8 @@ export class Editor {
   capabilities(): EditCapabilities {
     const provider = this.deps.provider();
     return {
-      pipelines: (Object.entries(EDIT_MODELS) as [UnetKind, string][]).map(([pipeline, modelId]) => {
+      pipelines: (Object.keys(EDIT_MODELS) as UnetKind[]).map((pipeline) => {
+        const modelId = this.modelIdFor(pipeline);
         const status = this.deps.models().status(modelId);
         return { pipeline, modelId, installed: status.installed, reason: status.installed ? null : `${status.title} is not installed. ${status.exportCommand ? `Export it with: ${status.exportCommand}` : ''}`.trim() };
       }),
@@ -71,8 +72,13 @@ export class Editor {
     };
   }
 
+  /** The model a pipeline runs: its manifest entry, or the precision variant of it in use (fp32 on CPUs where installed). */
+  private modelIdFor(kind: UnetKind): string {
+    return this.deps.models().resolve(EDIT_MODELS[kind]);
+  }
+
   private model(kind: UnetKind): Promise<SdModel> {
-    const dir = this.deps.models().require(EDIT_MODELS[kind]);
+    const dir = this.deps.models().require(this.modelIdFor(kind));
     let pending = this.models.get(dir);
     if (!pending) {
       pending = SdModel.load(dir, this.deps.pool);
@@ -108,7 +114,7 @@ export class Editor {
     const caps = this.capabilities();
     const installed = (p: UnetKind) => caps.pipelines.find((c) => c.pipeline === p)!.installed;
     const pipeline: UnetKind = req.pipeline === 'text2img' ? 'text2img' : req.maskUploadId && installed('inpaint') ? 'inpaint' : 'instruct';
-    this.deps.models().require(EDIT_MODELS[pipeline]);
+    this.deps.models().require(this.modelIdFor(pipeline));
     const holder = { jobId: '' };
     const job = this.deps.jobs.submit({ kind: 'edit.turn', label: `Edit: “${req.instruction.slice(0, 60)}”`, unit: 'steps', total: req.params.steps }, async (ctx) => {
       const parentImage = await decodeRgb(this.store.filePath(parent)!);
@@ -172,7 +178,7 @@ export class Editor {
         },
       },
     );
-    return { image, timings, modelId: EDIT_MODELS[pipeline] };
+    return { image, timings, modelId: this.modelIdFor(pipeline) };
   }
 
   private async previewEvent(jobId: string, projectId: number, step: number, total: number, preview: Rgb): Promise<void> {

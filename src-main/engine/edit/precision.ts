@@ -26,3 +26,16 @@ export function toFloat32(tensor: ort.Tensor): Float32Array {
   }
   return tensor.data as Float32Array;
 }
+
+/** Token ids (or a mask) in the integer type an input wants: int64 in most exports, int32 in some (e.g. Olive/Unpaint). */
+export function intTensor(session: ort.InferenceSession, input: string, data: BigInt64Array, dims: readonly number[]): ort.Tensor {
+  const meta = session.inputMetadata.find((m) => m.name === input);
+  if (meta?.isTensor && meta.type === 'int32') return new ort.Tensor('int32', Int32Array.from(data, Number), dims);
+  return new ort.Tensor('int64', data, dims);
+}
+
+/** A signature whose int64 inputs are int32 instead. */
+export function int32Signature(signature: Signature): Signature {
+  const narrow = <T extends { type: string }>(spec: T): T => (spec.type === 'int64' ? { ...spec, type: 'int32' } : spec);
+  return { ...signature, role: `${signature.role} (int32 ids)`, inputs: signature.inputs.map(narrow) };
+}

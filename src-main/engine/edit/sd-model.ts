@@ -65,6 +65,16 @@ export async function loadSdTokenizer(dir: string): Promise<ClipTokenizer> {
   return ClipTokenizer.fromDir(temp);
 }
 
+/**
+ * The folder's scheduler config; some exports ship none (TensorStack's InstructPix2Pix), and then SD 1.5's published
+ * one (resources/sd15-scheduler, the noise schedule every SD 1.x model was trained with) is used.
+ */
+export function schedulerFile(dir: string): string {
+  const own = join(dir, 'scheduler', 'scheduler_config.json');
+  const bundled = resourceDir('sd15-scheduler');
+  return existsSync(own) || !bundled ? own : join(bundled, 'scheduler_config.json');
+}
+
 /** A Stable Diffusion 1.x ONNX folder (Optimum / diffusers layout), sessions from the shared pool. */
 export class SdModel {
   private constructor(
@@ -86,7 +96,7 @@ export class SdModel {
     const [unetConfig, vaeConfig, schedulerRaw] = await Promise.all([
       readJson(join(dir, 'unet', 'config.json')),
       readJson(join(dir, 'vae_decoder', 'config.json')),
-      readJson(join(dir, 'scheduler', 'scheduler_config.json')),
+      readJson(schedulerFile(dir)),
     ]);
     let channels = typeof unetConfig.in_channels === 'number' ? unetConfig.in_channels : null;
     if (channels === null) {

@@ -19,7 +19,13 @@ let cutNext = 0;
 /** Serves `body` with Range support; /cut drops the connection halfway on its first `cutNext` requests. */
 function serve(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
   const path = req.url ?? '/';
+  if (req.method === 'HEAD') return void head(path, res);
   seen.push({ path, range: req.headers.range });
+  if (path === '/small') return void res.writeHead(200, { etag: `"${smallGitId}"`, 'content-length': String(small.length) }).end(small);
+  if (path === '/small-lying') return void res.writeHead(200, { etag: `"${'1'.repeat(40)}"`, 'content-length': String(small.length) }).end(small);
+  if (path === '/to-cdn-64') return void res.writeHead(302, { location: '/cdn-64' }).end();
+  if (path === '/cdn-64') return void res.writeHead(200, { etag: `"${'e'.repeat(64)}"`, 'content-length': String(body.length) }).end(body);
+  if (path === '/cdn') return void res.writeHead(200, { etag: '"not-a-hash"', 'content-length': String(body.length) }).end(body);
   if (path === '/missing') return void res.writeHead(404).end();
   if (path === '/error') return void res.writeHead(503).end();
   const etag = path === '/lying' ? 'f'.repeat(64) : sha;
@@ -48,6 +54,20 @@ function serve(req: import('node:http').IncomingMessage, res: import('node:http'
   res.end(slice);
 }
 
+const small = Buffer.from('{"do_normalize": true}\n');
+const smallGitId = createHash('sha1').update(`blob ${small.length}\0`).update(small).digest('hex');
+const heads: string[] = [];
+
+/** The hub answers HEAD on /redirected with a redirect whose headers carry the hash, size and commit (the CDN's do not). */
+function head(path: string, res: import('node:http').ServerResponse): void {
+  heads.push(path);
+  if (path === '/redirected' || path === '/other-commit') {
+    const commit = path === '/other-commit' ? 'b'.repeat(40) : 'a'.repeat(40);
+    return void res.writeHead(302, { location: '/cdn', 'x-linked-etag': `"${sha}"`, 'x-linked-size': String(body.length), 'x-repo-commit': commit }).end();
+  }
+  res.writeHead(404).end();
+}
+
 beforeAll(async () => {
   server = createServer(serve);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -57,6 +77,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'studio-dl-'));
   seen.length = 0;
+  heads.length = 0;
   cutNext = 0;
 });
 
@@ -69,6 +90,34 @@ describe('downloadFile', () => {
     expect((await readFile(dest)).equals(body)).toBe(true);
     expect(existsSync(`${dest}.part`)).toBe(false);
     expect(progress.at(-1)).toBe(body.length);
+  });
+
+  it('reads the hash from the hub’s redirect (HEAD, not followed), since the CDN’s ETag is no hash', async () => {
+    const dest = join(dir, 'r.bin');
+    const result = await downloadFile({ url: `${base}/redirected`, dest, revision: 'a'.repeat(40) });
+    expect(heads).toEqual(['/redirected']);
+    expect(result).toMatchObject({ verifiedAgainst: 'host', hostHash: { algorithm: 'sha256', value: sha } });
+    await expect(downloadFile({ url: `${base}/redirected`, dest: join(dir, 'r2.bin'), bytes: 12 })).rejects.toMatchObject({ message: expect.stringContaining('12 were expected') });
+  });
+
+  it('does not take a CDN’s ETag for a content hash when the hub’s answer had none', async () => {
+    const result = await downloadFile({ url: `${base}/to-cdn-64`, dest: join(dir, 'cdn.bin') });
+    expect(result).toMatchObject({ verifiedAgainst: 'none', hostHash: null });
+  });
+
+  it('refuses a host that serves another commit than the pinned one', async () => {
+    await expect(downloadFile({ url: `${base}/other-commit`, dest: join(dir, 'c.bin'), revision: 'a'.repeat(40) })).rejects.toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      message: expect.stringContaining(`served from commit ${'b'.repeat(40)}, not the pinned`),
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it('verifies a small file against its git blob id', async () => {
+    const result = await downloadFile({ url: `${base}/small`, dest: join(dir, 'p.json') });
+    expect(result).toMatchObject({ verifiedAgainst: 'host', hostHash: { algorithm: 'git-sha1', value: smallGitId } });
+    await expect(downloadFile({ url: `${base}/small-lying`, dest: join(dir, 'q.json') })).rejects.toMatchObject({ message: expect.stringContaining('its git blob id is') });
+    expect(existsSync(join(dir, 'q.json'))).toBe(false);
   });
 
   it('resumes with a Range request after the connection is cut mid-file', async () => {

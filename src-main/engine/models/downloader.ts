@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AppError } from '@contract';
+import { checkCommit, hostFacts, probeHost, type HostFacts, type HostHash } from './host-hash';
 
 export interface DownloadSpec {
   url: string;
@@ -12,6 +13,8 @@ export interface DownloadSpec {
   sha256?: string | null;
   /** Expected size, if known. */
   bytes?: number | null;
+  /** The full commit the file is pinned to: a host that says it serves another one is refused. */
+  revision?: string;
 }
 
 export interface DownloadResult {
@@ -19,6 +22,8 @@ export interface DownloadResult {
   sha256: string;
   /** Where the hash that was checked came from. */
   verifiedAgainst: 'manifest' | 'host' | 'none';
+  /** The host's hash that was checked (when verified against the host). */
+  hostHash: HostHash | null;
   /** Bytes that were already on disk from an earlier, interrupted download. */
   resumedFrom: number;
 }
@@ -36,8 +41,6 @@ export interface DownloadOptions {
   freeBytes?: (dir: string) => Promise<number>;
 }
 
-const SHA256 = /^[0-9a-f]{64}$/;
-
 async function freeBytesOf(dir: string): Promise<number> {
   const s = await statfs(dir);
   return s.bavail * s.bsize;
@@ -51,13 +54,8 @@ async function sizeOf(path: string): Promise<number> {
   }
 }
 
-async function hashFile(path: string, hash: Hash): Promise<void> {
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-}
-
-function hostHash(headers: Headers): string | null {
-  const tag = (headers.get('x-linked-etag') ?? '').replace(/^W\//, '').replace(/"/g, '').toLowerCase();
-  return SHA256.test(tag) ? tag : null;
+async function hashFile(path: string, hashes: Hash[]): Promise<void> {
+  for await (const chunk of createReadStream(path)) for (const hash of hashes) hash.update(chunk as Buffer);
 }
 
 function networkError(url: string, error: unknown): AppError {
@@ -85,6 +83,12 @@ export async function downloadFile(spec: DownloadSpec, options: DownloadOptions 
   const part = `${spec.dest}.part`;
   await mkdir(dirname(spec.dest), { recursive: true });
   const resumedFrom = await sizeOf(part);
+  // The hub's hash headers sit on its redirect, not on the CDN's answer that fetch ends at: ask first.
+  const probed = await probeHost(spec.url, doFetch, options.signal);
+  checkCommit(spec.url, spec.revision, probed);
+  if (spec.bytes && probed?.bytes && probed.bytes !== spec.bytes) {
+    throw new AppError('DOWNLOAD_FAILED', `${spec.url} is ${probed.bytes} bytes, but ${spec.bytes} were expected. The mirror may hold another version.`, { url: spec.url });
+  }
 
   for (let attempt = 0; ; attempt++) {
     const offset = await sizeOf(part);
@@ -108,7 +112,7 @@ export async function downloadFile(spec: DownloadSpec, options: DownloadOptions 
     if (response.status === 416 && offset > 0) {
       // The partial file is already complete (or longer than the remote file): verify it as it is.
       await response.body?.cancel();
-      return finish(spec, part, offset, null, resumedFrom);
+      return finish(spec, part, offset, probed, resumedFrom);
     }
     if (!response.ok) {
       await response.body?.cancel();
@@ -171,25 +175,37 @@ export async function downloadFile(spec: DownloadSpec, options: DownloadOptions 
       }
       throw new AppError('DOWNLOAD_FAILED', `The download of ${spec.url} ended early (${done} of ${total} bytes). Retrying resumes from there.`, { url: spec.url });
     }
-    return finish(spec, part, done, hostHash(response.headers), resumedFrom);
+    return finish(spec, part, done, probed?.hash ? probed : hostFacts(response.headers, !response.redirected), resumedFrom);
   }
 }
 
-async function finish(spec: DownloadSpec, part: string, bytes: number, fromHost: string | null, resumedFrom: number): Promise<DownloadResult> {
-  const hash = createHash('sha256');
-  await hashFile(part, hash);
-  const sha256 = hash.digest('hex');
-  const expected = spec.sha256 ?? fromHost;
-  if (expected && expected !== sha256) {
+/**
+ * Hashes the finished file and checks it: against the manifest's sha256 when it has one, else against the host's
+ * published hash (sha256 of LFS files, git blob id of small files).
+ */
+async function finish(spec: DownloadSpec, part: string, bytes: number, host: HostFacts | null, resumedFrom: number): Promise<DownloadResult> {
+  checkCommit(spec.url, spec.revision, host);
+  const sha = createHash('sha256');
+  const git = createHash('sha1').update(`blob ${bytes}\0`);
+  await hashFile(part, [sha, git]);
+  const sha256 = sha.digest('hex');
+  const gitSha1 = git.digest('hex');
+  const hostHash = spec.sha256 ? null : (host?.hash ?? null);
+  const [algorithm, expected, actual] = spec.sha256
+    ? ['sha256', spec.sha256, sha256]
+    : hostHash?.algorithm === 'git-sha1'
+      ? ['git blob id', hostHash.value, gitSha1]
+      : ['sha256', hostHash?.value ?? null, sha256];
+  if (expected && expected !== actual) {
     await rm(part, { force: true });
-    throw new AppError('DOWNLOAD_FAILED', `${spec.url} failed verification: its sha256 is ${sha256}, expected ${expected}. The broken file was deleted; try again.`, {
+    throw new AppError('DOWNLOAD_FAILED', `${spec.url} failed verification: its ${algorithm} is ${actual}, expected ${expected}. The broken file was deleted; try again.`, {
       url: spec.url,
       expected,
-      actual: sha256,
+      actual,
     });
   }
   await rename(part, spec.dest);
-  return { bytes, sha256, verifiedAgainst: spec.sha256 ? 'manifest' : fromHost ? 'host' : 'none', resumedFrom };
+  return { bytes, sha256, verifiedAgainst: spec.sha256 ? 'manifest' : hostHash ? 'host' : 'none', hostHash, resumedFrom };
 }
 
 function mb(bytes: number): number {

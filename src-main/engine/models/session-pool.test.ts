@@ -77,6 +77,29 @@ describe('SessionPool', () => {
     expect(pool.size).toBe(0);
   });
 
+  it('does not share a session between identical graphs whose external weights differ', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const { withExternalData } = await import('../../../models/repo-layouts');
+    const m = new GraphBuilder('scaled');
+    m.op('Mul', [m.input('x', 'float', ['b', 4]), m.tensorF([1, 2, 3, 4], [4])], {}, 'y');
+    m.output('y', 'float', ['b', 4]);
+    const { graph, data } = withExternalData(m.build(), 'weights.pb');
+    for (const [folder, scale] of [['ext-a', 1], ['ext-b', 10]] as const) {
+      await mkdir(join(dir, folder), { recursive: true });
+      await writeFile(join(dir, folder, 'model.onnx'), graph);
+      await writeFile(join(dir, folder, 'weights.pb'), new Uint8Array(new Float32Array(new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)).map((v) => v * scale)).buffer));
+    }
+    const pool = new SessionPool({ providers: ['cpu'] });
+    const a = await pool.get(join(dir, 'ext-a', 'model.onnx'), EMBEDDER);
+    const b = await pool.get(join(dir, 'ext-b', 'model.onnx'), EMBEDDER);
+    expect(b.session).not.toBe(a.session);
+    const ort = await import('onnxruntime-node');
+    const x = new ort.Tensor('float32', new Float32Array([1, 1, 1, 1]), [1, 4]);
+    expect(Array.from((await a.session.run({ x })).y!.data as Float32Array)).toEqual([1, 2, 3, 4]);
+    expect(Array.from((await b.session.run({ x })).y!.data as Float32Array)).toEqual([10, 20, 30, 40]);
+    await pool.release();
+  });
+
   it('refuses a model that does not fit its task, listing expected vs. found', async () => {
     const pool = new SessionPool({ providers: ['cpu'] });
     const error = await pool.get(wrong, EMBEDDER).catch((e) => e);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '@contract';
 import { checkSignature, type Signature } from './signature';
@@ -18,6 +19,29 @@ export interface PooledSession {
   provider: string;
   /** Why a preferred provider was not used for this model, if one was skipped. */
   fallbackReason: string | null;
+}
+
+/** Files ONNX exports keep a graph's weights in, beside it (ONNX Runtime reads them from the graph's folder). */
+function externalDataFiles(file: string): string[] {
+  const dir = dirname(file);
+  const name = basename(file);
+  return ['weights.pb', `${name}_data`, `${name}.data`].map((n) => join(dir, n)).filter((p) => existsSync(p));
+}
+
+/** A file's size and a hash of its first and last megabyte. */
+function fingerprint(file: string): string {
+  const size = statSync(file).size;
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Math.min(size, 1 << 20);
+    const head = Buffer.alloc(chunk);
+    const tail = Buffer.alloc(chunk);
+    readSync(fd, head, 0, chunk, 0);
+    readSync(fd, tail, 0, chunk, size - chunk);
+    return `${size}:${createHash('sha256').update(head).update(tail).digest('hex')}`;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -65,18 +89,9 @@ export class SessionPool {
     let key = this.fingerprints.get(file);
     if (key) return key;
     if (!existsSync(file)) return file;
-    const size = statSync(file).size;
-    const fd = openSync(file, 'r');
-    try {
-      const chunk = Math.min(size, 1 << 20);
-      const head = Buffer.alloc(chunk);
-      const tail = Buffer.alloc(chunk);
-      readSync(fd, head, 0, chunk, 0);
-      readSync(fd, tail, 0, chunk, size - chunk);
-      key = `content:${size}:${createHash('sha256').update(head).update(tail).digest('hex')}`;
-    } finally {
-      closeSync(fd);
-    }
+    // A graph with external weights (weights.pb, model.onnx_data) is the same model only if its weights are the same too.
+    const parts = [file, ...externalDataFiles(file)];
+    key = `content:${parts.map(fingerprint).join('+')}`;
     this.fingerprints.set(file, key);
     return key;
   }
