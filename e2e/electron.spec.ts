@@ -1,4 +1,4 @@
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
@@ -38,6 +38,9 @@ test.describe('studio in Electron', () => {
     const scratch = await mkdtemp(join(tmpdir(), 'studio-electron-lib-'));
     const photos = join(scratch, 'photos');
     await cp(fixturePaths().world, photos, { recursive: true });
+    // The first-run guide is another spec's subject: mark it done so the window opens on the Library.
+    await mkdir(join(scratch, 'data'), { recursive: true });
+    await writeFile(join(scratch, 'data', 'settings.json'), JSON.stringify({ firstRunDone: true }));
     const launch = () => electron.launch({ executablePath: binary.path!, args: ['out/main/app.js', '--data-dir', join(scratch, 'data')] });
     type Bridge = { studioBridge: { call(frame: unknown): Promise<{ ok: boolean; result?: unknown; error?: unknown }> } };
     const call = (page: import('@playwright/test').Page, method: string, params?: unknown) =>
