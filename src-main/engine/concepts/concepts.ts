@@ -328,10 +328,10 @@ export class Concepts {
   }
 
   /** The photos a concept was taught with (files and content hashes), or null when there is no such concept. */
-  photoFiles(name: string): { path: string; sha256: string | null }[] | null {
+  photoFiles(name: string): { path: string; sha256: string | null; thumb: string | null }[] | null {
     const photos = this.deps.db.prepare('SELECT photos FROM concepts WHERE name = ?').pluck().get(name.toLowerCase()) as string | undefined;
     if (photos === undefined) return null;
-    return (JSON.parse(photos) as { path?: string; sha256?: string }[]).flatMap((p) => (p.path ? [{ path: p.path, sha256: p.sha256 ?? null }] : []));
+    return (JSON.parse(photos) as { path?: string; sha256?: string; thumb?: string | null }[]).flatMap((p) => (p.path ? [{ path: p.path, sha256: p.sha256 ?? null, thumb: p.thumb ?? null }] : []));
   }
 
   /** A concept photo's file with exactly this content, if any concept holds one. */
