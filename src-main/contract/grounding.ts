@@ -49,8 +49,13 @@ export type GroundedRecipe = z.infer<typeof GroundedRecipeSchema>;
 
 const UploadId = z.string().regex(/^[0-9a-f]{64}$/);
 
-/** A neighbour the user chose: a library item (pinned), or a dropped picture (an upload) with its file name. */
-export const NeighbourInputSchema = z.union([z.object({ itemId: z.number().int() }).strict(), z.object({ uploadId: UploadId, name: z.string().max(300).optional() }).strict()]);
+/** A neighbour the user chose: a library item (pinned), a dropped picture (an upload) with its file name, or one known by content. */
+export const NeighbourInputSchema = z.union([
+  z.object({ itemId: z.number().int() }).strict(),
+  z.object({ uploadId: UploadId, name: z.string().max(300).optional() }).strict(),
+  /** A neighbour known by content (a concept's photo): found among dropped files, the library and concept photos. */
+  z.object({ sha256: UploadId, name: z.string().max(300) }).strict(),
+]);
 export type NeighbourInput = z.infer<typeof NeighbourInputSchema>;
 
 /** A neighbour as the strip shows it. */

@@ -81,11 +81,12 @@ export class Grounding {
   /** Chosen neighbours: library items, or uploads (named as library items when the library holds the same content). */
   async chosen(inputs: NeighbourInput[]): Promise<Neighbour[]> {
     return Promise.all(
-      inputs.map(async (input) => {
+      inputs.map(async (input, i) => {
         if ('itemId' in input) {
           const item = this.deps.item(input.itemId);
           return { source: 'library', path: item.path, name: item.name, sha256: item.hash, itemId: input.itemId, thumb: item.thumb ?? null } satisfies Neighbour;
         }
+        if ('sha256' in input) return this.locate({ source: 'concept', name: input.name, sha256: input.sha256, path: '' }, i);
         const path = this.deps.uploadPath(input.uploadId);
         const itemId = this.deps.itemsWithHash(input.uploadId)[0] ?? null;
         return { source: itemId === null ? 'file' : 'library', path, name: input.name ?? 'dropped picture', sha256: input.uploadId, itemId } satisfies Neighbour;
