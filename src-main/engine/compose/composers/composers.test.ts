@@ -111,19 +111,22 @@ describe('composers against hand-computed values', () => {
     [0.9305957783147579, 0.36604849048008636].forEach((v, i) => expect(q[i]!).toBeCloseTo(v, 5));
   });
 
-  it('compodiff: dual guidance with the negative as the null image condition, and the mask as a condition', async () => {
+  it('compodiff: dual guidance with the negative as the null image condition, "" as the null text, and the mask as a condition', async () => {
     const { composer } = await registry.get('compodiff');
     const base = conditions({
       image: f(1, 0),
       texts: [{ text: 't', embedding: f(0, 1), tokens: { states: f(2), length: 1, hidden: 1 } }],
       negative: { text: 'n', embedding: f(0.6, 0.8) },
+      nullText: { text: '', embedding: f(1, 0), tokens: { states: f(0.25), length: 1, hidden: 1 } },
     });
-    // o(neg,∅) = [0.6, 0.8], o(c_I,∅) = [1, 0], o(c_I,c_T) = [1, 1] → [0.6, 0.8] + 2·[0.4, −0.8] + 3·[0, 1] = [1.4, 2.2]
+    // The null text's states (0.25) give text = 0.25·[0, 1]/½ = [0, 0.5] in the ∅ rows (zeros would give [0, 0]):
+    // o(neg,∅) = [0.6, 1.3], o(c_I,∅) = [1, 0.5], o(c_I,c_T) = [1, 1] → [0.6, 1.3] + 2·[0.4, −0.8] + 3·[0, 0.5] = [1.4, 1.2]
     const q = await composer.compose(base, { image: 2, text: 3, negative: 1 }, OPTIONS);
-    [0.5368754921931592, 0.8436614877321076].forEach((v, i) => expect(q[i]!).toBeCloseTo(v, 5));
-    // A full mask halves the image conditions: [0.3, 0.4] + 2·([0.5, 0] − [0.3, 0.4]) + 3·[0, 1] = [0.7, 2.6]
+    [0.7592566, 0.6507914].forEach((v, i) => expect(q[i]!).toBeCloseTo(v, 5));
+    // A full mask halves the image conditions: [0.3, 0.9] + 2·([0.5, 0.5] − [0.3, 0.9]) + 3·[0, 0.5] = [0.7, 1.6]
     const masked = await composer.compose({ ...base, mask: new Float32Array(64 * 64).fill(1) }, { image: 2, text: 3, negative: 1 }, OPTIONS);
-    [0.25997347, 0.96561576].forEach((v, i) => expect(masked[i]!).toBeCloseTo(v, 5));
+    [0.40081883, 0.91615733].forEach((v, i) => expect(masked[i]!).toBeCloseTo(v, 5));
+    await expect(composer.compose({ ...base, nullText: null }, { image: 2, text: 3, negative: 1 }, OPTIONS)).rejects.toThrow(/empty text/);
   });
 });
 
