@@ -15,14 +15,13 @@ import {
   type TeachRequest,
 } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
-import { meanDirection, normalized, weightedSum } from '../compose/embedding-math';
 import { LruCache } from '../compose/lru-cache';
 import type { JobRunner } from '../jobs/runner';
 import type { Db } from '../library/db';
 import { toVector } from '../library/queries';
 import { buildAttributeSpace, nearestWords, readAttributeWords, singleToken, type AttributeSpace } from './attribute-space';
 import { encodeWithTokens, expandMentions, mentions, MENTION, type ConceptToken } from './concept-text';
-import { chooseGairWeight, pickNegatives } from './gair';
+import { chooseGairWeight, gairQuery, pickNegatives } from './gair';
 import { parentFeature, teach, TEMPLATES } from './trainer';
 
 /** The subspace's dimension: chosen by the study in README (MRR on the generated PerVL-style set). */
@@ -74,7 +73,7 @@ const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLeng
 /** Personal concepts: teaching (a job), storage, export/import, and "*name" in text queries (with GAIR). */
 export class Concepts {
   private readonly spaces = new Map<string, Promise<AttributeSpace>>();
-  private readonly queries = new LruCache<{ token: Float32Array; context: Float32Array | null }>(128);
+  private readonly queries = new LruCache<{ token: Float32Array; context: Float32Array[] | null }>(128);
   /** Bumped on every change, so cached query encodings of renamed or deleted concepts are not reused. */
   private version = 0;
 
@@ -303,11 +302,9 @@ export class Concepts {
           return `${words[i % Math.max(1, words.length)] ?? ''} ${c.parent}`.trim();
         });
       });
-      const encoded = await clip.encodeTexts(contexts);
-      return { token: feature!, context: meanDirection(encoded) };
+      return { token: feature!, context: await clip.encodeTexts(contexts) };
     });
-    if (w >= 1 || !context) return token;
-    return normalized(weightedSum(token.length, [[w, token], [1 - w, context]]));
+    return gairQuery(token, context ?? [], w);
   }
 
   /**
