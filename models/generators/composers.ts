@@ -157,13 +157,14 @@ export function sceneGatedWeights(dim: number, rng: Random): GatedWeights {
 }
 
 /** Writes the three scene composers as model folders (composer.onnx + config.json) under `dir`. */
+/** Scene-world composers, trained (designed) on the scene CLIP's unit-length features, installed as clip-vit-b32 wherever the studio runs them. */
 export async function generateSceneComposers(dir: string, seed = 23): Promise<Record<'combiner' | 'gated' | 'compodiff', string>> {
   const rng = new Random(seed);
   const folders = { combiner: join(dir, 'composer-combiner'), gated: join(dir, 'composer-gated'), compodiff: join(dir, 'composer-compodiff') };
   const write = async (folder: string, model: Uint8Array, config: object) => {
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'composer.onnx'), model);
-    await writeFile(join(folder, 'config.json'), JSON.stringify({ embedding_dim: EMBED_DIM, clip_model: 'clip-scene (fixture)', ...config }, null, 2));
+    await writeFile(join(folder, 'config.json'), JSON.stringify({ embedding_dim: EMBED_DIM, clip_model: 'clip-vit-b32', input_features: 'normalized', ...config }, null, 2));
   };
   await write(folders.combiner, buildCombiner(sceneCombinerWeights(EMBED_DIM, rng)), { composer: 'combiner' });
   await write(folders.gated, buildGated(sceneGatedWeights(EMBED_DIM, rng)), { composer: 'gated' });

@@ -15,6 +15,8 @@ import { parentFeature, teach } from '../engine/concepts/trainer';
 
 export interface EvalContext {
   clip: ClipModel;
+  /** The CLIP model's id (composers are checked against the one they were trained on). */
+  clipModel: string;
   composers: ComposerRegistry;
   cache: EmbeddingCache;
   /** Composers to evaluate (each beside the text-only and image-only baselines). */
@@ -76,7 +78,7 @@ function galleryComposer(ctx: EvalContext, vectors: Float32Array[]): ComposedSea
     throw new AppError('INTERNAL', 'not available during evaluation');
   };
   return new ComposedSearch({
-    servingModel: () => 'eval',
+    servingModel: () => ctx.clipModel,
     clip: async () => ctx.clip,
     requireModel: refuse,
     storedEmbedding: (id) => vectors[id] ?? null,

@@ -45,6 +45,7 @@ export async function runEval(engine: Engine, args: EvalArgs, log: (line: string
   for (const id of ids) await engine.composers.get(id);
   const ctx = {
     clip: clip!,
+    clipModel: engine.clipModelId,
     composers: engine.composers,
     cache: await EmbeddingCache.open(args.cache ?? join(engine.dataDir, 'cache', 'eval'), clip!),
     composerIds: ids,

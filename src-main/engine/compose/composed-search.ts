@@ -63,9 +63,10 @@ export class ComposedSearch {
     }
     if (query.regionUploadId && !query.reference) throw new AppError('INVALID_PARAMS', 'A region needs a reference image to mark it on.');
     const composerId = query.composer ?? this.deps.defaultComposer();
-    const { composer, defaults, tokenLength } = await this.deps.composers.get(composerId);
+    const { composer, defaults, tokenLength, fits } = await this.deps.composers.get(composerId);
     const weights = query.weights ?? defaults.weights;
     const model = this.deps.servingModel();
+    fits?.(model);
     const clip = await this.deps.clip(model);
     if (!clip) this.deps.requireModel(model);
     const encoder = clip!;

@@ -22,7 +22,7 @@ let registry: ComposerRegistry;
 async function install(id: string, model: Uint8Array, config: object): Promise<void> {
   await mkdir(join(modelsDir, id), { recursive: true });
   await writeFile(join(modelsDir, id, 'composer.onnx'), model);
-  await writeFile(join(modelsDir, id, 'config.json'), JSON.stringify(config));
+  await writeFile(join(modelsDir, id, 'config.json'), JSON.stringify({ clip_model: 'clip-vit-b32', input_features: 'normalized', ...config }));
 }
 
 beforeAll(async () => {
@@ -131,6 +131,23 @@ describe('composers against hand-computed values', () => {
 });
 
 describe('composer models that do not fit', () => {
+  it('refuses a composer trained on another CLIP, or on raw features, with expected-vs-found', async () => {
+    const { fits } = await registry.get('combiner');
+    expect(() => fits!('clip-vit-b32')).not.toThrow();
+    expect(() => fits!('clip-vit-l14')).toThrowError(expect.objectContaining({ code: 'MODEL_MISMATCH', message: expect.stringMatching(/Expected clip-vit-b32, found clip-vit-l14/) }));
+    const dir = join(modelsDir, 'raw', 'composer-combiner');
+    await mkdir(dir, { recursive: true });
+    const raw = new ComposerRegistry(() => new ModelStore({ manifest: parseManifest(manifestJson), modelsDir: join(modelsDir, 'raw') }), pool);
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ composer: 'combiner', embedding_dim: 2, clip_model: 'clip4cir-rn50x4', input_features: 'raw' }));
+    await writeFile(join(dir, 'composer.onnx'), await (await import('node:fs/promises')).readFile(join(modelsDir, 'composer-combiner', 'composer.onnx')));
+    const loaded = await raw.get('combiner');
+    expect(() => loaded.fits!('clip4cir-rn50x4')).toThrowError(expect.objectContaining({ message: expect.stringMatching(/raw \(unnormalized\).*Expected raw, found normalized/) }));
+    // A config that does not say which CLIP, or which features, is refused when read.
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ composer: 'combiner', embedding_dim: 2 }));
+    const unnamed = new ComposerRegistry(() => new ModelStore({ manifest: parseManifest(manifestJson), modelsDir: join(modelsDir, 'raw') }), pool);
+    await expect(unnamed.get('combiner')).rejects.toMatchObject({ code: 'MODEL_MISMATCH', message: expect.stringMatching(/clip_model/) });
+  });
+
   it('says which composer is missing and how to get it', async () => {
     const empty = new ComposerRegistry(() => new ModelStore({ manifest: parseManifest(manifestJson), modelsDir: tmpdir() + '/nothing-here' }), pool);
     await expect(empty.get('combiner')).rejects.toMatchObject({ code: 'MODEL_MISSING', message: expect.stringMatching(/docs\/composed-search\.md/) });
@@ -147,7 +164,7 @@ describe('composer models that do not fit', () => {
     const write = async (id: string, model: Uint8Array, config: object) => {
       await mkdir(join(dir, id), { recursive: true });
       await writeFile(join(dir, id, 'composer.onnx'), model);
-      await writeFile(join(dir, id, 'config.json'), JSON.stringify(config));
+      await writeFile(join(dir, id, 'config.json'), JSON.stringify({ clip_model: 'clip-vit-b32', input_features: 'normalized', ...config }));
     };
     await write('composer-combiner', gated, { composer: 'combiner', embedding_dim: 2 });
     const combiner = (await bad.get('combiner')).composer;
