@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import {
   AppError,
@@ -22,6 +22,7 @@ import { toVector } from '../library/queries';
 import { buildAttributeSpace, nearestWords, readAttributeWords, singleToken, type AttributeSpace } from './attribute-space';
 import { encodeWithTokens, expandMentions, mentions, MENTION, type ConceptToken } from './concept-text';
 import { chooseGairWeight, gairQuery, pickNegatives } from './gair';
+import { rankAttributeWords } from './word-ranking';
 import { parentFeature, teach, TEMPLATES } from './trainer';
 
 /** The subspace's dimension: chosen by the study in README (MRR on the generated PerVL-style set). */
@@ -108,6 +109,17 @@ export class Concepts {
     return this.rows().map((r) => this.toConcept(r));
   }
 
+  /**
+   * A concept's own subspace: the k principal directions of the attribute words (full vocabulary) ranked by similarity
+   * to its photos — the paper's "attributes most related to the concept" — instead of the fixed list's.
+   */
+  async rankedSpace(clip: ClipModel, k: number, parent: string, photos: Float32Array[]): Promise<AttributeSpace> {
+    const vocabulary = await readAttributeWords(join(dirname(this.deps.attributeWordsFile), 'attribute-vocabulary.tsv'));
+    const words = await rankAttributeWords(clip, vocabulary, parent, photos);
+    const encoder = await clip.tokenEmbeddingEncoder();
+    return buildAttributeSpace(encoder.table, encoder.dim, clip.tokenizer, words, k);
+  }
+
   /** The attribute subspace of a CLIP model's text encoder (built once per model). */
   space(clip: ClipModel, k = DEFAULT_DIMENSIONS): Promise<AttributeSpace> {
     const key = `${clip.textFile}|${k}`;
@@ -162,7 +174,8 @@ export class Concepts {
           generated++;
         }
       }
-      const space = await this.space(clip!);
+      // The concept's own subspace: the attribute words most like its photos (MRR on the PerVL-style set: README).
+      const space = await this.rankedSpace(clip!, DEFAULT_DIMENSIONS, req.parent, positives);
       const curve: number[] = [];
       const result = await teach({
         clip: clip!,
@@ -192,10 +205,12 @@ export class Concepts {
         dimensions: space.basis.length,
       };
       const positivesBlob = Buffer.concat(positives.map(blob));
+      // Explained by the curated word list (readable words), whichever subspace the token was searched in.
+      const explanation = nearestWords(await this.space(clip!), result.embedding, 8);
       const id = Number(
         this.deps.db
           .prepare('INSERT INTO concepts (name, parent, model, basis_id, z, embedding, positives, attributes, photos, stats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(req.name, req.parent, model, space.id, JSON.stringify(result.z), blob(result.embedding), positivesBlob, JSON.stringify(nearestWords(space, result.embedding, 8)), JSON.stringify(thumbs.map((thumb, i) => ({ thumb, path: photos[i]!.path, sha256: hashes[i] }))), JSON.stringify(stats), Date.now())
+          .run(req.name, req.parent, model, space.id, JSON.stringify(result.z), blob(result.embedding), positivesBlob, JSON.stringify(explanation), JSON.stringify(thumbs.map((thumb, i) => ({ thumb, path: photos[i]!.path, sha256: hashes[i] }))), JSON.stringify(stats), Date.now())
           .lastInsertRowid,
       );
       this.version++;
