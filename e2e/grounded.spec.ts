@@ -50,6 +50,7 @@ test.describe('grounded generation', () => {
     await expect(turns(page)).toHaveCount(3, { timeout: 20_000 });
     await expect(page.getByTestId('turn-running')).toBeHidden();
     await expect(current(page)).toContainText('make it red');
+    await page.screenshot({ path: info.outputPath('grounded-edit.png') });
 
     // Export: a grounded recipe with the schedule and the neighbours' content hashes, replayed bit for bit by the CLI.
     const downloads: import('@playwright/test').Download[] = [];
