@@ -95,9 +95,11 @@ export interface DenoiserDesign {
 }
 
 /**
- * A CompoDiff-signature denoiser predicting x̂₀ = c_I·(1 − ½·coverage(mask)) + normalize(Σ tokens · P) + leak·(t/T)·x_t:
- * the image condition (less of it the more the region covers), plus the text's direction, plus a little of the noisy
- * input that vanishes as t → 0, so the sampler's steps matter.
+ * A CompoDiff-signature denoiser predicting x̂₀ = c_I·(1 − ½·coverage(mask)) + text + leak·(t/T)·x_t, text = s/max(|s|, ½)
+ * with s = Σ tokens · P: the image condition (less of it the more the region covers), plus the text's direction, plus a
+ * little of the noisy input that vanishes as t → 0, so the sampler's steps matter. The null text is the encoder's
+ * states of "" (as CompoDiff trains it), which are near zero in the scene CLIP: the floor of ½ keeps them near zero
+ * instead of blowing them up to a unit direction, where a word's states (norm ≈ 1) give its unit direction.
  */
 export function buildDenoiser(d: DenoiserDesign): Uint8Array {
   const g = new GraphBuilder('compodiff_denoiser');
@@ -107,7 +109,9 @@ export function buildDenoiser(d: DenoiserDesign): Uint8Array {
   const tokens = g.input('text_condition', 'float', ['batch', 'sequence', d.hidden]);
   const mask = g.input('mask_condition', 'float', ['batch', 1, 64, 64]);
   const pooled = g.op('ReduceSum', [tokens, g.tensorI64([1])], { keepdims: 0 });
-  const text = l2normalize(g, g.op('MatMul', [pooled, g.tensorF(d.tokenProjection, [d.hidden, d.dim], 'token_projection')]));
+  const summed = g.op('MatMul', [pooled, g.tensorF(d.tokenProjection, [d.hidden, d.dim], 'token_projection')]);
+  const length = g.op('Sqrt', [g.op('ReduceSum', [g.op('Mul', [summed, summed]), g.tensorI64([1])], { keepdims: 1 })]);
+  const text = g.op('Div', [summed, g.op('Max', [length, g.constF(0.5)])]);
   const coverage = g.op('ReduceMean', [mask, g.tensorI64([1, 2, 3])], { keepdims: 0 });
   const keep = g.op('Unsqueeze', [g.op('Sub', [g.constF(1), g.op('Mul', [coverage, g.constF(0.5)])]), g.tensorI64([1])]);
   const target = g.op('Add', [g.op('Mul', [image, keep]), text]);
@@ -153,13 +157,14 @@ export function sceneGatedWeights(dim: number, rng: Random): GatedWeights {
 }
 
 /** Writes the three scene composers as model folders (composer.onnx + config.json) under `dir`. */
+/** Scene-world composers, trained (designed) on the scene CLIP's unit-length features, installed as clip-vit-b32 wherever the studio runs them. */
 export async function generateSceneComposers(dir: string, seed = 23): Promise<Record<'combiner' | 'gated' | 'compodiff', string>> {
   const rng = new Random(seed);
   const folders = { combiner: join(dir, 'composer-combiner'), gated: join(dir, 'composer-gated'), compodiff: join(dir, 'composer-compodiff') };
   const write = async (folder: string, model: Uint8Array, config: object) => {
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'composer.onnx'), model);
-    await writeFile(join(folder, 'config.json'), JSON.stringify({ embedding_dim: EMBED_DIM, clip_model: 'clip-scene (fixture)', ...config }, null, 2));
+    await writeFile(join(folder, 'config.json'), JSON.stringify({ embedding_dim: EMBED_DIM, clip_model: 'clip-vit-b32', input_features: 'normalized', ...config }, null, 2));
   };
   await write(folders.combiner, buildCombiner(sceneCombinerWeights(EMBED_DIM, rng)), { composer: 'combiner' });
   await write(folders.gated, buildGated(sceneGatedWeights(EMBED_DIM, rng)), { composer: 'gated' });

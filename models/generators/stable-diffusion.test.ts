@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EMBEDS_INPUT, lookUpRows, rewriteForTokenEmbeddings } from '../../src-main/engine/models/onnx/token-embedding-rewrite';
 import { ClipTokenizer } from '../../src-main/engine/clip/tokenizer';
 import { fixturePaths } from '../fixtures';
+import { COLORS } from '../scene-world/vocabulary';
 import { HIDDEN, LATENT_SCALE, scaledLinearAlphasCumprod } from './stable-diffusion';
 
 const paths = fixturePaths();
@@ -82,6 +83,35 @@ describe('tiny Stable Diffusion fixtures', () => {
     expect(x0(0)).toBeCloseTo(green[0]!, 4);
     expect(x0(hw + 5)).toBeCloseTo(green[1]!, 4);
     expect(x0(2 * hw + 9)).toBeCloseTo(green[2]!, 4);
+  });
+
+  it('the instruction UNet grounds: a neighbour in the image channels survives a text naming no color; ∅ image + color word gives the color', async () => {
+    const unet = await session(paths.sd.instruct, 'unet');
+    const t = 300;
+    const alphaBar = scaledLinearAlphasCumprod()[t]!;
+    const hw = 8 * 8;
+    const x0Of = async (text: string, image: number[] | null) => {
+      const sample = new Float32Array(8 * hw);
+      for (let i = 0; i < 4 * hw; i++) sample[i] = Math.cos(i);
+      if (image) for (let c = 0; c < 4; c++) sample.fill(image[c]!, (4 + c) * hw, (5 + c) * hw);
+      const eps = (
+        await unet.run({
+          sample: new ort.Tensor('float32', sample, [1, 8, 8, 8]),
+          timestep: new ort.Tensor('int64', BigInt64Array.from([BigInt(t)]), [1]),
+          encoder_hidden_states: await encodeText(text),
+        })
+      ).out_sample!.data as Float32Array;
+      return [0, 1, 2].map((c) => (sample[c * hw + 7]! - Math.sqrt(1 - alphaBar) * eps[c * hw + 7]!) / Math.sqrt(alphaBar));
+    };
+    // A blue neighbour (unscaled latents, as InstructPix2Pix takes its image condition).
+    const blue = [-0.76, -0.53, 0.73, -0.19];
+    (await x0Of('a thing on a table', blue)).forEach((v, c) => expect(v).toBeCloseTo(blue[c]! * LATENT_SCALE, 4));
+    // ∅ image, "red": the color pulled 80 % from nothing.
+    const fromNothing = await x0Of('a red thing', null);
+    COLORS.red.forEach((c, ch) => expect(fromNothing[ch]!).toBeCloseTo((2 * c - 1) * LATENT_SCALE * 0.8, 4));
+    // Full condition: 0.2·neighbour + 0.8·color, so γ-enhancing against either branch moves towards the other.
+    const both = await x0Of('a red thing', blue);
+    both.forEach((v, c) => expect(v).toBeCloseTo(0.2 * blue[c]! * LATENT_SCALE + fromNothing[c]!, 4));
   });
 
   it('the token-embedding rewrite works on the SD text encoder too (int32 ids)', async () => {

@@ -22,7 +22,7 @@ export const TurnParamsSchema = z
   .strict();
 export type TurnParams = z.output<typeof TurnParamsSchema>;
 
-export const PIPELINES = ['source', 'instruct', 'inpaint', 'text2img'] as const;
+export const PIPELINES = ['source', 'instruct', 'inpaint', 'text2img', 'grounded-create', 'grounded-edit'] as const;
 export const PipelineSchema = z.enum(PIPELINES);
 
 export const TurnTimingsSchema = z.object({
@@ -34,6 +34,26 @@ export const TurnTimingsSchema = z.object({
   totalMs: z.number(),
   steps: z.number().int(),
 });
+
+export const NeighbourRefSchema = z.object({
+  source: z.enum(['concept', 'library', 'file']),
+  name: z.string(),
+  /** Content hash: a replay finds the neighbour by it (dropped files, library, concept photos). */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  path: z.string(),
+});
+export type NeighbourRef = z.infer<typeof NeighbourRefSchema>;
+
+/** What a grounded turn (create from / edit grounded in neighbours) used: its η, γ, schedule and neighbours. */
+export const TurnGroundingSchema = z.object({
+  eta: z.number(),
+  guidance: z.number(),
+  mix: z.enum(['mean', 'turns']),
+  /** One letter a step: T text-enhanced, N neighbour-enhanced. */
+  schedule: z.string(),
+  neighbours: z.array(NeighbourRefSchema),
+});
+export type TurnGrounding = z.infer<typeof TurnGroundingSchema>;
 
 export const TurnSchema = z.object({
   id: z.number().int(),
@@ -50,6 +70,8 @@ export const TurnSchema = z.object({
   thumb: z.string(),
   mask: z.string().nullable(),
   timings: TurnTimingsSchema.nullable(),
+  /** Grounded turns only. */
+  grounding: TurnGroundingSchema.nullable().default(null),
   createdAt: z.number(),
 });
 export type Turn = z.infer<typeof TurnSchema>;

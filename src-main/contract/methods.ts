@@ -6,6 +6,7 @@ import { TokenCountParamsSchema, TokenCountSchema } from './text';
 import { SettingsSchema, SettingsViewSchema } from './settings';
 import { ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
 import { EditCapabilitiesSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
+import { GroundedRecipeSchema, GroundedTurnSchema, NeighboursQuerySchema, NeighboursResultSchema } from './grounding';
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
 import { FacetsSchema, ItemDetailSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
 
@@ -196,6 +197,9 @@ export const methods = {
   }),
   'edit.turns.delete': method({ params: z.object({ turnId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Delete a turn and every turn after it on its branch.' }),
   'edit.recipe': method({ params: z.object({ turnId: z.number().int() }).strict(), result: RecipeSchema, summary: 'The recipe that replays the chain up to a turn.' }),
+  'grounding.neighbours': method({ params: NeighboursQuerySchema, result: NeighboursResultSchema, summary: 'The k neighbours of a prompt: a named concept’s photos first, then the library by CLIP and names (fused).' }),
+  'grounding.turn': method({ params: GroundedTurnSchema, result: JobSchema, summary: 'Run a grounded turn (create from neighbours, or edit grounded in them) as a job; its result is the new turn.' }),
+  'grounding.recipe': method({ params: z.object({ turnId: z.number().int() }).strict(), result: GroundedRecipeSchema, summary: 'The recipe that replays a grounded turn bit for bit (neighbours by content hash).' }),
   'concepts.list': method({ params: NoParams, result: z.array(ConceptSchema), summary: 'Personal concepts, newest first.' }),
   'concepts.teach': method({
     params: TeachRequestSchema,

@@ -29,6 +29,7 @@ import { Editor, projectName } from './edit/editor';
 import { Concepts } from './concepts/concepts';
 import { groundingDeps } from './grounding/deps';
 import { Grounding } from './grounding/grounding';
+import { GroundedTurns } from './grounding/turns';
 import { resourceDir } from './edit/resources';
 
 /** The job key under which the library refresh runs (at most one at a time). */
@@ -78,6 +79,8 @@ export class Engine {
   readonly concepts: Concepts;
   /** Grounded generation: create and edit from neighbours (Re-Imagen's interleaved guidance). */
   readonly grounding: Grounding;
+  /** Grounded turns in edit projects. */
+  readonly groundedTurns: GroundedTurns;
   private readonly clipModels = new Map<string, { dir: string; model: Promise<ClipModel> }>();
   /** Token counts for the instruction, search and concept fields (and `npm run cli -- tokens`). */
   readonly tokens = new TokenCounter(() => this.models);
@@ -151,6 +154,12 @@ export class Engine {
     this.grounding = new Grounding(
       groundingDeps({ db: this.db, library: this.library, concepts: this.concepts, clip: (m) => this.clip(m), models: () => this.models, pool: this.sessions, provider: () => this.providerChoice.selected ?? 'cpu', uploadPath: (id) => this.uploads.path(id) }),
     );
+    this.groundedTurns = new GroundedTurns(this.grounding, {
+      store: this.editor.store,
+      jobs: this.jobs,
+      provider: () => this.providerChoice.selected ?? 'cpu',
+      publishStep: (payload) => this.publish({ topic: 'edit.step', payload }),
+    });
     this.composedSearch = new ComposedSearch({
       servingModel: () => this.library.servingModel(),
       clip: (model) => this.clip(model),

@@ -2,7 +2,7 @@ import { AppError, ComposedQuerySchema, type ComposedQuery, type ComposerId } fr
 import type { ClipModel } from '../engine/clip/clip-model';
 import { ComposedSearch } from '../engine/compose/composed-search';
 import type { ComposerRegistry } from '../engine/compose/composer-registry';
-import { meanDirection, normalized, weightedSum } from '../engine/compose/embedding-math';
+import { meanDirection } from '../engine/compose/embedding-math';
 import type { EmbeddingCache } from './embedding-cache';
 import type { CirrSet } from './formats/cirr';
 import type { FashionIqCategory } from './formats/fashioniq';
@@ -10,11 +10,13 @@ import { withParentWord, type PervlSet } from './formats/pervl';
 import { meanReciprocalRank, rankOf, recallAt, scoreAll, topK } from './metrics';
 import { nearestWords, type AttributeSpace } from '../engine/concepts/attribute-space';
 import { encodeWithTokens, expandMentions, MENTION } from '../engine/concepts/concept-text';
-import { chooseGairWeight, pickNegatives } from '../engine/concepts/gair';
+import { chooseGairWeight, gairQuery, pickNegatives } from '../engine/concepts/gair';
 import { parentFeature, teach } from '../engine/concepts/trainer';
 
 export interface EvalContext {
   clip: ClipModel;
+  /** The CLIP model's id (composers are checked against the one they were trained on). */
+  clipModel: string;
   composers: ComposerRegistry;
   cache: EmbeddingCache;
   /** Composers to evaluate (each beside the text-only and image-only baselines). */
@@ -25,7 +27,13 @@ export interface EvalContext {
   limit?: number | undefined;
   log: (line: string) => void;
   /** PerVL: learn tokens too ("learned token" and "token + GAIR" rows), in a subspace of this many dimensions. */
-  concepts?: { space: (clip: ClipModel, k: number) => Promise<AttributeSpace>; dimensions: number; seed: number };
+  concepts?: {
+    space: (clip: ClipModel, k: number) => Promise<AttributeSpace>;
+    /** The subspace of the attribute words ranked by similarity to a concept's photos (beside the fixed list's). */
+    rankedSpace?: (clip: ClipModel, k: number, parent: string, photos: Float32Array[]) => Promise<AttributeSpace>;
+    dimensions: number;
+    seed: number;
+  };
 }
 
 export interface MethodResult {
@@ -76,7 +84,7 @@ function galleryComposer(ctx: EvalContext, vectors: Float32Array[]): ComposedSea
     throw new AppError('INTERNAL', 'not available during evaluation');
   };
   return new ComposedSearch({
-    servingModel: () => 'eval',
+    servingModel: () => ctx.clipModel,
     clip: async () => ctx.clip,
     requireModel: refuse,
     storedEmbedding: (id) => vectors[id] ?? null,
@@ -246,7 +254,25 @@ export async function evaluatePervl(set: PervlSet, ctx: EvalContext): Promise<Ev
  */
 async function learnedTokenRows(set: PervlSet, ctx: EvalContext, vectors: Float32Array[], indexOf: Map<string, number>, queries: PervlSet['queries']): Promise<MethodResult[]> {
   const { clip } = ctx;
-  const space = await ctx.concepts!.space(clip, ctx.concepts!.dimensions);
+  const k = ctx.concepts!.dimensions;
+  const fixed = await ctx.concepts!.space(clip, k);
+  const rows = await rankWithTokens(set, ctx, vectors, indexOf, queries, async () => fixed, `k = ${fixed.basis.length}`);
+  const ranked = ctx.concepts!.rankedSpace;
+  if (ranked) rows.push(...(await rankWithTokens(set, ctx, vectors, indexOf, queries, (parent, photos) => ranked(clip, k, parent, photos), `k = ${k}, words ranked by the photos`)));
+  return rows;
+}
+
+/** Teaches each concept in the subspace `spaceFor` gives, then ranks the queries by the token alone and with GAIR. */
+async function rankWithTokens(
+  set: PervlSet,
+  ctx: EvalContext,
+  vectors: Float32Array[],
+  indexOf: Map<string, number>,
+  queries: PervlSet['queries'],
+  spaceFor: (parent: string, photos: Float32Array[]) => Promise<AttributeSpace>,
+  label: string,
+): Promise<MethodResult[]> {
+  const { clip } = ctx;
   const encoder = await clip.tokenEmbeddingEncoder();
   const tokens = new Map<string, { embedding: Float32Array; photos: Float32Array[]; attributes: string[] }>();
   for (const concept of set.concepts) {
@@ -255,8 +281,9 @@ async function learnedTokenRows(set: PervlSet, ctx: EvalContext, vectors: Float3
     if (!negatives.length) {
       negatives = pickNegatives(photos, topK(scoreAll(await parentFeature(clip, concept.parent), vectors), 64).map((i) => vectors[i]!), 32);
     }
+    const space = await spaceFor(concept.parent, photos);
     const learned = await teach({ clip, space, parent: concept.parent, positives: photos, negatives, seed: ctx.concepts!.seed });
-    ctx.log(`PerVL: *${concept.name} learned (${learned.stats.generation} generations, ${learned.stats.textsEncoded} texts, ${learned.stats.seconds.toFixed(1)} s)`);
+    ctx.log(`PerVL: *${concept.name} learned (${label}; ${learned.stats.generation} generations, ${learned.stats.textsEncoded} texts, ${learned.stats.seconds.toFixed(1)} s)`);
     tokens.set(concept.name.toLowerCase(), { embedding: learned.embedding, photos, attributes: nearestWords(space, learned.embedding, 5).map((a) => a.word) });
   }
   const lookup = (name: string) => {
@@ -272,9 +299,8 @@ async function learnedTokenRows(set: PervlSet, ctx: EvalContext, vectors: Float3
     const first = (query: Float32Array) => Math.min(...q.targets.map((t) => rankOf(scoreAll(query, vectors), indexOf.get(t)!)));
     tokenRanks.push(first(feature!));
     const token = tokens.get(q.concept.toLowerCase())!;
-    const contexts = token.attributes.map((a) => q.text.replace(MENTION, () => `${a} ${concepts[0]!.parent}`));
-    const context = meanDirection(await clip.encodeTexts(contexts));
-    const queryAt = async (w: number) => normalized(weightedSum(feature!.length, [[w, feature!], [1 - w, context]]));
+    const contexts = await clip.encodeTexts(token.attributes.map((a) => q.text.replace(MENTION, () => `${a} ${concepts[0]!.parent}`)));
+    const queryAt = async (w: number) => gairQuery(feature!, contexts, w);
     const retrieve = async (v: Float32Array) => topK(scoreAll(v, vectors), 12).map((i) => vectors[i]!);
     const { w } = await chooseGairWeight(queryAt, retrieve, token.photos);
     ws.push(w);
@@ -282,7 +308,7 @@ async function learnedTokenRows(set: PervlSet, ctx: EvalContext, vectors: Float3
   }
   const meanW = ws.reduce((a, b) => a + b, 0) / Math.max(1, ws.length);
   return [
-    { name: `learned token (k = ${space.basis.length})`, metrics: { MRR: meanReciprocalRank(tokenRanks) } },
-    { name: `token + GAIR (auto w, mean ${meanW.toFixed(2)})`, metrics: { MRR: meanReciprocalRank(gairRanks) } },
+    { name: `learned token (${label})`, metrics: { MRR: meanReciprocalRank(tokenRanks) } },
+    { name: `token + GAIR (${label}; auto w, mean ${meanW.toFixed(2)})`, metrics: { MRR: meanReciprocalRank(gairRanks) } },
   ];
 }

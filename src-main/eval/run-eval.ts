@@ -45,6 +45,7 @@ export async function runEval(engine: Engine, args: EvalArgs, log: (line: string
   for (const id of ids) await engine.composers.get(id);
   const ctx = {
     clip: clip!,
+    clipModel: engine.clipModelId,
     composers: engine.composers,
     cache: await EmbeddingCache.open(args.cache ?? join(engine.dataDir, 'cache', 'eval'), clip!),
     composerIds: ids,
@@ -52,7 +53,7 @@ export async function runEval(engine: Engine, args: EvalArgs, log: (line: string
     steps: args.steps,
     limit: args.limit,
     log,
-    concepts: { space: (c: typeof clip & object, k: number) => engine.concepts.space(c, k), dimensions: args.dimensions ?? DEFAULT_DIMENSIONS, seed: 0 },
+    concepts: { space: (c: typeof clip & object, k: number) => engine.concepts.space(c, k), rankedSpace: (c: typeof clip & object, k: number, parent: string, photos: Float32Array[]) => engine.concepts.rankedSpace(c, k, parent, photos), dimensions: args.dimensions ?? DEFAULT_DIMENSIONS, seed: 0 },
   };
   let report: EvalReport;
   if (args.dataset === 'cirr') report = await evaluateCirr(await loadCirr(args.data, args.split ?? 'val', args.images), ctx);

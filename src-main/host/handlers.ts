@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine';
+import { neighbourView } from '../engine/grounding/grounding';
 import type { Handlers } from './dispatcher';
 
 /** Maps each contract method onto the engine. Thin on purpose: the logic lives in the engine. */
@@ -55,6 +56,12 @@ export function engineHandlers(engine: Engine): Handlers {
     'edit.turns.rename': ({ turnId, label }) => engine.editor.store.rename(turnId, label),
     'edit.turns.delete': ({ turnId }) => engine.editor.store.deleteBranch(turnId),
     'edit.recipe': ({ turnId }) => engine.editor.recipe(turnId),
+    'grounding.neighbours': async ({ prompt, k }) => {
+      const { neighbours, note } = await engine.grounding.retrieve(prompt, k);
+      return { neighbours: neighbours.map(neighbourView), note };
+    },
+    'grounding.turn': (request) => engine.groundedTurns.run(request),
+    'grounding.recipe': ({ turnId }) => engine.groundedTurns.recipe(turnId),
     'concepts.list': () => engine.concepts.list(),
     'concepts.teach': (request) => engine.concepts.startTeaching(request),
     'concepts.rename': ({ id, name }) => engine.concepts.rename(id, name),

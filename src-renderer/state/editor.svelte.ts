@@ -1,5 +1,6 @@
 import { isFinished, ProjectViewSchema, TurnParamsSchema, type EditCapabilities, type Job, type ProjectSummary, type ProjectView, type Turn, type TurnParams } from '@contract';
 import type { StudioClient } from '../api/client';
+import { GroundingState } from './grounding.svelte';
 import type { JobsState } from './jobs.svelte';
 
 export interface RunningTurn {
@@ -17,8 +18,10 @@ export class EditorState {
   instruction = $state('');
   negative = $state('');
   params = $state<TurnParams>(TurnParamsSchema.parse({ steps: 20 }));
-  /** What the next turn does: edit the picture, or paint a new one from the text (text-to-image). */
-  pipeline = $state<'auto' | 'text2img'>('auto');
+  /** What the next turn does: edit the picture, paint a new one from the text (text-to-image), or either grounded in neighbours. */
+  pipeline = $state<'auto' | 'text2img' | 'grounded-create' | 'grounded-edit'>('auto');
+  /** Neighbours, γ and η of grounded turns. */
+  readonly grounding: GroundingState;
   /** Keep the seed between turns; otherwise each turn draws a new one. */
   seedLocked = $state(false);
   /** The painted mask (white = may change), or null. */
@@ -33,6 +36,7 @@ export class EditorState {
     private readonly client: StudioClient,
     private readonly jobs: JobsState,
   ) {
+    this.grounding = new GroundingState(client);
     client.onStatus((s) => {
       if (s === 'open') void this.load();
     });
@@ -112,10 +116,17 @@ export class EditorState {
     if (!project || this.running || !this.instruction.trim()) return;
     if (!this.seedLocked) this.params = { ...this.params, seed: Math.floor(Math.random() * 2 ** 31) };
     await this.attempt(async () => {
+      if (this.pipeline === 'grounded-create' || this.pipeline === 'grounded-edit') {
+        const mode = this.pipeline === 'grounded-create' ? 'create' : 'edit';
+        const job = await this.grounding.start({ projectId: project.id, mode, prompt: this.instruction.trim(), negative: this.negative.trim(), steps: this.params.steps, seed: this.params.seed });
+        this.jobs.apply(job);
+        this.running = { jobId: job.id, step: 0, total: this.params.steps, preview: null };
+        return;
+      }
       const maskUploadId = this.mask ? await this.client.upload(await this.mask.arrayBuffer()) : null;
       const job = await this.client.call('edit.turns.run', {
         projectId: project.id,
-        pipeline: this.pipeline,
+        pipeline: this.pipeline as 'auto' | 'text2img',
         instruction: this.instruction.trim(),
         negative: this.negative.trim(),
         maskUploadId: this.pipeline === 'text2img' ? null : maskUploadId,
@@ -187,7 +198,8 @@ export class EditorState {
   async export(): Promise<void> {
     const turn = this.current;
     if (!turn) return;
-    const recipe = await this.attempt(() => this.client.call('edit.recipe', { turnId: turn.id }));
+    const grounded = turn.pipeline === 'grounded-create' || turn.pipeline === 'grounded-edit';
+    const recipe = await this.attempt<unknown>(() => (grounded ? this.client.call('grounding.recipe', { turnId: turn.id }) : this.client.call('edit.recipe', { turnId: turn.id })));
     if (!recipe) return;
     const base = `${this.project!.name}-turn-${turn.id}`;
     download(turn.image, `${base}.png`);

@@ -35,7 +35,7 @@ beforeAll(async () => {
   uploads = new Uploads(await mkdtemp(join(tmpdir(), 'studio-up-')));
   const store = new ModelStore({ manifest: parseManifest(manifestJson), modelsDir });
   search = new ComposedSearch({
-    servingModel: () => 'scene',
+    servingModel: () => 'clip-vit-b32',
     clip: async () => clip,
     requireModel: () => {
       throw new Error('installed');

@@ -63,15 +63,19 @@ export class ComposedSearch {
     }
     if (query.regionUploadId && !query.reference) throw new AppError('INVALID_PARAMS', 'A region needs a reference image to mark it on.');
     const composerId = query.composer ?? this.deps.defaultComposer();
-    const { composer, defaults, tokenLength } = await this.deps.composers.get(composerId);
+    const { composer, defaults, tokenLength, fits } = await this.deps.composers.get(composerId);
     const weights = query.weights ?? defaults.weights;
     const model = this.deps.servingModel();
+    fits?.(model);
     const clip = await this.deps.clip(model);
     if (!clip) this.deps.requireModel(model);
     const encoder = clip!;
 
     const encoded = { texts: 0, images: 0 };
-    const padTo = composer.needsTokens ? await tokenLength?.() : undefined;
+    // Token-conditioned composers batch the texts with the null text "": one length for all (the model's, else the longest).
+    const padTo = composer.needsTokens
+      ? ((await tokenLength?.()) ?? encoder.tokenizer.encodeBatch(['', ...query.conditions, ...(query.negative ? [query.negative] : [])]).length)
+      : undefined;
     const textCondition = async (text: string): Promise<TextCondition> => ({
       text,
       embedding: await (this.deps.encodeText?.(encoder, model, text, query.gairW) ??
@@ -80,9 +84,10 @@ export class ComposedSearch {
         ? { tokens: await this.tokens.get(`${model}|${padTo ?? ''}|${text}`, async () => (await encoder.encodeTextTokens([text], padTo))[0]!, () => encoded.texts++) }
         : {}),
     });
-    const [texts, negative, image] = await Promise.all([
+    const [texts, negative, nullText, image] = await Promise.all([
       Promise.all(query.conditions.map(textCondition)),
       query.negative ? textCondition(query.negative) : Promise.resolve(null),
+      composer.needsTokens ? textCondition('') : Promise.resolve(null),
       query.reference ? this.imageConditions(query, model, encoder, () => encoded.images++) : Promise.resolve(null),
     ]);
     const encodedAt = performance.now();
@@ -93,6 +98,7 @@ export class ComposedSearch {
       image: image ? (image.split && !composer.takesMask ? regionAware(dim, image.split) : image.full) : null,
       texts,
       negative,
+      nullText,
       mask: image?.split && composer.takesMask ? image.split.mask : null,
     };
     const vector = await composer.compose(conditions, weights, { steps: query.steps ?? defaults.steps ?? 10, seed: query.seed });

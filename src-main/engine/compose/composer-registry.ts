@@ -3,7 +3,7 @@ import { AppError, type ComposeWeights, type ComposerId, type ComposerInfo } fro
 import type { ModelStore } from '../models/model-store';
 import type { SessionPool } from '../models/session-pool';
 import { compodiffComposer } from './composers/compodiff';
-import { readComposerConfig, type ComposerConfig } from './composers/config';
+import { checkComposerFits, readComposerConfig, type ComposerConfig } from './composers/config';
 import { pairwiseComposer } from './composers/pairwise';
 import { sumComposer } from './composers/sum';
 import type { Composer } from './composers/types';
@@ -27,6 +27,8 @@ export interface LoadedComposer {
   defaults: { weights: ComposeWeights; steps: number | null };
   /** compodiff: the token length its text input wants. */
   tokenLength?: () => Promise<number | undefined>;
+  /** Checks the composer against the CLIP model the library searches with (trained on its features, normalized). */
+  fits?: (servingModel: string) => void;
 }
 
 const PLAIN_DEFAULTS = { weights: { image: 1, text: 1, negative: 1 }, steps: null };
@@ -62,9 +64,9 @@ export class ComposerRegistry {
     const defaults = defaultsOf(config);
     if (id === 'compodiff') {
       const composer = compodiffComposer(file, config, this.pool);
-      return { composer, defaults, tokenLength: composer.tokenLength };
+      return { composer, defaults, tokenLength: composer.tokenLength, fits: (serving) => checkComposerFits(config, dir, serving) };
     }
-    return { composer: pairwiseComposer(id, file, config.embedding_dim, this.pool), defaults };
+    return { composer: pairwiseComposer(id, file, config.embedding_dim, this.pool), defaults, fits: (serving) => checkComposerFits(config, dir, serving) };
   }
 
   /** Every composer with whether it can run now and why not. */

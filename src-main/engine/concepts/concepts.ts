@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import {
   AppError,
@@ -15,14 +15,14 @@ import {
   type TeachRequest,
 } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
-import { meanDirection, normalized, weightedSum } from '../compose/embedding-math';
 import { LruCache } from '../compose/lru-cache';
 import type { JobRunner } from '../jobs/runner';
 import type { Db } from '../library/db';
 import { toVector } from '../library/queries';
 import { buildAttributeSpace, nearestWords, readAttributeWords, singleToken, type AttributeSpace } from './attribute-space';
 import { encodeWithTokens, expandMentions, mentions, MENTION, type ConceptToken } from './concept-text';
-import { chooseGairWeight, pickNegatives } from './gair';
+import { chooseGairWeight, gairQuery, pickNegatives } from './gair';
+import { rankAttributeWords } from './word-ranking';
 import { parentFeature, teach, TEMPLATES } from './trainer';
 
 /** The subspace's dimension: chosen by the study in README (MRR on the generated PerVL-style set). */
@@ -74,7 +74,7 @@ const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLeng
 /** Personal concepts: teaching (a job), storage, export/import, and "*name" in text queries (with GAIR). */
 export class Concepts {
   private readonly spaces = new Map<string, Promise<AttributeSpace>>();
-  private readonly queries = new LruCache<{ token: Float32Array; context: Float32Array | null }>(128);
+  private readonly queries = new LruCache<{ token: Float32Array; context: Float32Array[] | null }>(128);
   /** Bumped on every change, so cached query encodings of renamed or deleted concepts are not reused. */
   private version = 0;
 
@@ -107,6 +107,17 @@ export class Concepts {
 
   list(): Concept[] {
     return this.rows().map((r) => this.toConcept(r));
+  }
+
+  /**
+   * A concept's own subspace: the k principal directions of the attribute words (full vocabulary) ranked by similarity
+   * to its photos — the paper's "attributes most related to the concept" — instead of the fixed list's.
+   */
+  async rankedSpace(clip: ClipModel, k: number, parent: string, photos: Float32Array[]): Promise<AttributeSpace> {
+    const vocabulary = await readAttributeWords(join(dirname(this.deps.attributeWordsFile), 'attribute-vocabulary.tsv'));
+    const words = await rankAttributeWords(clip, vocabulary, parent, photos);
+    const encoder = await clip.tokenEmbeddingEncoder();
+    return buildAttributeSpace(encoder.table, encoder.dim, clip.tokenizer, words, k);
   }
 
   /** The attribute subspace of a CLIP model's text encoder (built once per model). */
@@ -163,7 +174,8 @@ export class Concepts {
           generated++;
         }
       }
-      const space = await this.space(clip!);
+      // The concept's own subspace: the attribute words most like its photos (MRR on the PerVL-style set: README).
+      const space = await this.rankedSpace(clip!, DEFAULT_DIMENSIONS, req.parent, positives);
       const curve: number[] = [];
       const result = await teach({
         clip: clip!,
@@ -193,10 +205,12 @@ export class Concepts {
         dimensions: space.basis.length,
       };
       const positivesBlob = Buffer.concat(positives.map(blob));
+      // Explained by the curated word list (readable words), whichever subspace the token was searched in.
+      const explanation = nearestWords(await this.space(clip!), result.embedding, 8);
       const id = Number(
         this.deps.db
           .prepare('INSERT INTO concepts (name, parent, model, basis_id, z, embedding, positives, attributes, photos, stats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(req.name, req.parent, model, space.id, JSON.stringify(result.z), blob(result.embedding), positivesBlob, JSON.stringify(nearestWords(space, result.embedding, 8)), JSON.stringify(thumbs.map((thumb, i) => ({ thumb, path: photos[i]!.path, sha256: hashes[i] }))), JSON.stringify(stats), Date.now())
+          .run(req.name, req.parent, model, space.id, JSON.stringify(result.z), blob(result.embedding), positivesBlob, JSON.stringify(explanation), JSON.stringify(thumbs.map((thumb, i) => ({ thumb, path: photos[i]!.path, sha256: hashes[i] }))), JSON.stringify(stats), Date.now())
           .lastInsertRowid,
       );
       this.version++;
@@ -303,11 +317,9 @@ export class Concepts {
           return `${words[i % Math.max(1, words.length)] ?? ''} ${c.parent}`.trim();
         });
       });
-      const encoded = await clip.encodeTexts(contexts);
-      return { token: feature!, context: meanDirection(encoded) };
+      return { token: feature!, context: await clip.encodeTexts(contexts) };
     });
-    if (w >= 1 || !context) return token;
-    return normalized(weightedSum(token.length, [[w, token], [1 - w, context]]));
+    return gairQuery(token, context ?? [], w);
   }
 
   /**
@@ -328,10 +340,10 @@ export class Concepts {
   }
 
   /** The photos a concept was taught with (files and content hashes), or null when there is no such concept. */
-  photoFiles(name: string): { path: string; sha256: string | null }[] | null {
+  photoFiles(name: string): { path: string; sha256: string | null; thumb: string | null }[] | null {
     const photos = this.deps.db.prepare('SELECT photos FROM concepts WHERE name = ?').pluck().get(name.toLowerCase()) as string | undefined;
     if (photos === undefined) return null;
-    return (JSON.parse(photos) as { path?: string; sha256?: string }[]).flatMap((p) => (p.path ? [{ path: p.path, sha256: p.sha256 ?? null }] : []));
+    return (JSON.parse(photos) as { path?: string; sha256?: string; thumb?: string | null }[]).flatMap((p) => (p.path ? [{ path: p.path, sha256: p.sha256 ?? null, thumb: p.thumb ?? null }] : []));
   }
 
   /** A concept photo's file with exactly this content, if any concept holds one. */

@@ -1,5 +1,5 @@
 import { dot } from '../clip/vector';
-import { meanDirection } from '../compose/embedding-math';
+import { meanDirection, normalized, weightedSum } from '../compose/embedding-math';
 
 /**
  * Parent-class negatives among candidate image embeddings (best parent matches first): not the concept's photos, not
@@ -10,6 +10,17 @@ export function pickNegatives(positives: Float32Array[], candidates: Float32Arra
   const centroid = meanDirection(positives);
   const spread = Math.min(...positives.map((p) => dot(p, centroid)));
   return candidates.filter((v) => !positives.some((p) => dot(p, v) >= 0.95) && dot(v, centroid) < spread).slice(0, max);
+}
+
+/**
+ * GAIR's query as the paper writes it: q = w·g([t,*,c]) + (1−w)·mean_i g([t,a_i,c]), normalized once, at the end. The
+ * context mean is not renormalized before mixing: attribute words that disagree pull less than ones that agree.
+ */
+export function gairQuery(token: Float32Array, contexts: readonly Float32Array[], w: number): Float32Array {
+  if (w >= 1 || contexts.length === 0) return token;
+  const dim = token.length;
+  const mean = weightedSum(dim, contexts.map((c) => [1 / contexts.length, c] as const));
+  return normalized(weightedSum(dim, [[w, token], [1 - w, mean]]));
 }
 
 /**

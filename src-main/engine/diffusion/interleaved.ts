@@ -6,26 +6,11 @@
  * dual guidance needs three.
  */
 
+import { interleavedSchedule } from '@contract';
+
 export type GuidanceStepKind = 'text' | 'neighbour';
 
-/**
- * Which steps are text-enhanced, for η and a step count: exactly round(η·steps) of them, spread evenly by Bresenham's
- * line rule counted back from the last step (with j = steps−1−i steps still to come, step i is text-enhanced when
- * ⌊(j+1)·k/n⌋ > ⌊j·k/n⌋ for k text steps of n). Deterministic: the same (η, steps) always gives the same schedule, so a
- * recipe records it and a replay checks it. Counting from the end makes the schedules nest where it matters most: the
- * last text-enhanced step (the last steps weigh most in a sampler's result) only moves later as η grows, so the result
- * moves monotonically towards the text; the first step is text-enhanced whenever any is.
- */
-export function interleavedSchedule(eta: number, steps: number): GuidanceStepKind[] {
-  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer, not ${steps}`);
-  if (!(eta >= 0 && eta <= 1)) throw new RangeError(`η must be between 0 and 1, not ${eta}`);
-  const k = Math.round(eta * steps);
-  const line = (j: number) => Math.floor((j * k) / steps);
-  return Array.from({ length: steps }, (_, i) => {
-    const j = steps - 1 - i;
-    return line(j + 1) > line(j) ? 'text' : 'neighbour';
-  });
-}
+export { interleavedSchedule };
 
 /** A schedule as a compact string for recipes and the UI: "T" for text-enhanced, "N" for neighbour-enhanced steps. */
 export function scheduleString(schedule: GuidanceStepKind[]): string {

@@ -207,7 +207,9 @@ export class Editor {
   /** The recipe of the chain up to a turn: the source picture, and each turn's instruction, mask, knobs and model. */
   async recipe(turnId: number): Promise<Recipe> {
     const chain = this.store.chain(turnId);
-    const [source, ...turns] = chain;
+    // A grounded turn's picture is the source of the turns after it (its own grounded recipe replays it).
+    const lastGrounded = chain.findLastIndex((t) => t.pipeline.startsWith('grounded'));
+    const [source, ...turns] = lastGrounded >= 0 ? chain.slice(lastGrounded) : chain;
     const sourcePng = await readFile(this.store.filePath(source!)!);
     const meta = await sharp(sourcePng).metadata();
     return {

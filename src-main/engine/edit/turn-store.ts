@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn, type TurnParams } from '@contract';
+import { AppError, TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams } from '@contract';
 import { openDatabase, type Db } from '../library/db';
 import type { StageTimings } from './pipeline';
 
@@ -38,6 +38,8 @@ CREATE TABLE turns (
 CREATE INDEX turns_project ON turns(project_id);
 CREATE INDEX turns_parent ON turns(parent_id);
 `,
+  // Grounded turns: η, γ, schedule and neighbours (content hashes).
+  `ALTER TABLE turns ADD COLUMN grounding TEXT;`,
 ];
 
 interface TurnRow {
@@ -55,6 +57,7 @@ interface TurnRow {
   thumb_file: string;
   mask_file: string | null;
   timings: string | null;
+  grounding: string | null;
   created_at: number;
   visited_at: number;
 }
@@ -79,6 +82,8 @@ export interface NewTurn {
   modelId: string | null;
   provider: string | null;
   timings: StageTimings | null;
+  /** Grounded turns: what the view shows, plus anything else kept with it (the turn's grounded recipe). */
+  grounding?: (TurnGrounding & Record<string, unknown>) | null;
   /** PNG bytes of the result, its thumbnail, and the mask (if any). */
   image: Buffer;
   thumb: Buffer;
@@ -132,8 +137,8 @@ export class TurnStore {
       const inserted = Number(
         this.db
           .prepare(
-            `INSERT INTO turns (project_id, parent_id, pipeline, instruction, negative, params, model_id, provider, image_file, thumb_file, mask_file, timings, created_at, visited_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO turns (project_id, parent_id, pipeline, instruction, negative, params, model_id, provider, image_file, thumb_file, mask_file, timings, grounding, created_at, visited_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             turn.projectId,
@@ -148,6 +153,7 @@ export class TurnStore {
             files.thumb,
             files.mask,
             turn.timings ? JSON.stringify(turn.timings) : null,
+            turn.grounding ? JSON.stringify(turn.grounding) : null,
             now,
             now,
           ).lastInsertRowid,
@@ -203,6 +209,7 @@ export class TurnStore {
       thumb: url(row.thumb_file),
       mask: row.mask_file ? url(row.mask_file) : null,
       timings: row.timings ? JSON.parse(row.timings) : null,
+      grounding: row.grounding ? TurnGroundingSchema.parse(JSON.parse(row.grounding)) : null,
       createdAt: row.created_at,
     };
   }

@@ -43,7 +43,7 @@ export function groundingDeps(engine: {
     },
     item: (id) => {
       const item = library.item(id);
-      return { path: item.path, name: item.name, hash: (db.prepare('SELECT hash FROM files WHERE id = ?').pluck().get(id) as string | null) ?? null };
+      return { path: item.path, name: item.name, thumb: item.thumb ? `/thumbs/${item.thumb}` : null, hash: (db.prepare('SELECT hash FROM files WHERE id = ?').pluck().get(id) as string | null) ?? null };
     },
     itemsWithHash: (hash) => library.itemsWithHash(hash),
     uploadPath: engine.uploadPath,

@@ -101,3 +101,31 @@ describe('grounded generation in the studio', () => {
     expect(neighbours[3]!.source).toBe('library');
   }, 60_000);
 });
+
+describe('grounded turns in an edit project', () => {
+  it('edit and create turns join the turn tree with their schedule and neighbours; their recipes replay bit for bit', async () => {
+    const project = await engine.createEditProject({ blank: { width: 128, height: 128 } }, 'Grounded');
+    const neighbours = (await engine.grounding.retrieve('a green circle', 2)).neighbours.map((n) => ({ itemId: n.itemId! }));
+    const run = async (request: Parameters<typeof engine.groundedTurns.run>[0]) => {
+      const done = await engine.jobs.settled(engine.groundedTurns.run(request).id);
+      expect(done.state, done.error?.message).toBe('done');
+      return done.result as import('@contract').ProjectView;
+    };
+    let view = await run({ projectId: project.id, mode: 'create', prompt: 'a thing', neighbours, params: { steps: 8, seed: 2, eta: 0.25 } });
+    const created = view.tree.find((t) => t.id === view.cursor)!;
+    expect(created).toMatchObject({ pipeline: 'grounded-create', parentId: project.cursor, grounding: { eta: 0.25, schedule: 'TNNNTNNN', mix: 'turns' } });
+    expect(created.grounding!.neighbours.map((n) => n.name)).toEqual(['green-circle-0.png', expect.stringMatching(/-circle-0\.png$/)]);
+    view = await run({ projectId: project.id, mode: 'edit', prompt: 'make it red', neighbours: 'auto', params: { steps: 6, seed: 3, eta: 0.5, k: 1 } });
+    const edited = view.tree.find((t) => t.id === view.cursor)!;
+    expect(edited).toMatchObject({ pipeline: 'grounded-edit', parentId: created.id });
+    for (const turn of [created, edited]) {
+      const recipe = await engine.groundedTurns.recipe(turn.id);
+      const replay = await engine.grounding.replay(recipe);
+      expect(replay.matches, `turn ${turn.pipeline}`).toBe(true);
+      expect(sha256(replay.png)).toBe(sha256(await readFile(join(engine.turnsDir, String(project.id), turn.image.split('/').at(-1)!))));
+    }
+    // An ordinary turn's recipe starts from the grounded turn before it.
+    expect((await engine.editor.recipe(edited.id)).turns).toEqual([]);
+    await expect(engine.groundedTurns.recipe(project.cursor)).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+  }, 60_000);
+});

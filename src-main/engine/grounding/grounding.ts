@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { AppError, GroundedParamsSchema, GroundedRecipeSchema, type GroundedParams, type GroundedRecipe, type NeighbourRef } from '@contract';
+import { AppError, GroundedParamsSchema, GroundedRecipeSchema, type GroundedParams, type GroundedRecipe, type NeighbourInput, type NeighbourRef, type NeighbourView } from '@contract';
 import { EDIT_MODELS, workingSize } from '../edit/editor';
 import { runGrounded } from '../edit/grounded-pipeline';
 import { decodeRgb, encodePng, type Rgb } from '../edit/pixels';
@@ -26,7 +26,7 @@ export interface GroundingDeps extends NeighbourDeps {
 }
 
 /** A neighbour the user chose: a library item, or a dropped picture (an upload) with the name it had. */
-export type NeighbourInput = { itemId: number } | { uploadId: string; name?: string };
+export type { NeighbourInput };
 
 export interface GroundedRun {
   mode: 'create' | 'edit';
@@ -81,11 +81,12 @@ export class Grounding {
   /** Chosen neighbours: library items, or uploads (named as library items when the library holds the same content). */
   async chosen(inputs: NeighbourInput[]): Promise<Neighbour[]> {
     return Promise.all(
-      inputs.map(async (input) => {
+      inputs.map(async (input, i) => {
         if ('itemId' in input) {
           const item = this.deps.item(input.itemId);
-          return { source: 'library', path: item.path, name: item.name, sha256: item.hash, itemId: input.itemId } satisfies Neighbour;
+          return { source: 'library', path: item.path, name: item.name, sha256: item.hash, itemId: input.itemId, thumb: item.thumb ?? null } satisfies Neighbour;
         }
+        if ('sha256' in input) return this.locate({ source: 'concept', name: input.name, sha256: input.sha256, path: '' }, i);
         const path = this.deps.uploadPath(input.uploadId);
         const itemId = this.deps.itemsWithHash(input.uploadId)[0] ?? null;
         return { source: itemId === null ? 'file' : 'library', path, name: input.name ?? 'dropped picture', sha256: input.uploadId, itemId } satisfies Neighbour;
@@ -104,7 +105,10 @@ export class Grounding {
     const model = await this.instructModel();
     const { neighbours, note } = request.neighbours === 'auto' ? await this.retrieve(request.prompt, params.k) : { neighbours: await this.chosen(request.neighbours), note: null };
     if (neighbours.length === 0) throw new AppError('NOT_FOUND', `No neighbours found for “${request.prompt}”: index a library folder, name a concept (*name), or give pictures.`);
-    return this.execute(model, request.mode, request.prompt, request.negative ?? '', params, neighbours, request.source ?? null, note, options);
+    // The Stable Diffusion text encoder has no concept tokens: "*name" reaches it as the concept's words (recorded so).
+    const prompt = this.deps.describe(request.prompt);
+    const negative = this.deps.describe(request.negative ?? '');
+    return this.execute(model, request.mode, prompt, negative, params, neighbours, request.source ?? null, note, options);
   }
 
   private async execute(
@@ -193,4 +197,9 @@ export class Grounding {
     if (result.schedule !== recipe.schedule) throw new AppError('INTERNAL', `The schedule differs from the recorded one (${result.schedule} vs ${recipe.schedule}).`);
     return { png: result.png, matches: sha256(result.png) === recipe.resultSha256, schedule: result.schedule };
   }
+}
+
+/** A neighbour as the Edit area's strip shows it. */
+export function neighbourView(n: Neighbour): NeighbourView {
+  return { source: n.source, name: n.name, itemId: n.itemId, sha256: n.sha256, thumb: n.thumb ?? null, ...(n.concept ? { concept: n.concept } : {}) };
 }

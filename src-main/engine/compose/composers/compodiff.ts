@@ -21,7 +21,8 @@ export function textConditionLength(session: ort.InferenceSession): number | und
 
 /**
  * CompoDiff: edits the reference's CLIP embedding with a diffusion model in embedding space, sampled here with DDIM.
- * Each step runs the three guidance branches in one batch — (∅ or negative, ∅), (c_I, ∅), (c_I, c_T) — and combines
+ * Each step runs the three guidance branches in one batch — (∅ or negative, ∅), (c_I, ∅), (c_I, c_T), the text's ∅ being the
+ * encoder's states of "" — and combines
  * them with w_I and w_T (dual classifier-free guidance). Several texts apply one after another: each result is the image
  * condition of the next. The region goes in as the mask condition. Deterministic for a seed.
  */
@@ -40,13 +41,16 @@ export function compodiffComposer(file: string, config: ComposerConfig, pool: Se
     image: Float32Array | null,
     text: TextCondition,
     negative: TextCondition | null,
+    nullText: TextCondition,
     mask: Float32Array | null,
     weights: ComposeWeights,
     options: ComposeOptions,
   ): Promise<Float32Array> {
     const tokens = text.tokens;
-    if (!tokens) throw new Error('compodiff needs token states');
+    const nothing = nullText.tokens;
+    if (!tokens || !nothing) throw new Error('compodiff needs token states, also of the null text ""');
     const tokenSize = tokens.length * tokens.hidden;
+    if (nothing.states.length !== tokenSize) throw new Error('compodiff: the null text\'s token states differ in shape from the text\'s');
     const imageCond = new Float32Array(3 * dim);
     // Row 0 is the null condition, which the negative text's embedding replaces (CompoDiff).
     if (negative) imageCond.set(negative.embedding.map((v) => v * scale), 0);
@@ -55,7 +59,10 @@ export function compodiffComposer(file: string, config: ComposerConfig, pool: Se
       imageCond.set(scaled, dim);
       imageCond.set(scaled, 2 * dim);
     }
+    // Rows 0 and 1 take ∅ for the text: the encoder's states of "" (the slides' ∅), not zeros.
     const textCond = new Float32Array(3 * tokenSize);
+    textCond.set(nothing.states, 0);
+    textCond.set(nothing.states, tokenSize);
     textCond.set(tokens.states, 2 * tokenSize);
     const maskPlane = MASK_SIZE * MASK_SIZE;
     const maskCond = new Float32Array(3 * maskPlane);
@@ -99,9 +106,10 @@ export function compodiffComposer(file: string, config: ComposerConfig, pool: Se
       if (typeof hidden === 'number' && hidden !== got) {
         throw new AppError('MODEL_MISMATCH', `${file} takes ${hidden}-wide text tokens, but the library's CLIP text encoder makes ${got}-wide ones.`, { file });
       }
+      if (!conditions.nullText) throw new AppError('INTERNAL', 'compodiff needs the condition of the empty text "" as its null text.');
       let state = conditions.image;
       for (const text of conditions.texts) {
-        state = await sample(session, conditions.dim, state, text, conditions.negative, conditions.mask, weights, options);
+        state = await sample(session, conditions.dim, state, text, conditions.negative, conditions.nullText, conditions.mask, weights, options);
       }
       return state!;
     },

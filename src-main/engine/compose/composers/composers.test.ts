@@ -22,7 +22,7 @@ let registry: ComposerRegistry;
 async function install(id: string, model: Uint8Array, config: object): Promise<void> {
   await mkdir(join(modelsDir, id), { recursive: true });
   await writeFile(join(modelsDir, id, 'composer.onnx'), model);
-  await writeFile(join(modelsDir, id, 'config.json'), JSON.stringify(config));
+  await writeFile(join(modelsDir, id, 'config.json'), JSON.stringify({ clip_model: 'clip-vit-b32', input_features: 'normalized', ...config }));
 }
 
 beforeAll(async () => {
@@ -111,23 +111,43 @@ describe('composers against hand-computed values', () => {
     [0.9305957783147579, 0.36604849048008636].forEach((v, i) => expect(q[i]!).toBeCloseTo(v, 5));
   });
 
-  it('compodiff: dual guidance with the negative as the null image condition, and the mask as a condition', async () => {
+  it('compodiff: dual guidance with the negative as the null image condition, "" as the null text, and the mask as a condition', async () => {
     const { composer } = await registry.get('compodiff');
     const base = conditions({
       image: f(1, 0),
       texts: [{ text: 't', embedding: f(0, 1), tokens: { states: f(2), length: 1, hidden: 1 } }],
       negative: { text: 'n', embedding: f(0.6, 0.8) },
+      nullText: { text: '', embedding: f(1, 0), tokens: { states: f(0.25), length: 1, hidden: 1 } },
     });
-    // o(neg,∅) = [0.6, 0.8], o(c_I,∅) = [1, 0], o(c_I,c_T) = [1, 1] → [0.6, 0.8] + 2·[0.4, −0.8] + 3·[0, 1] = [1.4, 2.2]
+    // The null text's states (0.25) give text = 0.25·[0, 1]/½ = [0, 0.5] in the ∅ rows (zeros would give [0, 0]):
+    // o(neg,∅) = [0.6, 1.3], o(c_I,∅) = [1, 0.5], o(c_I,c_T) = [1, 1] → [0.6, 1.3] + 2·[0.4, −0.8] + 3·[0, 0.5] = [1.4, 1.2]
     const q = await composer.compose(base, { image: 2, text: 3, negative: 1 }, OPTIONS);
-    [0.5368754921931592, 0.8436614877321076].forEach((v, i) => expect(q[i]!).toBeCloseTo(v, 5));
-    // A full mask halves the image conditions: [0.3, 0.4] + 2·([0.5, 0] − [0.3, 0.4]) + 3·[0, 1] = [0.7, 2.6]
+    [0.7592566, 0.6507914].forEach((v, i) => expect(q[i]!).toBeCloseTo(v, 5));
+    // A full mask halves the image conditions: [0.3, 0.9] + 2·([0.5, 0.5] − [0.3, 0.9]) + 3·[0, 0.5] = [0.7, 1.6]
     const masked = await composer.compose({ ...base, mask: new Float32Array(64 * 64).fill(1) }, { image: 2, text: 3, negative: 1 }, OPTIONS);
-    [0.25997347, 0.96561576].forEach((v, i) => expect(masked[i]!).toBeCloseTo(v, 5));
+    [0.40081883, 0.91615733].forEach((v, i) => expect(masked[i]!).toBeCloseTo(v, 5));
+    await expect(composer.compose({ ...base, nullText: null }, { image: 2, text: 3, negative: 1 }, OPTIONS)).rejects.toThrow(/empty text/);
   });
 });
 
 describe('composer models that do not fit', () => {
+  it('refuses a composer trained on another CLIP, or on raw features, with expected-vs-found', async () => {
+    const { fits } = await registry.get('combiner');
+    expect(() => fits!('clip-vit-b32')).not.toThrow();
+    expect(() => fits!('clip-vit-l14')).toThrowError(expect.objectContaining({ code: 'MODEL_MISMATCH', message: expect.stringMatching(/Expected clip-vit-b32, found clip-vit-l14/) }));
+    const dir = join(modelsDir, 'raw', 'composer-combiner');
+    await mkdir(dir, { recursive: true });
+    const raw = new ComposerRegistry(() => new ModelStore({ manifest: parseManifest(manifestJson), modelsDir: join(modelsDir, 'raw') }), pool);
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ composer: 'combiner', embedding_dim: 2, clip_model: 'clip4cir-rn50x4', input_features: 'raw' }));
+    await writeFile(join(dir, 'composer.onnx'), await (await import('node:fs/promises')).readFile(join(modelsDir, 'composer-combiner', 'composer.onnx')));
+    const loaded = await raw.get('combiner');
+    expect(() => loaded.fits!('clip4cir-rn50x4')).toThrowError(expect.objectContaining({ message: expect.stringMatching(/raw \(unnormalized\).*Expected raw, found normalized/) }));
+    // A config that does not say which CLIP, or which features, is refused when read.
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ composer: 'combiner', embedding_dim: 2 }));
+    const unnamed = new ComposerRegistry(() => new ModelStore({ manifest: parseManifest(manifestJson), modelsDir: join(modelsDir, 'raw') }), pool);
+    await expect(unnamed.get('combiner')).rejects.toMatchObject({ code: 'MODEL_MISMATCH', message: expect.stringMatching(/clip_model/) });
+  });
+
   it('says which composer is missing and how to get it', async () => {
     const empty = new ComposerRegistry(() => new ModelStore({ manifest: parseManifest(manifestJson), modelsDir: tmpdir() + '/nothing-here' }), pool);
     await expect(empty.get('combiner')).rejects.toMatchObject({ code: 'MODEL_MISSING', message: expect.stringMatching(/docs\/composed-search\.md/) });
@@ -144,7 +164,7 @@ describe('composer models that do not fit', () => {
     const write = async (id: string, model: Uint8Array, config: object) => {
       await mkdir(join(dir, id), { recursive: true });
       await writeFile(join(dir, id, 'composer.onnx'), model);
-      await writeFile(join(dir, id, 'config.json'), JSON.stringify(config));
+      await writeFile(join(dir, id, 'config.json'), JSON.stringify({ clip_model: 'clip-vit-b32', input_features: 'normalized', ...config }));
     };
     await write('composer-combiner', gated, { composer: 'combiner', embedding_dim: 2 });
     const combiner = (await bad.get('combiner')).composer;

@@ -17,6 +17,8 @@ export interface Conditions {
   /** Modification texts, in order. */
   texts: TextCondition[];
   negative: TextCondition | null;
+  /** ∅ for the text: the text encoder's condition of "" (CompoDiff's null text), for composers that take tokens. */
+  nullText?: TextCondition | null;
   /** The region as a 64×64 mask (1 = may change), for composers with a mask input. */
   mask: Float32Array | null;
 }
