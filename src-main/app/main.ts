@@ -96,6 +96,7 @@ async function main(): Promise<void> {
   engine.keepLibraryInSync();
   const dispatch = createDispatcher(engineHandlers(engine), {
     onInternalError: (error, method) => console.error(`[engine] ${method} failed:`, error),
+    explain: (error) => engine.explainFailure(error),
   });
   ipcMain.handle(IPC_CALL, (event, frame: unknown) => {
     const sender = event.senderFrame?.url ?? '';

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release } from 'node:os';
-import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type SearchQuery, type SearchResult, type Settings, type SettingsView } from '@contract';
+import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type Root, type SearchQuery, type SearchResult, type Settings, type SettingsView } from '@contract';
 import manifestJson from '../../models/manifest.json';
 import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
@@ -14,6 +14,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { defaultModelsDir } from './config/locations';
 import { SettingsStore } from './config/settings-store';
+import { dataDirError, explainIoFailure, prepareDataDir } from './config/data-folder';
+import { sweepTempFiles } from './storage/temp-sweep';
 import { ClipModel } from './clip/clip-model';
 import { openDatabase, type Db } from './library/db';
 import { Library } from './library/library';
@@ -44,6 +46,11 @@ export interface EngineOptions {
   /** Electron's version when running inside Electron. */
   electronVersion?: string | null;
   jobConcurrency?: number;
+  /**
+   * Open a data folder that cannot be written, to read only (the CLI's status, info and search): nothing is saved, the
+   * databases are read from private copies, and info() says so.
+   */
+  readOnly?: { reason: string };
 }
 
 export type EngineEvent = { [E in EventName]: { topic: E; payload: EventPayload<E> } }[EventName];
@@ -94,7 +101,8 @@ export class Engine {
       forced: process.env.STUDIO_EXECUTION_PROVIDER,
     });
     this.sessions = new SessionPool({ providers: this.providerChoice.selected ? [this.providerChoice.selected] : [] });
-    this.db = openDatabase(join(options.dataDir, 'library', 'library.db'));
+    const readOnly = options.readOnly !== undefined;
+    this.db = openDatabase(join(options.dataDir, 'library', 'library.db'), undefined, { readOnly });
     this.uploads = new Uploads(join(options.dataDir, 'uploads'));
     this.library = new Library({
       db: this.db,
@@ -107,6 +115,7 @@ export class Engine {
     this.savedQueries = new SavedQueries(this.db);
     this.editor = new Editor({
       dir: join(options.dataDir, 'edit'),
+      readOnly,
       models: () => this.models,
       pool: this.sessions,
       jobs: this.jobs,
@@ -245,8 +254,41 @@ export class Engine {
   }
 
   static async start(options: EngineOptions): Promise<Engine> {
-    await mkdir(options.dataDir, { recursive: true });
-    return new Engine(options, await probeOnnxRuntime(), await SettingsStore.open(options.dataDir));
+    if (!options.readOnly) await prepareDataDir(options.dataDir);
+    const settings = await SettingsStore.open(options.dataDir);
+    let engine: Engine;
+    try {
+      engine = new Engine(options, await probeOnnxRuntime(), settings);
+    } catch (error) {
+      throw dataDirError(options.dataDir, error) ?? error;
+    }
+    if (!options.readOnly) engine.housekeeping = engine.cleanUp();
+    return engine;
+  }
+
+  /** Startup cleaning, in the background: temp files of writers that died mid-write, and uploads nobody used for a month. */
+  private housekeeping: Promise<void> = Promise.resolve();
+
+  private async cleanUp(): Promise<void> {
+    try {
+      await sweepTempFiles(this.options.dataDir);
+      const saved = (this.db.prepare('SELECT query FROM saved_queries').pluck().all() as string[]).join(' ');
+      await this.uploads.sweep(new Set(saved.match(/[0-9a-f]{64}/g) ?? []));
+    } catch {
+      // Cleaning is best effort; the next start tries again.
+    }
+  }
+
+  /** An exception during a call that is about the disk (full, read-only, no permission), as an AppError naming the folder. */
+  explainFailure(error: unknown): AppError | null {
+    return explainIoFailure(this.options.dataDir, error);
+  }
+
+  /** Adds a library folder and indexes it: a refresh already running picks it up, or runs once more when done. */
+  addLibraryRoot(path: string): { root: Root; job: Job } {
+    const root = this.library.addRoot(path);
+    if (this.jobs.unfinished(REFRESH_KEY)) this.refreshAgain = true;
+    return { root, job: this.startLibraryRefresh() };
   }
 
   /** Where models are found and downloaded to, as currently in effect. */
@@ -333,6 +375,7 @@ export class Engine {
     const problems: string[] = [];
     if (this.ort.loadError) problems.push(`ONNX Runtime failed to load: ${this.ort.loadError}`);
     if (this.settings.problem) problems.push(this.settings.problem);
+    if (this.options.readOnly) problems.push(`Read-only: the data folder ${this.options.dataDir} cannot be written (${this.options.readOnly.reason}); nothing is saved.`);
     return {
       name: pkg.productName,
       version: pkg.version,
@@ -380,6 +423,7 @@ export class Engine {
 
   async close(): Promise<void> {
     this.watcher?.close();
+    await this.housekeeping;
     await this.jobs.shutdown();
     await this.library.close();
     this.db.close();

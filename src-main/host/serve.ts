@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   const engine = await Engine.start({ ...locations, host: 'server' });
   const dispatch = createDispatcher(engineHandlers(engine), {
     onInternalError: (error, method) => process.stderr.write(`[engine] ${method} failed: ${(error as Error)?.stack ?? error}\n`),
+    explain: (error) => engine.explainFailure(error),
   });
 
   let host;

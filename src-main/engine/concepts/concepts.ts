@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import {
@@ -209,7 +210,7 @@ export class Concepts {
   private async conceptThumb(path: string, sha: string): Promise<string> {
     const name = `concepts/${sha.slice(0, 24)}.webp`;
     await mkdir(join(this.deps.thumbDir, 'concepts'), { recursive: true });
-    await writeFile(join(this.deps.thumbDir, name), await sharp(path).rotate().resize(256, 256, { fit: 'inside' }).webp().toBuffer());
+    await writeFileAtomic(join(this.deps.thumbDir, name), await sharp(path).rotate().resize(256, 256, { fit: 'inside' }).webp().toBuffer());
     return `/thumbs/${name}`;
   }
 

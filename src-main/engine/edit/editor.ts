@@ -31,6 +31,8 @@ const THUMB = 160;
 
 export interface EditorDeps {
   dir: string;
+  /** Open the projects database to read only (a data folder that cannot be written). */
+  readOnly?: boolean;
   models: () => ModelStore;
   pool: SessionPool;
   jobs: JobRunner;
@@ -56,7 +58,7 @@ export class Editor {
   private readonly models = new Map<string, Promise<SdModel>>();
 
   constructor(private readonly deps: EditorDeps) {
-    this.store = new TurnStore(deps.dir);
+    this.store = new TurnStore(deps.dir, deps.readOnly);
   }
 
   capabilities(): EditCapabilities {

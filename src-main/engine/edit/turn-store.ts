@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
 import { AppError, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn, type TurnParams } from '@contract';
 import { openDatabase, type Db } from '../library/db';
@@ -94,8 +95,8 @@ export class TurnStore {
   readonly db: Db;
   private clock = 0;
 
-  constructor(readonly dir: string) {
-    this.db = openDatabase(join(dir, 'edit.db'), MIGRATIONS);
+  constructor(readonly dir: string, readOnly = false) {
+    this.db = openDatabase(join(dir, 'edit.db'), MIGRATIONS, { readOnly });
   }
 
   /** Where a project's files live (served under /turns/<id>/). */
@@ -119,11 +120,7 @@ export class TurnStore {
     await mkdir(dir, { recursive: true });
     const stem = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const files = { image: `${stem}.png`, thumb: `${stem}-thumb.png`, mask: turn.mask ? `${stem}-mask.png` : null };
-    const write = async (name: string, bytes: Buffer) => {
-      const temp = join(dir, `${name}.${process.pid}.tmp`);
-      await writeFile(temp, bytes);
-      await rename(temp, join(dir, name));
-    };
+    const write = (name: string, bytes: Buffer) => writeFileAtomic(join(dir, name), bytes);
     await write(files.image, turn.image);
     await write(files.thumb, turn.thumb);
     if (files.mask && turn.mask) await write(files.mask, turn.mask);

@@ -179,11 +179,17 @@ export class JobRunner {
     return structuredClone(entry.job);
   }
 
-  /** Cancels everything and waits for running jobs to stop. */
-  async shutdown(): Promise<void> {
+  /**
+   * Cancels everything and waits for running jobs to stop, but no longer than `graceMs`: a job stuck in a system call
+   * (a hung network share) must not keep the studio from quitting. Every step is already in the database.
+   */
+  async shutdown(graceMs = 5000): Promise<void> {
     const live = [...this.entries.values()].filter((e) => !isFinished(e.job.state));
     for (const e of live) this.cancel(e.job.id);
-    await Promise.all(live.map((e) => e.settled));
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.all(live.map((e) => e.settled)), grace]);
+    clearTimeout(timer);
   }
 
   onUpdate(listener: Listener): () => void {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { AppError } from '@contract';
+import { writeFileAtomic } from '../storage/atomic-write';
+import { describeIoError, errnoOf } from '../storage/io-errors';
+import { readRegularFile, withDeadline, type ReadOptions } from '../storage/regular-file';
 import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
@@ -27,10 +29,8 @@ export const THUMB_SIZE = 320;
 /** Images above this many pixels are refused (decompression bombs); 16384×16384 is sharp's own default. */
 export const MAX_PIXELS = 16384 * 16384;
 
-export async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Where a thumbnail lives: sharded by hash so no folder grows huge; shared by duplicates. */
@@ -38,9 +38,9 @@ export function thumbName(hash: string): string {
   return join(hash.slice(0, 2), `${hash}.webp`);
 }
 
-async function readExif(path: string): Promise<Pick<ImageFacts, 'takenAt' | 'camera' | 'lens' | 'gpsLat' | 'gpsLon'>> {
+async function readExif(bytes: Buffer): Promise<Pick<ImageFacts, 'takenAt' | 'camera' | 'lens' | 'gpsLat' | 'gpsLon'>> {
   try {
-    const tags = (await exifr.parse(path, { gps: true, pick: ['DateTimeOriginal', 'CreateDate', 'Make', 'Model', 'LensModel', 'latitude', 'longitude'] })) as
+    const tags = (await exifr.parse(bytes, { gps: true, pick: ['DateTimeOriginal', 'CreateDate', 'Make', 'Model', 'LensModel', 'latitude', 'longitude'] })) as
       | Record<string, unknown>
       | undefined;
     if (!tags) return { takenAt: null, camera: null, lens: null, gpsLat: null, gpsLon: null };
@@ -64,6 +64,9 @@ async function readExif(path: string): Promise<Pick<ImageFacts, 'takenAt' | 'cam
 export function failureReason(error: unknown, size: number): string {
   const message = (error as Error).message ?? String(error);
   if (size === 0) return 'The file is empty (0 bytes).';
+  if (errnoOf(error) && errnoOf(error) !== 'ETIMEDOUT') return `${describeIoError(error)[0]!.toUpperCase()}${describeIoError(error).slice(1)} (${errnoOf(error)}).`;
+  if (error instanceof AppError && error.code !== 'BAD_IMAGE') return message;
+  if (/not a file the studio reads/.test(message)) return message;
   if (/pixel limit/i.test(message)) return `The image is too large to decode safely (over ${MAX_PIXELS / 1e6} megapixels).`;
   if (/unsupported image format|Input buffer contains unsupported/i.test(message)) return 'This is not an image the studio can read (its contents do not match its extension).';
   if (/premature end|end of stream|truncated|corrupt|invalid|bad|VipsJpeg|Read error/i.test(message)) return `The image is damaged or truncated (${message.split('\n')[0]}).`;
@@ -76,18 +79,18 @@ export function failureReason(error: unknown, size: number): string {
  * to CLIP's 224-pixel short side), and both the CLIP input and the thumbnail come from that decode. Throws on
  * unreadable images.
  */
-export async function processImage(path: string, thumbDir: string, clip: PreprocessConfig = CLIP_PREPROCESS): Promise<ImageFacts> {
-  const [hash, decoded, exif] = await Promise.all([hashFile(path), decodeForClip(path, clip, MAX_PIXELS), readExif(path)]);
+export async function processImage(path: string, thumbDir: string, clip: PreprocessConfig = CLIP_PREPROCESS, read: ReadOptions = {}): Promise<ImageFacts> {
+  // Read once, as a regular file only (a FIFO or /dev/zero named like a photo cannot wedge or spin the indexer).
+  const bytes = await readRegularFile(path, read);
+  const [decoded, exif] = await withDeadline(Promise.all([decodeForClip(bytes, clip, MAX_PIXELS), readExif(bytes)]), path, read);
+  const hash = sha256(bytes);
   const thumb = thumbName(hash);
   const thumbFile = join(thumbDir, thumb);
   const data = await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
     .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 80 })
     .toBuffer();
-  await mkdir(join(thumbFile, '..'), { recursive: true });
-  const temp = `${thumbFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(temp, data);
-  await rename(temp, thumbFile);
+  await writeFileAtomic(thumbFile, data);
   return {
     hash,
     format: decoded.source.format,
