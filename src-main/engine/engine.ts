@@ -366,6 +366,11 @@ export class Engine {
     return this.settingsView();
   }
 
+  /** True when the data folder is opened to read only (see EngineOptions.readOnly). */
+  get readOnly(): boolean {
+    return this.options.readOnly !== undefined;
+  }
+
   get dataDir(): string {
     return this.options.dataDir;
   }

@@ -12,7 +12,12 @@ export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 export const UPLOAD_MAX_AGE_MS = 30 * 24 * 3600_000;
 const ID = /^[0-9a-f]{64}$/;
 
-const mib = (bytes: number) => `${Number.isInteger(bytes / 1048576) ? bytes / 1048576 : (bytes / 1048576).toFixed(1)} MiB`;
+/** Sizes in the binary units limits are set in (64 MiB, not “67 MB”). */
+function mib(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const [value, unit] = bytes >= 1048576 ? [bytes / 1048576, 'MiB'] : [bytes / 1024, 'KiB'];
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+}
 
 /** The 413 wording, in the unit the limit is set in. */
 export function tooLargeMessage(limit: number): string {

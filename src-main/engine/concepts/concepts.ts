@@ -256,7 +256,7 @@ export class Concepts {
     };
   }
 
-  importFile(raw: unknown, name?: string): Concept {
+  async importFile(raw: unknown, name?: string): Promise<Concept> {
     const parsed = ConceptFileSchema.safeParse(raw);
     if (!parsed.success) throw new AppError('INVALID_PARAMS', `That is not a Compose Studio concept file: ${parsed.error.issues[0]?.message ?? 'unreadable'}.`);
     const file = parsed.data;
@@ -264,6 +264,13 @@ export class Concepts {
     if (this.deps.db.prepare('SELECT 1 FROM concepts WHERE name = ?').get(clean)) throw new AppError('CONFLICT', `A concept named *${clean} exists already; import it under another name.`);
     const embedding = Buffer.from(file.embedding, 'base64');
     if (embedding.byteLength % 4 !== 0 || embedding.byteLength === 0) throw new AppError('INVALID_PARAMS', 'The concept file’s token is damaged.');
+    const token = toVector(embedding);
+    if (!token.every(Number.isFinite)) throw new AppError('INVALID_PARAMS', 'The concept file’s token holds numbers that are not finite (NaN or infinity).');
+    const width = await this.tokenWidth(file.model);
+    if (width !== null && token.length !== width) {
+      throw new AppError('INVALID_PARAMS', `The concept file’s token has ${token.length} numbers; ${file.model} uses tokens of ${width}.`);
+    }
+    if (this.deps.db.prepare('SELECT 1 FROM concepts WHERE name = ?').get(clean)) throw new AppError('CONFLICT', `A concept named *${clean} exists already; import it under another name.`);
     const id = Number(
       this.deps.db
         .prepare('INSERT INTO concepts (name, parent, model, basis_id, z, embedding, positives, attributes, photos, stats, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)')
@@ -271,6 +278,14 @@ export class Concepts {
     );
     this.version++;
     return this.toConcept(this.row(id));
+  }
+
+  /** How many numbers a token of this model has: from the model when installed, else from its concepts; null if unknown. */
+  private async tokenWidth(model: string): Promise<number | null> {
+    const clip = await this.deps.clip(model).catch(() => null);
+    if (clip) return (await clip.tokenEmbeddingEncoder()).dim;
+    const bytes = this.deps.db.prepare('SELECT length(embedding) FROM concepts WHERE model = ? LIMIT 1').pluck().get(model) as number | undefined;
+    return bytes === undefined ? null : bytes / 4;
   }
 
   /** The token of a concept for a model, or an error saying which model it needs. */

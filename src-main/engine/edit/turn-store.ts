@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
@@ -97,6 +97,24 @@ export class TurnStore {
 
   constructor(readonly dir: string, readOnly = false) {
     this.db = openDatabase(join(dir, 'edit.db'), MIGRATIONS, { readOnly });
+    if (!readOnly) this.removeUnfinishedProjects(10 * 60_000);
+  }
+
+  /** Projects that never got their source turn (creation killed midway), left alone while another process may still be making them. */
+  removeUnfinishedProjects(olderThanMs: number): number {
+    const ids = this.db
+      .prepare('SELECT id FROM projects p WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.project_id = p.id)')
+      .pluck()
+      .all(Date.now() - olderThanMs) as number[];
+    for (const id of ids) {
+      this.db.prepare('DELETE FROM projects WHERE id = ?').run(id);
+      try {
+        rmSync(this.projectDir(id), { recursive: true, force: true });
+      } catch {
+        // Its folder could not be removed now; the row is gone, so nothing shows it.
+      }
+    }
+    return ids.length;
   }
 
   /** Where a project's files live (served under /turns/<id>/). */
