@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { AppError } from '@contract';
 import { Engine } from '../engine/engine';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { isLoopbackAddress } from './auth';
@@ -66,7 +67,13 @@ async function main(): Promise<void> {
 
   const locations = resolveLocations(locationFlags(values));
   const { dataDir } = locations;
-  const engine = await Engine.start({ ...locations, host: 'server' });
+  let engine: Engine;
+  try {
+    engine = await Engine.start({ ...locations, host: 'server' });
+  } catch (error) {
+    // E.g. a data folder that cannot be written: say which and why, without a stack trace.
+    fail(error instanceof AppError ? error.message : String((error as Error)?.stack ?? error));
+  }
   const dispatch = createDispatcher(engineHandlers(engine), {
     onInternalError: (error, method) => process.stderr.write(`[engine] ${method} failed: ${(error as Error)?.stack ?? error}\n`),
     explain: (error) => engine.explainFailure(error),

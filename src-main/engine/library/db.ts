@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -39,7 +39,8 @@ function openCopy(file: string, migrations: readonly string[]): Db {
   const dir = mkdtempSync(join(tmpdir(), 'studio-readonly-'));
   const copy = join(dir, basename(file));
   try {
-    if (existsSync(file)) {
+    // statSync, unlike existsSync, fails on a folder that cannot even be searched: that must not read as "no database".
+    if (statSync(file, { throwIfNoEntry: false })) {
       copyFileSync(file, copy);
       if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
     }
