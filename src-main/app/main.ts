@@ -4,18 +4,21 @@ import { parseArgs } from 'node:util';
 import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
 import { IPC_CALL, IPC_EVENT, IPC_UPLOAD } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
+import { parseAllowRoots } from '../engine/config/confinement';
 import { Engine } from '../engine/engine';
 import { createDispatcher } from '../host/dispatcher';
 import { engineHandlers } from '../host/handlers';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../host/security-headers';
-import { resolveInside } from '../host/static-files';
+import { resolveInside, resolveRealInside } from '../host/static-files';
 
 const APP_SCHEME = 'studio';
 const APP_ORIGIN = `${APP_SCHEME}://app`;
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
 const preloadPath = fileURLToPath(new URL('../preload/preload.cjs', import.meta.url));
 
-const { values } = parseArgs({ options: LOCATION_OPTIONS, strict: false, args: process.argv.slice(app.isPackaged ? 1 : 2) });
+const { values } = parseArgs({ options: { ...LOCATION_OPTIONS, 'allow-roots': { type: 'string' } }, strict: false, args: process.argv.slice(app.isPackaged ? 1 : 2) });
+// Opt-in for the desktop window: --allow-roots confines library folders as in server mode (settings stay local).
+const allowRoots = typeof values['allow-roots'] === 'string' ? values['allow-roots'] : undefined;
 const locations = resolveLocations(locationFlags(values));
 const { dataDir } = locations;
 app.setPath('userData', join(dataDir, 'electron'));
@@ -37,7 +40,7 @@ function serveRenderer(thumbDir: string, turnsDir: string): void {
       ['/turns/', turnsDir],
     ];
     const route = routes.find(([prefix]) => url.pathname.startsWith(prefix));
-    const file = url.host !== 'app' ? null : route ? resolveInside(route[1], url.pathname.slice(route[0].length - 1)) : resolveInside(rendererDir, url.pathname);
+    const file = url.host !== 'app' ? null : route ? await resolveRealInside(route[1], url.pathname.slice(route[0].length - 1)) : resolveInside(rendererDir, url.pathname);
     if (!file) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
@@ -90,7 +93,8 @@ async function main(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  const engine = await Engine.start({ ...locations, host: 'electron', electronVersion: process.versions.electron });
+  const confinement = allowRoots === undefined ? undefined : { allowRoots: parseAllowRoots(allowRoots), allowRemoteSettings: true };
+  const engine = await Engine.start({ ...locations, host: 'electron', electronVersion: process.versions.electron, confinement });
   serveRenderer(engine.thumbDir, engine.turnsDir);
   engine.verifyLibraryInBackground((line) => console.log(line));
   engine.keepLibraryInSync();

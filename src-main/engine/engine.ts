@@ -15,6 +15,7 @@ import { isAbsolute, join } from 'node:path';
 import { defaultModelsDir } from './config/locations';
 import { SettingsStore } from './config/settings-store';
 import { dataDirError, explainIoFailure, prepareDataDir } from './config/data-folder';
+import { checkRootAllowed, remoteSettingsLock, type Confinement } from './config/confinement';
 import { sweepTempFiles } from './storage/temp-sweep';
 import { ClipModel } from './clip/clip-model';
 import { openDatabase, type Db } from './library/db';
@@ -51,6 +52,8 @@ export interface EngineOptions {
    * databases are read from private copies, and info() says so.
    */
   readOnly?: { reason: string };
+  /** Server mode's limits (see Confinement); none for the desktop window unless asked for. */
+  confinement?: Confinement;
 }
 
 export type EngineEvent = { [E in EventName]: { topic: E; payload: EventPayload<E> } }[EventName];
@@ -286,6 +289,7 @@ export class Engine {
 
   /** Adds a library folder and indexes it: a refresh already running picks it up, or runs once more when done. */
   addLibraryRoot(path: string): { root: Root; job: Job } {
+    if (this.options.confinement) checkRootAllowed(path, this.options.confinement);
     const root = this.library.addRoot(path);
     if (this.jobs.unfinished(REFRESH_KEY)) this.refreshAgain = true;
     return { root, job: this.startLibraryRefresh() };
@@ -316,8 +320,15 @@ export class Engine {
     return {
       settings: this.settings.get(),
       effective: this.effective(),
-      lockedBy: this.options.lockedBy ?? { modelsDir: this.options.modelsDir ? 'the host' : null, modelMirror: this.options.modelMirror ? 'the host' : null },
+      lockedBy: this.lockedBy(),
     };
+  }
+
+  /** Which flag, variable or mode fixes the models folder and the mirror for this run. */
+  private lockedBy(): SettingsView['lockedBy'] {
+    const fixed = this.options.lockedBy ?? { modelsDir: this.options.modelsDir ? 'the host' : null, modelMirror: this.options.modelMirror ? 'the host' : null };
+    const remote = remoteSettingsLock(this.options.confinement);
+    return { modelsDir: fixed.modelsDir ?? remote, modelMirror: fixed.modelMirror ?? remote };
   }
 
   /** Saves settings and applies them at once: a new models folder releases the sessions of the old one. */
@@ -325,6 +336,9 @@ export class Engine {
     const view = this.settingsView();
     for (const key of Object.keys(patch) as (keyof Settings)[]) {
       const lockedBy = (view.lockedBy as Record<string, string | null>)[key];
+      if (lockedBy && lockedBy === remoteSettingsLock(this.options.confinement)) {
+        throw new AppError('CONFLICT', `Changing ${key} over the network is refused in server mode: restart serve with --allow-remote-settings, or set it with --${key === 'modelsDir' ? 'models-dir' : 'model-mirror'}.`);
+      }
       if (lockedBy) throw new AppError('CONFLICT', `${key} is fixed by ${lockedBy} for this run; restart without it to change it here.`);
     }
     if (patch.clipModel) {

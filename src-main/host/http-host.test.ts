@@ -1,3 +1,4 @@
+import { symlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect as connectTcp, createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -148,6 +149,16 @@ describe('loopback host over HTTP', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('does not follow a symlink in a served folder to a file outside it', async () => {
+    symlinkSync(join(dir, 'secret.txt'), join(dir, 'thumbs', 'ab', 'leak.webp'));
+    symlinkSync(join(dir, 'static'), join(dir, 'turns', 'out'));
+    const leak = await raw(`/thumbs/ab/leak.webp?token=${host.token}`);
+    expect(leak.status).toBe(404);
+    expect(leak.body).not.toContain('do not serve');
+    expect((await raw(`/turns/out/index.html?token=${host.token}`)).status).toBe(404);
+    expect((await raw(`/thumbs/ab/abc.webp?token=${host.token}`)).status).toBe(200);
   });
 
   it('never serves files outside the renderer folder', async () => {

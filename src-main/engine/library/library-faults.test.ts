@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync, symlinkSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +146,25 @@ describe('Library faults', () => {
     chmodSync(file, 0o644);
     await lib.refresh(context());
     expect(lib.status(true)).toMatchObject({ indexed: 2, failed: [] });
+    await lib.close();
+  });
+
+  it('removing a folder deletes its thumbnails, but not one shared with a photo in another folder', async () => {
+    const first = await photoFolder(3);
+    const second = await mkdtemp(join(tmpdir(), 'studio-photos-'));
+    await copyFile(join(paths.world, labels[0]!.file), join(second, 'same.png'));
+    const dataDir = await mkdtemp(join(tmpdir(), 'studio-lib-'));
+    const lib = await newLibrary({ thumbDir: join(dataDir, 'thumbs') });
+    const root = lib.addRoot(first);
+    lib.addRoot(second);
+    await lib.refresh(context());
+    const thumbs = (await readdir(join(dataDir, 'thumbs'), { recursive: true })).filter((f) => f.endsWith('.webp'));
+    expect(thumbs).toHaveLength(3);
+    lib.removeRoot(root.id);
+    const left = (await readdir(join(dataDir, 'thumbs'), { recursive: true })).filter((f) => f.endsWith('.webp'));
+    const remaining = (await lib.search({ limit: 5 }, null)).items;
+    expect(remaining).toHaveLength(1);
+    expect(left).toEqual([remaining[0]!.thumb]);
     await lib.close();
   });
 });

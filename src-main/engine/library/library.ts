@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { AppError, type Facets, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
@@ -102,11 +102,17 @@ export class Library {
     return this.listRoots().find((r) => r.id === id)!;
   }
 
+  /** Forgets a folder: its files, their vectors, and their thumbnails (unless a photo elsewhere has the same content). */
   removeRoot(id: number): void {
     const ids = this.db.prepare('SELECT id FROM files WHERE root_id = ?').pluck().all(id) as number[];
+    const thumbs = this.db
+      .prepare('SELECT DISTINCT thumb FROM files WHERE root_id = ? AND thumb IS NOT NULL AND thumb NOT IN (SELECT thumb FROM files WHERE root_id != ? AND thumb IS NOT NULL)')
+      .pluck()
+      .all(id, id) as string[];
     const changes = this.db.prepare('DELETE FROM roots WHERE id = ?').run(id).changes;
     if (changes === 0) throw new AppError('NOT_FOUND', `No library folder with id ${id}.`);
     this.forget(ids);
+    for (const thumb of thumbs) rmSync(join(this.options.thumbDir, thumb), { force: true });
   }
 
   listRoots(): Root[] {
