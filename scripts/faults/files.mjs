@@ -5,7 +5,7 @@ import { chmodSync, chownSync, copyFileSync, mkdirSync, readdirSync, readFileSyn
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { HAS_SETPRIV, IS_ROOT, checkData, cli, prepareModels, restartAndCheck, scratch, startServer, worldPhotos } from './harness.mjs';
+import { HAS_SETPRIV, IS_ROOT, checkData, cli, connect, prepareModels, restartAndCheck, scratch, startServer, worldPhotos } from './harness.mjs';
 
 /** A PNG whose header claims 100000×100000 pixels. */
 function bombPng() {
@@ -123,6 +123,17 @@ async function readOnlyFamily(tally, { dataDir, env }) {
   tally.record('read-only data folder', checkData(dataDir), 'nothing changed or damaged');
 }
 
+/** Waits for a job (answered by a call that started it) to finish. */
+async function settle(client, started) {
+  if (!started.ok) return { state: 'failed', error: started.error };
+  for (;;) {
+    const jobs = await client.call('jobs.list');
+    const job = jobs.ok ? jobs.result.find((j) => j.id === started.result.id) : null;
+    if (!job || ['done', 'failed', 'cancelled'].includes(job.state)) return job ?? { state: 'gone' };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function fullDiskFamily(tally, { dir, env, world }) {
   const mount = join(dir, 'small-disk');
   mkdirSync(mount);
@@ -146,10 +157,33 @@ async function fullDiskFamily(tally, { dir, env, world }) {
     const outcome = full.code === 0 ? 'finished, photos kept as “will retry”' : full.stderr.trim().split('\n').pop().slice(0, 140);
     const clean = full.timedOut ? ['indexing hung'] : /\n\s+at |SqliteError/.test(full.stderr) ? [`crashed: ${full.stderr.slice(0, 160)}`] : [];
     tally.record('full disk', clean, `indexing on a full disk ends cleanly (${outcome})`);
+    // The disk fills while the server is running: thumbnails and rows cannot be written, the host keeps answering.
     rmSync(join(mount, 'filler'));
+    const server = await startServer({ dataDir, env, args: ['--allow-roots', dir] });
+    const client = await connect(server);
+    spawnSync('dd', ['if=/dev/zero', `of=${join(mount, 'filler')}`, 'bs=4k']);
+    for (let i = 40; i < 60; i++) {
+      await sharp({ create: { width: 96 + i, height: 80, channels: 3, background: { r: (i * 53) % 256, g: (i * 97) % 256, b: (i * 29) % 256 } } })
+        .png()
+        .toFile(join(photos, `new-${i}.png`));
+    }
+    const during = await settle(client, await client.call('library.refresh'));
+    const info = await client.call('app.info');
+    const midStatus = await client.call('library.status');
+    const retrying = midStatus.ok ? midStatus.result.failed.filter((f) => f.willRetry).length : 0;
+    const permanent = midStatus.ok ? midStatus.result.failed.filter((f) => !f.willRetry).length : 0;
+    tally.record(
+      'full disk',
+      !info.ok ? ['the host stopped answering'] : permanent ? [`${permanent} photos failed for good on a full disk`] : during.state === 'failed' && !/disk is full|space/i.test(during.error?.message ?? '') ? [`refresh failed: ${during.error?.message}`] : [],
+      `disk full while the server indexes (${during.state}${during.error ? `: ${during.error.message.slice(0, 80)}` : ''}; ${retrying} photos “will retry”)`,
+    );
+    rmSync(join(mount, 'filler'));
+    await settle(client, await client.call('library.refresh'));
+    client.close();
+    await server.stop();
     const again = await cli(['index'], { dataDir, env, timeoutMs: 120_000 });
     const status = JSON.parse((await cli(['status', '--json'], { dataDir, env })).stdout || '{}');
-    const total = world.length + 40;
+    const total = world.length + 60;
     tally.record('full disk', again.code === 0 && status.indexed === total && status.failed?.length === 0 ? [] : [`after space came back: ${status.indexed}/${total} indexed, ${status.failed?.length} failed (${status.failed?.[0]?.reason ?? again.stderr.slice(0, 100)})`], 'space back: everything retried and indexed');
     tally.record('full disk', await restartAndCheck(dataDir, env), 'restart, verify, integrity');
   } finally {

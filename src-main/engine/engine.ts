@@ -92,7 +92,7 @@ export class Engine {
     private readonly ort: OrtProbe,
     private readonly settings: SettingsStore,
   ) {
-    this.jobs = new JobRunner({ concurrency: options.jobConcurrency ?? 2 });
+    this.jobs = new JobRunner({ concurrency: options.jobConcurrency ?? 2, explain: (error) => explainIoFailure(options.dataDir, error) });
     this.jobs.onUpdate((job) => this.publish({ topic: 'job.progress', payload: job }));
     this.modelStore = this.createModelStore();
     this.providerChoice = chooseExecutionProvider({

@@ -1,3 +1,4 @@
+import { statfsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { AppError } from '@contract';
@@ -20,13 +21,23 @@ export async function prepareDataDir(dir: string): Promise<void> {
 
 /** The data folder cannot be written (read-only, full, no permission): an AppError naming it and the cause; else null. */
 export function dataDirError(dir: string, error: unknown): AppError | null {
-  const errno = errnoOf(error);
+  const errno = diskFull(dir, errnoOf(error));
   if (!errno || !UNWRITABLE.has(errno)) return null;
   return new AppError(
     errno === 'ENOSPC' || errno === 'EDQUOT' ? 'INSUFFICIENT_SPACE' : 'IO_ERROR',
-    `The data folder ${dir} cannot be written: ${describeIoError(error)}. Free space or fix its permissions, or choose another with --data-dir (or STUDIO_DATA_DIR).`,
+    `The data folder ${dir} cannot be written: ${describeIoError(errno === 'ENOSPC' ? { code: errno } : error)}. Free space or fix its permissions, or choose another with --data-dir (or STUDIO_DATA_DIR).`,
     { folder: dir, errno, unwritable: true },
   );
+}
+
+/** SQLite reports a write on a full disk as an I/O error: when the folder has no space left, say that. */
+function diskFull(dir: string, errno: string | undefined): string | undefined {
+  if (errno !== 'EIO') return errno;
+  try {
+    return statfsSync(dir).bavail === 0 ? 'ENOSPC' : errno;
+  } catch {
+    return errno;
+  }
 }
 
 /** Whether an error is dataDirError's (the CLI then opens the folder read-only for commands that only read). */
@@ -36,11 +47,11 @@ export function isUnwritableDataDir(error: unknown): boolean {
 
 /** An I/O failure during a call, in words: a write to the data folder names the folder, a file elsewhere names the file. */
 export function explainIoFailure(dataDir: string, error: unknown): AppError | null {
-  const errno = errnoOf(error);
+  const errno = diskFull(dataDir, errnoOf(error));
   if (!errno || (!UNWRITABLE.has(errno) && errno !== 'EMFILE' && errno !== 'ENFILE')) return null;
   const path = (error as { path?: unknown }).path;
   if (typeof path === 'string' && path !== dataDir && !path.startsWith(dataDir + sep)) {
     return new AppError('IO_ERROR', `Cannot use ${path}: ${describeIoError(error)}.`, { path, errno });
   }
-  return writeError(dataDir, error);
+  return writeError(dataDir, errno === 'ENOSPC' ? Object.assign(new Error('disk full'), { code: errno }) : error);
 }

@@ -28,6 +28,8 @@ export interface JobSpec {
 export interface JobRunnerOptions {
   /** How many jobs run at once; the rest wait in submission order. */
   concurrency?: number;
+  /** Turns an exception the engine can explain (a full disk, a read-only folder) into an AppError for the job's error. */
+  explain?: (error: unknown) => AppError | null;
   /** Minimum milliseconds between two progress events of one job (state changes always go out). */
   progressIntervalMs?: number;
   /** How many finished jobs stay listed. */
@@ -70,7 +72,10 @@ export class JobRunner {
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
     this.keepFinished = options.keepFinished ?? 50;
     this.now = options.now ?? Date.now;
+    this.explain = options.explain ?? (() => null);
   }
+
+  private readonly explain: (error: unknown) => AppError | null;
 
   submit<R>(spec: JobSpec, work: JobWork<R>): Job {
     let resolveSettled!: (job: Job) => void;
@@ -240,7 +245,7 @@ export class JobRunner {
       else this.finish(entry, 'done', null, result ?? null);
     } catch (error) {
       if (controller.signal.aborted) this.finish(entry, 'cancelled', null, null);
-      else this.finish(entry, 'failed', toWireError(error), null);
+      else this.finish(entry, 'failed', toWireError(this.explain(error) ?? error), null);
     } finally {
       this.running--;
       this.pump();
