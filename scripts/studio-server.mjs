@@ -20,9 +20,9 @@ const root = repoRoot();
  * @returns {Promise<{url: string, port: number, token: string, dataDir: string, stop: () => Promise<void>}>}
  */
 export function startStudioServer({ dataDir, env = {} } = {}) {
-  // Tests keep their photos and models in the temp folder and change the models folder from the page: server mode's
+  // Tests keep their photos in the temp folder or the repository (fixtures) and change the models folder from the page: server mode's
   // defaults (home only, no remote settings) are widened for them; the fault suite checks the defaults themselves.
-  const args = ['out/main/serve.js', '--port', '0', '--json', '--allow-roots', tmpdir(), '--allow-remote-settings'];
+  const args = ['out/main/serve.js', '--port', '0', '--json', '--allow-roots', `${tmpdir()},${root}`, '--allow-remote-settings'];
   if (dataDir) args.push('--data-dir', dataDir);
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
