@@ -17,6 +17,7 @@ import { SettingsStore } from './config/settings-store';
 import { dataDirError, explainIoFailure, prepareDataDir } from './config/data-folder';
 import { checkRootAllowed, remoteSettingsLock, type Confinement } from './config/confinement';
 import { sweepTempFiles } from './storage/temp-sweep';
+import { readRegularFile } from './storage/regular-file';
 import { ClipModel } from './clip/clip-model';
 import { openDatabase, type Db } from './library/db';
 import { Library } from './library/library';
@@ -174,7 +175,9 @@ export class Engine {
       return this.editor.createProject(white, name ?? 'Canvas');
     }
     const path = 'itemId' in reference ? this.library.item(reference.itemId).path : this.uploads.path(reference.uploadId);
-    return this.editor.createProject(path, name ?? ('itemId' in reference ? projectName(path) : 'Untitled'));
+    // Read as a regular file only: a library photo swapped for a FIFO or a device cannot hang the call.
+    const bytes = await readRegularFile(path, { timeoutMs: 60_000 });
+    return this.editor.createProject(bytes, name ?? ('itemId' in reference ? projectName(path) : 'Untitled'));
   }
 
   /** Where thumbnails are cached; the hosts serve /thumbs/… from here and nowhere else. */
@@ -219,7 +222,7 @@ export class Engine {
     }
     if (query.uploadId === undefined) return this.library.search(query, clip, undefined, serving);
     if (!clip) this.models.require(serving);
-    const [encoded] = await clip!.encodeImages([this.uploads.path(query.uploadId)]);
+    const [encoded] = await clip!.encodeImages([await readRegularFile(this.uploads.path(query.uploadId), { timeoutMs: 60_000 })]);
     if (!encoded!.ok) throw AppError.fromWire(encoded!.error);
     return this.library.search(query, clip, encoded!.embedding, serving);
   }

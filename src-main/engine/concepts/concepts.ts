@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../storage/atomic-write';
+import { readRegularFile } from '../storage/regular-file';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import {
@@ -142,13 +143,15 @@ export class Concepts {
       throw new AppError('INVALID_PARAMS', `“${req.parent}” is ${parentTokens} tokens for the text encoder; use a one-word parent such as “mug” or “dress”.`);
     }
     const photos = req.photos.map((p) => ('itemId' in p ? this.deps.itemFile(p.itemId) : { path: this.deps.uploadPath(p.uploadId), thumb: null }));
-    const hashes = await Promise.all(photos.map(async (p) => createHash('sha256').update(await readFile(p.path)).digest('hex')));
+    // Read once, as regular files only (a library photo swapped for a FIFO cannot hang teaching).
+    const bytes = await Promise.all(photos.map((p) => readRegularFile(p.path, { timeoutMs: 60_000 })));
+    const hashes = bytes.map((b) => createHash('sha256').update(b).digest('hex'));
     for (let i = 0; i < hashes.length; i++) {
       const j = hashes.indexOf(hashes[i]!);
       if (j !== i) throw new AppError('INVALID_PARAMS', `Photos ${j + 1} and ${i + 1} are the same picture; use different photos of the concept.`);
     }
     const job: Job = this.deps.jobs.submit({ kind: 'concepts.teach', label: `Teaching *${req.name} (${req.parent})`, unit: 'generations', total: 120 }, async (ctx) => {
-      const encoded = await clip!.encodeImages(photos.map((p) => p.path));
+      const encoded = await clip!.encodeImages(bytes);
       const positives = encoded.map((e, i) => {
         if (!e.ok) throw new AppError('BAD_IMAGE', `Photo ${i + 1} (${photos[i]!.path}) could not be read: ${e.error.message}`);
         return e.embedding;
@@ -181,7 +184,7 @@ export class Concepts {
           this.deps.publishProgress({ jobId: job.id, generation: stats.generation, bestLoss: stats.bestLoss, accuracy: stats.accuracy, curve: [...curve], matches: matches ?? [] });
         },
       });
-      const thumbs = await Promise.all(photos.map((p, i) => p.thumb ?? this.conceptThumb(p.path, hashes[i]!)));
+      const thumbs = await Promise.all(photos.map((p, i) => p.thumb ?? this.conceptThumb(bytes[i]!, hashes[i]!)));
       const stats: Concept['stats'] = {
         generations: result.stats.generation,
         evaluations: result.stats.evaluations,
@@ -207,7 +210,7 @@ export class Concepts {
   }
 
   /** A thumbnail for a dropped photo, in the thumbnail cache (served under /thumbs/). */
-  private async conceptThumb(path: string, sha: string): Promise<string> {
+  private async conceptThumb(path: string | Buffer, sha: string): Promise<string> {
     const name = `concepts/${sha.slice(0, 24)}.webp`;
     await mkdir(join(this.deps.thumbDir, 'concepts'), { recursive: true });
     await writeFileAtomic(join(this.deps.thumbDir, name), await sharp(path).rotate().resize(256, 256, { fit: 'inside' }).webp().toBuffer());
