@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_BYTES, type EventFrame, type ResponseFrame } from '@contract';
+import { AppError, MAX_FRAME_BYTES, type EventFrame, type ResponseFrame } from '@contract';
 import { allowedHosts, cookieName, type HostPolicy, hostAllowed, isLoopbackAddress, newToken, originAllowed, requestToken, tokensEqual } from './auth';
 import type { Dispatch } from './dispatcher';
 import { MAX_UPLOAD_BYTES, tooLargeMessage } from '../engine/uploads';
@@ -130,7 +130,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       const id = await options.upload(Buffer.concat(chunks));
       plain(res, 200, JSON.stringify({ id }), 'application/json');
     } catch (error) {
-      plain(res, 400, JSON.stringify({ error: (error as Error).message }), 'application/json');
+      // AppErrors are written for the user; anything else could carry server paths, so it is not passed on.
+      const message = error instanceof AppError ? error.message : 'The file could not be stored.';
+      plain(res, error instanceof AppError && error.code === 'INSUFFICIENT_SPACE' ? 507 : 400, JSON.stringify({ error: message }), 'application/json');
     }
   }
 
