@@ -60,12 +60,36 @@ async function readExif(bytes: Buffer): Promise<Pick<ImageFacts, 'takenAt' | 'ca
   }
 }
 
+/** Signatures of the formats the library reads: a file that starts like one but does not decode is damaged. */
+const SIGNATURES: ((b: Buffer) => boolean)[] = [
+  (b) => b[0] === 0x89 && b.subarray(1, 4).toString('latin1') === 'PNG',
+  (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  (b) => b.subarray(0, 4).toString('latin1') === 'GIF8',
+  (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  (b) => ['II*\0', 'MM\0*'].includes(b.subarray(0, 4).toString('latin1')),
+  (b) => b.subarray(4, 8).toString('latin1') === 'ftyp',
+];
+
+/**
+ * A decode failure in words, decided from the bytes: libvips' own message is not reliable when several decodes fail at
+ * once (it can read “Unknown error”), but whether the file starts like an image is.
+ */
+function decodeFailure(error: unknown, bytes: Buffer, path: string): unknown {
+  const message = (error as Error)?.message ?? String(error);
+  if (/pixel limit/i.test(message) || bytes.length === 0) return error;
+  const detail = /\((.*)\)\.?$/.exec(message.split('\n')[0]!)?.[1] ?? message.split('\n')[0]!;
+  const reason = SIGNATURES.some((looksLike) => looksLike(bytes))
+    ? `The image is damaged or truncated${detail && detail !== 'Unknown error' ? ` (${detail})` : ''}.`
+    : 'This is not an image the studio can read (its contents do not match its extension).';
+  return new AppError('BAD_IMAGE', reason, { path, final: true });
+}
+
 /** Why a file could not be read, in words for the failed-files list. */
 export function failureReason(error: unknown, size: number): string {
   const message = (error as Error).message ?? String(error);
   if (size === 0) return 'The file is empty (0 bytes).';
   if (errnoOf(error) && errnoOf(error) !== 'ETIMEDOUT') return `${describeIoError(error)[0]!.toUpperCase()}${describeIoError(error).slice(1)} (${errnoOf(error)}).`;
-  if (error instanceof AppError && error.code !== 'BAD_IMAGE') return message;
+  if (error instanceof AppError && (error.code !== 'BAD_IMAGE' || (error.details as { final?: boolean } | undefined)?.final)) return message;
   if (/not a file the studio reads/.test(message)) return message;
   if (/pixel limit/i.test(message)) return `The image is too large to decode safely (over ${MAX_PIXELS / 1e6} megapixels).`;
   if (/unsupported image format|Input buffer contains unsupported/i.test(message)) return 'This is not an image the studio can read (its contents do not match its extension).';
@@ -82,7 +106,8 @@ export function failureReason(error: unknown, size: number): string {
 export async function processImage(path: string, thumbDir: string, clip: PreprocessConfig = CLIP_PREPROCESS, read: ReadOptions = {}): Promise<ImageFacts> {
   // Read once, as a regular file only (a FIFO or /dev/zero named like a photo cannot wedge or spin the indexer).
   const bytes = await readRegularFile(path, read);
-  const [decoded, exif] = await withDeadline(Promise.all([decodeForClip(bytes, clip, MAX_PIXELS), readExif(bytes)]), path, read);
+  const decoding = decodeForClip(bytes, clip, MAX_PIXELS).catch((error: unknown) => Promise.reject(decodeFailure(error, bytes, path)));
+  const [decoded, exif] = await withDeadline(Promise.all([decoding, readExif(bytes)]), path, read);
   const hash = sha256(bytes);
   const thumb = thumbName(hash);
   const thumbFile = join(thumbDir, thumb);

@@ -102,11 +102,16 @@ export class Library {
     return this.listRoots().find((r) => r.id === id)!;
   }
 
-  /** Forgets a folder: its files, their vectors, and their thumbnails (unless a photo elsewhere has the same content). */
+  /** Forgets a folder: its files, their vectors, and their thumbnails (unless still shown elsewhere). */
   removeRoot(id: number): void {
     const ids = this.db.prepare('SELECT id FROM files WHERE root_id = ?').pluck().all(id) as number[];
     const thumbs = this.db
-      .prepare('SELECT DISTINCT thumb FROM files WHERE root_id = ? AND thumb IS NOT NULL AND thumb NOT IN (SELECT thumb FROM files WHERE root_id != ? AND thumb IS NOT NULL)')
+      .prepare(
+        // Kept when another folder has the same content, or a concept card shows it.
+        `SELECT DISTINCT f.thumb FROM files f WHERE f.root_id = ? AND f.thumb IS NOT NULL
+         AND f.thumb NOT IN (SELECT thumb FROM files WHERE root_id != ? AND thumb IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM concepts c WHERE instr(c.photos, f.thumb) > 0)`,
+      )
       .pluck()
       .all(id, id) as string[];
     const changes = this.db.prepare('DELETE FROM roots WHERE id = ?').run(id).changes;
