@@ -88,6 +88,14 @@ export async function fileFamilies(tally, { log }) {
     tally.record('bad files', search.timedOut ? ['search hung'] : /BAD_IMAGE/.test(search.stderr) ? [] : [search.stderr.trim().slice(0, 120)], `search --image ${name}`);
   }
   if (asNobody) chownTree(dataDir, 0);
+  // The server over the same folder: its refresh ends, and SIGTERM is not held up by the FIFO or /dev/zero.
+  const server = await startServer({ dataDir, env, args: ['--allow-roots', dir] });
+  const client = await connect(server);
+  const refreshed = await settle(client, await client.call('library.refresh'));
+  client.close();
+  const exit = await Promise.race([server.stop(), new Promise((resolve) => setTimeout(() => resolve('stuck'), 15_000))]);
+  if (exit === 'stuck') await server.kill();
+  tally.record('bad files', refreshed.state === 'done' && exit !== 'stuck' ? [] : [`refresh ${refreshed.state}, shutdown ${exit === 'stuck' ? 'stuck' : 'ok'}`], 'serve: refresh over the FIFO folder ends, SIGTERM exits');
   tally.record('bad files', await restartAndCheck(dataDir, env), 'restart, verify, integrity');
 
   await readOnlyFamily(tally, { dir, dataDir, env, log });
