@@ -4,10 +4,10 @@
 // damaged after each, and prints a table: family, tried, held, failed. Exit 1 if anything failed.
 // FAULTS_SEED=n repeats a run's random kill points.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileFamilies } from './faults/files.mjs';
-import { ROOT, Tally, random } from './faults/harness.mjs';
+import { ROOT, SCRATCH, Tally, random } from './faults/harness.mjs';
 import { killFamilies } from './faults/kills.mjs';
 import { wireFamilies } from './faults/wire.mjs';
 
@@ -46,4 +46,6 @@ for (const [family, row] of tally.rows) for (const problem of row.problems) proc
 process.stdout.write(`faults: ${tally.failed} failed, seed ${seed}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 mkdirSync(join(ROOT, 'test-results'), { recursive: true });
 writeFileSync(join(ROOT, 'test-results', `faults${ci ? '-ci' : ''}.md`), `${table}\n`);
+if (tally.failed === 0) for (const dir of SCRATCH) rmSync(dir, { recursive: true, force: true });
+else process.stdout.write(`kept for inspection: ${SCRATCH.join(' ')}\n`);
 process.exit(tally.failed === 0 ? 0 : 1);

@@ -21,10 +21,14 @@ export const FIXTURES = {
   sd: { 'sd15-instruct-pix2pix': 'sd-tiny-instruct', 'sd15-inpaint': 'sd-tiny-inpaint', 'sd15-text2img': 'sd-tiny-text2img' },
 };
 
+/** Scratch folders made by this run: removed at the end when everything held, kept for a look otherwise. */
+export const SCRATCH = [];
+
 /** A scratch folder any user can enter (tests run some commands as nobody). */
 export function scratch(prefix) {
   const dir = mkdtempSync(join(tmpdir(), `studio-faults-${prefix}-`));
   chmodSync(dir, 0o755);
+  SCRATCH.push(dir);
   return dir;
 }
 

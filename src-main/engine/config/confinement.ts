@@ -50,5 +50,6 @@ export function checkRootAllowed(path: string, confinement: Confinement): void {
 
 /** Why the models folder and mirror cannot be changed over the wire, or null when they can. */
 export function remoteSettingsLock(confinement: Confinement | undefined): string | null {
-  return confinement && !confinement.allowRemoteSettings ? 'server mode (restart with --allow-remote-settings to change it here)' : null;
+  // Read in the UI as “set by <this> for this run”.
+  return confinement && !confinement.allowRemoteSettings ? 'server mode without --allow-remote-settings' : null;
 }
