@@ -108,7 +108,7 @@ test.describe('CLI faults', () => {
       expect(index.stderr).toMatch(new RegExp(`IO_ERROR: The data folder ${data} cannot be written: (permission denied|the folder is read-only)`));
       expect(index.stderr).not.toMatch(/SqliteError|\n\s+at /);
     } finally {
-      if (isRoot) execFileSync('chmod', ['-R', 'u+w', data]);
+      execFileSync('chmod', ['-R', 'u+w', data]);
       rmSync(dir, { recursive: true, force: true });
     }
   });
