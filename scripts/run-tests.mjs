@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: type checks, unit tests (vitest), then end-to-end tests (Playwright, Chromium + Electron where present).
+// `npm test`: type checks, unit tests (vitest), end-to-end tests (Playwright, Chromium + Electron where present), then the
+// fault suite's short mode (scripts/faults.mjs --ci).
 // Ends with one summary line, "tests: N passed, N failed, N skipped", and a non-zero exit if anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -40,6 +41,16 @@ if (existsSync(playwrightJson)) {
   tally.failed += stats.unexpected;
   tally.skipped += stats.skipped;
 } else tally.failed++;
+
+// The fault suite's short mode: kills, hostile input, bad files, an unwritable data folder, a full disk (see README).
+const faults = spawnSync(process.execPath, [join(root, 'scripts', 'faults.mjs'), '--ci'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+process.stdout.write(`\n=== Fault suite (CI mode) ===\n${faults.stdout}`);
+const faultTotal = /\| \*\*total\*\* \| (\d+) \| (\d+) \| (\d+) \|/.exec(faults.stdout ?? '');
+if (faultTotal) {
+  tally.passed += Number(faultTotal[2]);
+  tally.failed += Number(faultTotal[3]);
+} else tally.failed++;
+ok = faults.status === 0 && ok;
 
 if (!ok && tally.failed === 0) tally.failed = 1; // a type check or build failure counts as a failure
 process.stdout.write(`\ntests: ${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped\n`);

@@ -1,6 +1,7 @@
 // Starts the built headless studio on a free port and resolves with its URL; shared by e2e and screenshots.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,9 @@ const root = repoRoot();
  * @returns {Promise<{url: string, port: number, token: string, dataDir: string, stop: () => Promise<void>}>}
  */
 export function startStudioServer({ dataDir, env = {} } = {}) {
-  const args = ['out/main/serve.js', '--port', '0', '--json'];
+  // Tests keep their photos in the temp folder or the repository (fixtures) and change the models folder from the page: server mode's
+  // defaults (home only, no remote settings) are widened for them; the fault suite checks the defaults themselves.
+  const args = ['out/main/serve.js', '--port', '0', '--json', '--allow-roots', `${tmpdir()},${root}`, '--allow-remote-settings'];
   if (dataDir) args.push('--data-dir', dataDir);
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -4,12 +4,13 @@ import { parseArgs } from 'node:util';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import { IPC_CALL, IPC_EVENT, IPC_UPLOAD } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
+import { parseAllowRoots } from '../engine/config/confinement';
 import { Engine } from '../engine/engine';
 import { sqliteBindingFor, useSqliteBinding } from '../engine/library/sqlite-binding';
 import { createDispatcher } from '../host/dispatcher';
 import { engineHandlers } from '../host/handlers';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../host/security-headers';
-import { resolveInside } from '../host/static-files';
+import { resolveInside, resolveRealInside } from '../host/static-files';
 
 const APP_SCHEME = 'studio';
 const APP_ORIGIN = `${APP_SCHEME}://app`;
@@ -18,7 +19,9 @@ const preloadPath = fileURLToPath(new URL('../preload/preload.cjs', import.meta.
 // out/main/app.js → the folder holding package.json and node_modules.
 const appRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-const { values } = parseArgs({ options: LOCATION_OPTIONS, strict: false, args: process.argv.slice(app.isPackaged ? 1 : 2) });
+const { values } = parseArgs({ options: { ...LOCATION_OPTIONS, 'allow-roots': { type: 'string' } }, strict: false, args: process.argv.slice(app.isPackaged ? 1 : 2) });
+// Opt-in for the desktop window: --allow-roots confines library folders as in server mode (settings stay local).
+const allowRoots = typeof values['allow-roots'] === 'string' ? values['allow-roots'] : undefined;
 const locations = resolveLocations(locationFlags(values));
 const { dataDir } = locations;
 app.setPath('userData', join(dataDir, 'electron'));
@@ -40,7 +43,7 @@ function serveRenderer(thumbDir: string, turnsDir: string): void {
       ['/turns/', turnsDir],
     ];
     const route = routes.find(([prefix]) => url.pathname.startsWith(prefix));
-    const file = url.host !== 'app' ? null : route ? resolveInside(route[1], url.pathname.slice(route[0].length - 1)) : resolveInside(rendererDir, url.pathname);
+    const file = url.host !== 'app' ? null : route ? await resolveRealInside(route[1], url.pathname.slice(route[0].length - 1)) : resolveInside(rendererDir, url.pathname);
     if (!file) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
@@ -97,7 +100,8 @@ async function main(): Promise<void> {
   try {
     const versions = { electron: process.versions.electron, modules: process.versions.modules };
     useSqliteBinding(sqliteBindingFor({ ...versions, root: appRoot, packaged: app.isPackaged }));
-    engine = await Engine.start({ ...locations, host: 'electron', electronVersion: process.versions.electron });
+    const confinement = allowRoots === undefined ? undefined : { allowRoots: parseAllowRoots(allowRoots), allowRemoteSettings: true };
+    engine = await Engine.start({ ...locations, host: 'electron', electronVersion: process.versions.electron, confinement });
   } catch (error) {
     dialog.showErrorBox('Compose Studio cannot start', error instanceof Error ? error.message : String(error));
     app.exit(1);
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
   engine.keepLibraryInSync();
   const dispatch = createDispatcher(engineHandlers(engine), {
     onInternalError: (error, method) => console.error(`[engine] ${method} failed:`, error),
+    explain: (error) => engine.explainFailure(error),
   });
   ipcMain.handle(IPC_CALL, (event, frame: unknown) => {
     const sender = event.senderFrame?.url ?? '';

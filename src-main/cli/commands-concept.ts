@@ -1,8 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError, type Concept } from '@contract';
 import { callDirect } from '../host/dispatcher';
-import { type Command, follow, numberOf, optionalPath, print, reportJob, str, upload } from './shared';
+import { type Command, follow, numberOf, outputFile, print, readUserFile, reportJob, str, upload } from './shared';
 
 /** concept teach / list / export / import. */
 export const conceptCommands: Record<string, Command> = {
@@ -31,7 +31,7 @@ export const conceptCommands: Record<string, Command> = {
       return found;
     };
     if (sub === 'export') {
-      const out = optionalPath(opts.values, 'out');
+      const out = outputFile(opts.values, 'out');
       if (!out) throw new AppError('INVALID_PARAMS', 'Usage: concept export NAME --out FILE');
       const file = await callDirect(dispatch, 'concepts.export', { id: (await byName(rest[0])).id });
       await writeFile(out, `${JSON.stringify(file, null, 1)}\n`);
@@ -40,7 +40,7 @@ export const conceptCommands: Record<string, Command> = {
     if (sub === 'import' && rest[0]) {
       let file: unknown;
       try {
-        file = JSON.parse(await readFile(resolve(rest[0]), 'utf8'));
+        file = JSON.parse((await readUserFile(rest[0])).toString('utf8'));
       } catch (error) {
         throw new AppError('INVALID_PARAMS', `Cannot read ${resolve(rest[0])} as JSON: ${(error as Error).message}`);
       }

@@ -1,17 +1,19 @@
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError, type ProjectView } from '@contract';
 import { projectName } from '../engine/edit/editor';
 import { callDirect } from '../host/dispatcher';
 import { groundedEdit, replayGrounded } from './commands-grounding';
-import { type Command, follow, numberOf, optionalPath, print, reportJob, str, upload } from './shared';
+import { type Command, follow, numberOf, outputFile, print, readUserFile, reportJob, str, upload } from './shared';
 
 /** edit and replay: one headless edit turn, and replaying a recipe. */
 export const editCommands: Record<string, Command> = {
   edit: async (dispatch, engine, opts) => {
     const image = str(opts.values, 'image');
     const instruction = str(opts.values, 'instruction');
-    const out = optionalPath(opts.values, 'out');
+    // Checked before anything is created, so a bad --out leaves no project behind.
+    const out = outputFile(opts.values, 'out');
+    const recipeOut = outputFile(opts.values, 'recipe-out');
     if (!image || !instruction || !out) throw new AppError('INVALID_PARAMS', 'Usage: edit --image FILE --instruction "…" --out PNG (see --help)');
     if (str(opts.values, 'ground') !== undefined) return groundedEdit(engine, opts, image, instruction, out);
     const project = await callDirect(dispatch, 'edit.projects.create', { reference: { uploadId: await upload(engine, image) }, name: projectName(image) });
@@ -39,7 +41,6 @@ export const editCommands: Record<string, Command> = {
     const view = job.result as ProjectView;
     const turn = engine.editor.store.turnRow(view.cursor);
     await copyFile(engine.editor.store.filePath(turn)!, out);
-    const recipeOut = optionalPath(opts.values, 'recipe-out');
     if (recipeOut) await writeFile(recipeOut, `${JSON.stringify(await engine.editor.recipe(view.cursor), null, 1)}\n`);
     const timings = view.tree.find((t) => t.id === view.cursor)!.timings!;
     print(
@@ -50,11 +51,11 @@ export const editCommands: Record<string, Command> = {
   },
   replay: async (_dispatch, engine, opts) => {
     const [file] = opts.args;
-    const out = optionalPath(opts.values, 'out');
+    const out = outputFile(opts.values, 'out');
     if (!file || !out) throw new AppError('INVALID_PARAMS', 'Usage: replay RECIPE.json --out PNG');
     let recipe: unknown;
     try {
-      recipe = JSON.parse(await readFile(resolve(file), 'utf8'));
+      recipe = JSON.parse((await readUserFile(file)).toString('utf8'));
     } catch (error) {
       throw new AppError('INVALID_PARAMS', `Cannot read ${resolve(file)} as JSON: ${(error as Error).message}`);
     }

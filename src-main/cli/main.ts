@@ -14,7 +14,8 @@ import { evalCommands } from './commands-eval';
 import { quantizeCommands } from './commands-quantize';
 import { textCommands } from './commands-text';
 import { modelCommands } from './commands-models';
-import { type Command, follow, numberOf, print, reportJob, searchFilters } from './shared';
+import { type Command, follow, numberOf, print, reportJob, searchFilters, upload } from './shared';
+import { startEngine } from './start-engine';
 
 const HELP = `Usage: npm run cli -- <command> [options]
 
@@ -104,7 +105,7 @@ const commands: Record<string, Command> = {
     );
   },
   'disk-check': async (dispatch, engine, opts) => {
-    const megabytes = Number(opts.values.mb ?? 256);
+    const megabytes = numberOf(opts.values, 'mb') ?? 256;
     const job = await follow(engine, await callDirect(dispatch, 'diagnostics.diskCheck', { megabytes }));
     reportJob(opts, job, (result) => {
       const r = result as { writeMBps: number; readMBps: number; megabytes: number };
@@ -130,21 +131,20 @@ const commands: Record<string, Command> = {
   },
   search: async (dispatch, engine, opts) => {
     if (isComposed(opts.values)) return composedSearch(dispatch, engine, opts);
-    const limit = Number(opts.values.limit ?? 20);
+    const limit = numberOf(opts.values, 'limit') ?? 20;
     const image = typeof opts.values.image === 'string' ? opts.values.image : undefined;
     const text = opts.args.join(' ');
-    const like = typeof opts.values.like === 'string' ? Number(opts.values.like) : undefined;
+    const like = numberOf(opts.values, 'like');
     if (!image && !text && like === undefined) throw new AppError('INVALID_PARAMS', 'Usage: search "TEXT" | search --image FILE | search --like ID');
     const filters = searchFilters(opts.values);
     let result;
     if (like !== undefined) {
       result = await callDirect(dispatch, 'library.search', { likeId: like, limit, filters });
     } else if (image) {
-      const clip = await engine.clip();
-      if (!clip) engine.models.require(engine.clipModelId);
-      const [encoded] = await clip!.encodeImages([resolve(image)]);
-      if (!encoded!.ok) throw AppError.fromWire(encoded!.error);
-      result = await engine.library.search({ limit, filters }, clip, encoded!.embedding);
+      // The picture travels as the UI's would: stored as an upload (a regular file only), then one validated call.
+      const uploadId = engine.readOnly ? undefined : await upload(engine, image);
+      if (!uploadId) throw new AppError('UNAVAILABLE', `Searching by a picture stores it in the data folder, which cannot be written (${engine.dataDir}).`);
+      result = await callDirect(dispatch, 'library.search', { uploadId, limit, filters });
     } else {
       let gairW = numberOf(opts.values, 'gair-w');
       if (opts.values['gair-auto']) {
@@ -249,9 +249,16 @@ async function main(): Promise<void> {
     process.stderr.write(`error: unknown command “${name}”.\n\n${HELP}\n`);
     process.exit(2);
   }
-  const engine = await Engine.start({ ...resolveLocations(locationFlags(parsed.values)), host: 'cli', jobConcurrency: 1 });
+  let engine: Engine;
+  try {
+    engine = await startEngine(name, resolveLocations(locationFlags(parsed.values)));
+  } catch (error) {
+    process.stderr.write(`error: ${error instanceof AppError ? `${error.code}: ${error.message}` : String((error as Error)?.stack ?? error)}\n`);
+    process.exit(1);
+  }
   const dispatch = createDispatcher(engineHandlers(engine), {
     onInternalError: (error, method) => process.stderr.write(`${method}: ${(error as Error)?.stack ?? String(error)}\n`),
+    explain: (error) => engine.explainFailure(error),
   });
   try {
     await command(dispatch, engine, { json: parsed.values.json, values: parsed.values, args });

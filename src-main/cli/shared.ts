@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { AppError, type Filters, type Job } from '@contract';
 import type { Engine } from '../engine/engine';
+import { describeIoError } from '../engine/storage/io-errors';
+import { readRegularFile } from '../engine/storage/regular-file';
+import { MAX_UPLOAD_BYTES } from '../engine/uploads';
 import type { Dispatch } from '../host/dispatcher';
 import { renderProgressLine } from './progress-bar';
 
@@ -87,12 +90,35 @@ export function optionalPath(values: Options['values'], key: string): string | u
   return v === undefined ? undefined : resolve(v);
 }
 
+/**
+ * The one parser for numeric flags: text that is not a finite number is refused here, and every value then goes through
+ * the contract's validation (ranges, whole numbers) on its way to the engine, like a call from the UI.
+ */
 export function numberOf(values: Options['values'], key: string): number | undefined {
   const v = str(values, key);
   if (v === undefined) return undefined;
-  const n = Number(v);
+  const n = v.trim() === '' ? NaN : Number(v);
   if (!Number.isFinite(n)) throw new AppError('INVALID_PARAMS', `--${key} “${v}” is not a number.`);
   return n;
+}
+
+/** A file the command will write (--out): its folder must exist, and it must not be a folder itself. */
+export function outputFile(values: Options['values'], key: string): string | undefined {
+  const path = optionalPath(values, key);
+  if (path === undefined) return undefined;
+  if (existsSync(path) && statSync(path).isDirectory()) throw new AppError('INVALID_PARAMS', `--${key} ${path} is a folder; give a file name, e.g. ${join(path, 'result.png')}.`);
+  if (!existsSync(dirname(path))) throw new AppError('NOT_FOUND', `--${key}: the folder ${dirname(path)} does not exist.`);
+  return path;
+}
+
+/** A file the user named, read only if it is a regular file (a FIFO or /dev/zero cannot hang or flood the command). */
+export async function readUserFile(file: string): Promise<Buffer> {
+  try {
+    return await readRegularFile(resolve(file), { timeoutMs: 60_000, maxBytes: MAX_UPLOAD_BYTES * 4 });
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('NOT_FOUND', `Cannot read ${resolve(file)}: ${describeIoError(error)} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
 }
 
 /** --wi/--wt: both or neither (the composer's defaults). */
@@ -106,11 +132,5 @@ export function weightsOf(values: Options['values']): { image: number; text: num
 
 /** A file the user named, kept in the studio's uploads (so the engine reads only its own folders). */
 export async function upload(engine: Engine, file: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(resolve(file));
-  } catch (error) {
-    throw new AppError('NOT_FOUND', `Cannot read ${resolve(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  return engine.uploads.put(bytes);
+  return engine.uploads.put(await readUserFile(file));
 }

@@ -18,7 +18,8 @@ export const LibraryStatusSchema = z.object({
   /** Indexed files that still need a CLIP embedding for the current model. */
   pendingEmbeddings: z.number().int(),
   embedded: z.number().int(),
-  failed: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** willRetry: the cause was outside the file (disk full, permission, I/O); the next refresh tries again. */
+  failed: z.array(z.object({ path: z.string(), reason: z.string(), willRetry: z.boolean().optional() })),
   unsupported: z.array(z.object({ path: z.string(), reason: z.string() })),
   /** The CLIP model embeddings are made with, and whether it is installed. */
   model: z.object({ id: z.string(), installed: z.boolean() }),

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision, type ModelRecommendation } from '@contract';
+import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type Root, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision, type ModelRecommendation } from '@contract';
 import manifestJson from '../../models/manifest.json';
 import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
@@ -15,6 +15,10 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { defaultModelsDir } from './config/locations';
 import { SettingsStore } from './config/settings-store';
+import { dataDirError, explainIoFailure, prepareDataDir } from './config/data-folder';
+import { checkRootAllowed, remoteSettingsLock, type Confinement } from './config/confinement';
+import { sweepTempFiles } from './storage/temp-sweep';
+import { readRegularFile } from './storage/regular-file';
 import { ClipModel } from './clip/clip-model';
 import { TokenCounter } from './clip/token-count';
 import { openDatabase, type Db } from './library/db';
@@ -53,6 +57,13 @@ export interface EngineOptions {
   /** Electron's version when running inside Electron. */
   electronVersion?: string | null;
   jobConcurrency?: number;
+  /**
+   * Open a data folder that cannot be written, to read only (the CLI's status, info and search): nothing is saved, the
+   * databases are read from private copies, and info() says so.
+   */
+  readOnly?: { reason: string };
+  /** Server mode's limits (see Confinement); none for the desktop window unless asked for. */
+  confinement?: Confinement;
 }
 
 export type EngineEvent = { [E in EventName]: { topic: E; payload: EventPayload<E> } }[EventName];
@@ -98,7 +109,7 @@ export class Engine {
     private readonly settings: SettingsStore,
   ) {
     this.manifest = options.manifest ?? parseManifest(manifestJson, 'models/manifest.json');
-    this.jobs = new JobRunner({ concurrency: options.jobConcurrency ?? 2 });
+    this.jobs = new JobRunner({ concurrency: options.jobConcurrency ?? 2, explain: (error) => explainIoFailure(options.dataDir, error) });
     this.jobs.onUpdate((job) => this.publish({ topic: 'job.progress', payload: job }));
     this.modelStore = this.createModelStore();
     this.providerChoice = chooseExecutionProvider({
@@ -110,7 +121,8 @@ export class Engine {
       forced: process.env.STUDIO_EXECUTION_PROVIDER,
     });
     this.sessions = new SessionPool({ providers: this.providerChoice.selected ? [this.providerChoice.selected] : [] });
-    this.db = openDatabase(join(options.dataDir, 'library', 'library.db'));
+    const readOnly = options.readOnly !== undefined;
+    this.db = openDatabase(join(options.dataDir, 'library', 'library.db'), undefined, { readOnly });
     this.uploads = new Uploads(join(options.dataDir, 'uploads'));
     this.library = new Library({
       db: this.db,
@@ -124,6 +136,7 @@ export class Engine {
     this.savedQueries = new SavedQueries(this.db);
     this.editor = new Editor({
       dir: join(options.dataDir, 'edit'),
+      readOnly,
       models: () => this.models,
       pool: this.sessions,
       jobs: this.jobs,
@@ -188,7 +201,9 @@ export class Engine {
       return this.editor.createProject(white, name ?? 'Canvas');
     }
     const path = 'itemId' in reference ? this.library.item(reference.itemId).path : this.uploads.path(reference.uploadId);
-    return this.editor.createProject(path, name ?? ('itemId' in reference ? projectName(path) : 'Untitled'));
+    // Read as a regular file only: a library photo swapped for a FIFO or a device cannot hang the call.
+    const bytes = await readRegularFile(path, { timeoutMs: 60_000 });
+    return this.editor.createProject(bytes, name ?? ('itemId' in reference ? projectName(path) : 'Untitled'));
   }
 
   /** Where thumbnails are cached; the hosts serve /thumbs/… from here and nowhere else. */
@@ -236,7 +251,7 @@ export class Engine {
     }
     if (query.uploadId === undefined) return this.library.search(query, clip, undefined, serving);
     if (!clip) this.models.require(serving);
-    const [encoded] = await clip!.encodeImages([this.uploads.path(query.uploadId)]);
+    const [encoded] = await clip!.encodeImages([await readRegularFile(this.uploads.path(query.uploadId), { timeoutMs: 60_000 })]);
     if (!encoded!.ok) throw AppError.fromWire(encoded!.error);
     return this.library.search(query, clip, encoded!.embedding, serving);
   }
@@ -274,11 +289,46 @@ export class Engine {
   }
 
   static async start(options: EngineOptions): Promise<Engine> {
-    await mkdir(options.dataDir, { recursive: true });
+    if (!options.readOnly) await prepareDataDir(options.dataDir);
+    const settings = await SettingsStore.open(options.dataDir);
     // STUDIO_MODEL_MANIFEST: another manifest (a private mirror's, or the tests' whose hashes are the fixtures').
     const manifestFile = process.env.STUDIO_MODEL_MANIFEST;
     const manifest = options.manifest ?? (manifestFile ? await loadManifest(manifestFile) : undefined);
-    return new Engine({ ...options, ...(manifest ? { manifest } : {}) }, await probeOnnxRuntime(), await SettingsStore.open(options.dataDir));
+    let engine: Engine;
+    try {
+      engine = new Engine({ ...options, ...(manifest ? { manifest } : {}) }, await probeOnnxRuntime(), settings);
+    } catch (error) {
+      throw dataDirError(options.dataDir, error) ?? error;
+    }
+    if (!options.readOnly) engine.housekeeping = engine.cleanUp();
+    return engine;
+  }
+
+  /** Startup cleaning, in the background: temp files of writers that died mid-write, and uploads nobody used for a month (unless still named). */
+  private housekeeping: Promise<void> = Promise.resolve();
+
+  private async cleanUp(): Promise<void> {
+    try {
+      await sweepTempFiles(this.options.dataDir);
+      // Dropped files that saved queries or grounded turns still name are kept.
+      const saved = (this.db.prepare('SELECT query FROM saved_queries').pluck().all() as string[]).join(' ');
+      await this.uploads.sweep(new Set([...(saved.match(/[0-9a-f]{64}/g) ?? []), ...this.editor.store.referencedHashes()]));
+    } catch {
+      // Cleaning is best effort; the next start tries again.
+    }
+  }
+
+  /** An exception during a call that is about the disk (full, read-only, no permission), as an AppError naming the folder. */
+  explainFailure(error: unknown): AppError | null {
+    return explainIoFailure(this.options.dataDir, error);
+  }
+
+  /** Adds a library folder and indexes it: a refresh already running picks it up, or runs once more when done. */
+  addLibraryRoot(path: string): { root: Root; job: Job } {
+    if (this.options.confinement) checkRootAllowed(path, this.options.confinement);
+    const root = this.library.addRoot(path);
+    if (this.jobs.unfinished(REFRESH_KEY)) this.refreshAgain = true;
+    return { root, job: this.startLibraryRefresh() };
   }
 
   /** Where models are found and downloaded to, as currently in effect. */
@@ -314,8 +364,15 @@ export class Engine {
     return {
       settings: this.settings.get(),
       effective: this.effective(),
-      lockedBy: this.options.lockedBy ?? { modelsDir: this.options.modelsDir ? 'the host' : null, modelMirror: this.options.modelMirror ? 'the host' : null },
+      lockedBy: this.lockedBy(),
     };
+  }
+
+  /** Which flag, variable or mode fixes the models folder and the mirror for this run. */
+  private lockedBy(): SettingsView['lockedBy'] {
+    const fixed = this.options.lockedBy ?? { modelsDir: this.options.modelsDir ? 'the host' : null, modelMirror: this.options.modelMirror ? 'the host' : null };
+    const remote = remoteSettingsLock(this.options.confinement);
+    return { modelsDir: fixed.modelsDir ?? remote, modelMirror: fixed.modelMirror ?? remote };
   }
 
   /** Saves settings and applies them at once: a new models folder releases the sessions of the old one. */
@@ -323,6 +380,9 @@ export class Engine {
     const view = this.settingsView();
     for (const key of Object.keys(patch) as (keyof Settings)[]) {
       const lockedBy = (view.lockedBy as Record<string, string | null>)[key];
+      if (lockedBy && lockedBy === remoteSettingsLock(this.options.confinement)) {
+        throw new AppError('CONFLICT', `Changing ${key} over the network is refused in server mode: restart serve with --allow-remote-settings, or set it with --${key === 'modelsDir' ? 'models-dir' : 'model-mirror'}.`);
+      }
       if (lockedBy) throw new AppError('CONFLICT', `${key} is fixed by ${lockedBy} for this run; restart without it to change it here.`);
     }
     if (patch.clipModel) {
@@ -373,6 +433,11 @@ export class Engine {
     return this.settingsView();
   }
 
+  /** True when the data folder is opened to read only (see EngineOptions.readOnly). */
+  get readOnly(): boolean {
+    return this.options.readOnly !== undefined;
+  }
+
   get dataDir(): string {
     return this.options.dataDir;
   }
@@ -382,6 +447,7 @@ export class Engine {
     const problems: string[] = [];
     if (this.ort.loadError) problems.push(`ONNX Runtime failed to load: ${this.ort.loadError}`);
     if (this.settings.problem) problems.push(this.settings.problem);
+    if (this.options.readOnly) problems.push(`Read-only: the data folder ${this.options.dataDir} cannot be written (${this.options.readOnly.reason}); nothing is saved.`);
     return {
       name: pkg.productName,
       version: pkg.version,
@@ -446,6 +512,7 @@ export class Engine {
 
   async close(): Promise<void> {
     this.watcher?.close();
+    await this.housekeeping;
     await this.jobs.shutdown();
     await this.library.close();
     this.db.close();

@@ -50,19 +50,26 @@ export function isLoopbackAddress(host: string): boolean {
 export type HostPolicy = Set<string> | 'any';
 
 /**
- * Host names a request may address: loopback names always, plus the bound address when it is not loopback.
- * Checking Host defeats DNS-rebinding pages that would otherwise reach the studio under a foreign name.
+ * Host names a request may address: loopback names always, plus the bound address. Checking the name defeats
+ * DNS-rebinding pages that would otherwise reach the studio under a foreign name. The port is not compared (as Jupyter
+ * does): an SSH tunnel or a proxy may forward another local port, and a rebinding page cannot choose the name anyway.
  */
-export function allowedHosts(bindHost: string, port: number): HostPolicy {
+export function allowedHosts(bindHost: string): HostPolicy {
   if (bindHost === '0.0.0.0' || bindHost === '::') return 'any';
-  const names = ['127.0.0.1', 'localhost', '[::1]'];
-  if (!isLoopbackAddress(bindHost)) names.push(isIP(bindHost) === 6 ? `[${bindHost}]` : bindHost);
-  return new Set(names.map((n) => `${n}:${port}`));
+  const names = ['127.0.0.1', 'localhost', '[::1]', isIP(bindHost) === 6 ? `[${bindHost}]` : bindHost];
+  return new Set(names.map((n) => n.toLowerCase()));
+}
+
+/** The host name of a Host header, without its port: `[::1]:80` → `[::1]`, `Example:80` → `example`. */
+export function hostName(hostHeader: string): string {
+  // Anything but name[:port] (e.g. `[::1].evil:80`) yields '', which no policy allows.
+  const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::\d{1,5})?$/.exec(hostHeader.trim().toLowerCase());
+  return match ? match[1]! : '';
 }
 
 export function hostAllowed(hostHeader: string | undefined, policy: HostPolicy): boolean {
   if (!hostHeader) return false;
-  return policy === 'any' || policy.has(hostHeader.toLowerCase());
+  return policy === 'any' || policy.has(hostName(hostHeader));
 }
 
 /**

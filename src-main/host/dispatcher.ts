@@ -25,6 +25,8 @@ export type Handlers = {
 export interface DispatcherOptions {
   /** Told about unexpected exceptions (not AppErrors), e.g. to log them; never sent to clients. */
   onInternalError?: (error: unknown, method: string) => void;
+  /** Turns an exception the engine can explain (a full disk, a read-only folder) into an AppError; null otherwise. */
+  explain?: (error: unknown) => AppError | null;
 }
 
 export type Dispatch = (raw: unknown, ctx: CallContext) => Promise<ResponseFrame>;
@@ -68,6 +70,8 @@ export function createDispatcher(handlers: Handlers, options: DispatcherOptions 
       return { id, ok: true, result };
     } catch (error) {
       if (error instanceof AppError) return fail(id, error.toJSON());
+      const explained = options.explain?.(error);
+      if (explained) return fail(id, explained.toJSON());
       options.onInternalError?.(error, method);
       return fail(id, { code: 'INTERNAL', message: `${method} failed unexpectedly. The studio logged the details.` });
     }

@@ -18,7 +18,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'settings.get': () => engine.settingsView(),
     'settings.update': (patch) => engine.updateSettings(patch),
     'library.roots.list': () => engine.library.listRoots(),
-    'library.roots.add': ({ path }) => ({ root: engine.library.addRoot(path), job: engine.startLibraryRefresh() }),
+    'library.roots.add': ({ path }) => engine.addLibraryRoot(path),
     'library.roots.remove': ({ id }) => {
       engine.library.removeRoot(id);
       return { removed: true as const };

@@ -1,5 +1,7 @@
+import { symlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect as connectTcp, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +118,49 @@ describe('loopback host over HTTP', () => {
     expect((await raw(`/?token=${host.token}`, { host: `evil.example:${host.port}` })).status).toBe(421);
   });
 
+  it('answers through an SSH-style tunnel on another local port (Host and Origin name that port)', async () => {
+    // ssh -L <other>:127.0.0.1:<port>: a plain TCP forward, so the browser's Host and Origin carry the other port.
+    const tunnel = createNetServer((client) => {
+      const upstream = connectTcp(host.port, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => tunnel.listen(0, '127.0.0.1', resolve));
+    const other = (tunnel.address() as AddressInfo).port;
+    try {
+      const page = await fetch(`http://localhost:${other}/?token=${host.token}`);
+      expect(page.status).toBe(200);
+      const ws = new WebSocket(`ws://localhost:${other}/ws?token=${host.token}`, { headers: { origin: `http://localhost:${other}` } });
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      ws.close();
+      // A rebinding page still cannot come through the tunnel under its own name.
+      expect((await raw(`/?token=${host.token}`, { host: `evil.example:${other}` })).status).toBe(421);
+    } finally {
+      tunnel.close();
+    }
+  });
+
+  it('prints a URL that answers for a loopback address other than 127.0.0.1', async () => {
+    const other = await startHttpHost({ dispatch: createDispatcher(handlers), subscribe: () => () => {}, staticDir: join(dir, 'static'), bindHost: '127.0.0.5', port: 0 });
+    try {
+      expect(other.url).toMatch(/^http:\/\/127\.0\.0\.5:\d+\//);
+      expect((await fetch(other.url)).status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('does not follow a symlink in a served folder to a file outside it', async () => {
+    symlinkSync(join(dir, 'secret.txt'), join(dir, 'thumbs', 'ab', 'leak.webp'));
+    symlinkSync(join(dir, 'static'), join(dir, 'turns', 'out'));
+    const leak = await raw(`/thumbs/ab/leak.webp?token=${host.token}`);
+    expect(leak.status).toBe(404);
+    expect(leak.body).not.toContain('do not serve');
+    expect((await raw(`/turns/out/index.html?token=${host.token}`)).status).toBe(404);
+    expect((await raw(`/thumbs/ab/abc.webp?token=${host.token}`)).status).toBe(200);
+  });
+
   it('never serves files outside the renderer folder', async () => {
     for (const path of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt']) {
       const res = await raw(`${path}?token=${host.token}`);
@@ -148,7 +193,8 @@ describe('loopback host over HTTP', () => {
   it('accepts uploads only with the token, from the same origin, within the size limit', async () => {
     expect((await raw('/uploads', {}, 'POST', 'x')).status).toBe(401);
     expect((await raw(`/uploads?token=${host.token}`, { origin: 'http://evil.example' }, 'POST', 'x')).status).toBe(403);
-    expect((await raw(`/uploads?token=${host.token}`, {}, 'POST', 'y'.repeat(2000))).status).toBe(413);
+    const tooLarge = await raw(`/uploads?token=${host.token}`, {}, 'POST', 'y'.repeat(2000));
+    expect(tooLarge).toMatchObject({ status: 413, body: 'The file is larger than 1000 bytes.' });
     const ok = await raw(`/uploads?token=${host.token}`, { origin: `http://127.0.0.1:${host.port}` }, 'POST', 'picture');
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toEqual({ id: 'f'.repeat(64) });

@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_BYTES, type EventFrame, type ResponseFrame } from '@contract';
+import { AppError, MAX_FRAME_BYTES, type EventFrame, type ResponseFrame } from '@contract';
 import { allowedHosts, cookieName, type HostPolicy, hostAllowed, isLoopbackAddress, newToken, originAllowed, requestToken, tokensEqual } from './auth';
 import type { Dispatch } from './dispatcher';
+import { MAX_UPLOAD_BYTES, tooLargeMessage } from '../engine/uploads';
 import { SECURITY_HEADERS } from './security-headers';
 import { readStatic } from './static-files';
 
@@ -112,14 +113,14 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     if (!options.upload) return plain(res, 404, 'Not found.');
     if (!authorized(req).ok) return plain(res, 401, 'Token needed.');
     if (!originAllowed(req.headers.origin, req.headers.host)) return plain(res, 403, 'Cross-origin uploads are refused.');
-    const limit = options.maxUploadBytes ?? 64 * 1024 * 1024;
+    const limit = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
       if (size > limit) {
         res.setHeader('Connection', 'close');
-        plain(res, 413, `The file is larger than ${Math.round(limit / 1e6)} MB.`);
+        plain(res, 413, tooLargeMessage(limit));
         req.destroy();
         return;
       }
@@ -129,7 +130,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       const id = await options.upload(Buffer.concat(chunks));
       plain(res, 200, JSON.stringify({ id }), 'application/json');
     } catch (error) {
-      plain(res, 400, JSON.stringify({ error: (error as Error).message }), 'application/json');
+      // AppErrors are written for the user; anything else could carry server paths, so it is not passed on.
+      const message = error instanceof AppError ? error.message : 'The file could not be stored.';
+      plain(res, error instanceof AppError && error.code === 'INSUFFICIENT_SPACE' ? 507 : 400, JSON.stringify({ error: message }), 'application/json');
     }
   }
 
@@ -177,7 +180,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     });
   });
   port = (server.address() as AddressInfo).port;
-  hosts = allowedHosts(bindHost, port);
+  hosts = allowedHosts(bindHost);
   const urlHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
 
   return {

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { AppError } from '@contract';
 import { Engine } from '../engine/engine';
+import { parseAllowRoots } from '../engine/config/confinement';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { isLoopbackAddress } from './auth';
 import { createDispatcher } from './dispatcher';
@@ -19,11 +21,16 @@ Starts the studio headless and serves it to your browser on this machine.
   --models-dir DIR       where models live, e.g. an offline copy (or STUDIO_MODELS_DIR; default <data-dir>/models)
   --model-mirror URL     download models from this mirror (Hugging Face layout; or STUDIO_MODEL_MIRROR)
   --allow-insecure-mirror  accept a plain-http mirror on another machine (or STUDIO_ALLOW_INSECURE_MIRROR=1)
+  --allow-roots DIR[,DIR]
+                         library folders may only be added inside these (default: your home folder)
+  --allow-remote-settings
+                         allow changing the models folder and download mirror from the browser
   --json                 print {url, port, token, dataDir} as one JSON line instead of text
   -h, --help             show this help
 
 For a studio on a remote GPU box, keep the default host and tunnel:
-  ssh -L 5780:127.0.0.1:5780 gpu-box   then open the printed URL locally.`;
+  ssh -L 5780:127.0.0.1:5780 gpu-box   then open the printed URL locally
+(another local port works too: ssh -L 8080:127.0.0.1:5780 gpu-box, then http://localhost:8080/?token=…).`;
 
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
@@ -39,6 +46,8 @@ async function main(): Promise<void> {
         host: { type: 'string', default: '127.0.0.1' },
         'allow-non-loopback': { type: 'boolean', default: false },
         ...LOCATION_OPTIONS,
+        'allow-roots': { type: 'string' },
+        'allow-remote-settings': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -67,9 +76,17 @@ async function main(): Promise<void> {
 
   const locations = resolveLocations(locationFlags(values));
   const { dataDir } = locations;
-  const engine = await Engine.start({ ...locations, host: 'server' });
+  let engine: Engine;
+  try {
+    const confinement = { allowRoots: parseAllowRoots(values['allow-roots']), allowRemoteSettings: values['allow-remote-settings'] };
+    engine = await Engine.start({ ...locations, host: 'server', confinement });
+  } catch (error) {
+    // E.g. a data folder that cannot be written: say which and why, without a stack trace.
+    fail(error instanceof AppError ? error.message : String((error as Error)?.stack ?? error));
+  }
   const dispatch = createDispatcher(engineHandlers(engine), {
     onInternalError: (error, method) => process.stderr.write(`[engine] ${method} failed: ${(error as Error)?.stack ?? error}\n`),
+    explain: (error) => engine.explainFailure(error),
   });
 
   let host;

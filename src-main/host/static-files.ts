@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
+import { readRegularFile } from '../engine/storage/regular-file';
 import { extname, join, relative, resolve, sep } from 'node:path';
 
 const MIME: Record<string, string> = {
@@ -39,13 +40,28 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return target;
 }
 
-export async function readStatic(root: string, urlPath: string, immutable = urlPath.startsWith('/assets/')): Promise<StaticFile | null> {
+/**
+ * resolveInside, then by real path: a symlink inside the folder that points outside it (planted in the data folder, or
+ * left by a tool) is not followed out.
+ */
+export async function resolveRealInside(root: string, urlPath: string): Promise<string | null> {
   const path = resolveInside(root, urlPath);
   if (!path) return null;
   try {
-    if (!(await stat(path)).isFile()) return null;
+    const [real, realRoot] = await Promise.all([realpath(path), realpath(root)]);
+    return real === realRoot || !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep) ? null : real;
+  } catch {
+    return null;
+  }
+}
+
+export async function readStatic(root: string, urlPath: string, immutable = urlPath.startsWith('/assets/')): Promise<StaticFile | null> {
+  const path = await resolveRealInside(root, urlPath);
+  if (!path) return null;
+  try {
     return {
-      body: await readFile(path),
+      // A regular file only (checked on the opened file), so a FIFO or device planted there cannot hang the host.
+      body: await readRegularFile(path, { timeoutMs: 30_000 }),
       contentType: MIME[extname(path)] ?? 'application/octet-stream',
       immutable,
     };

@@ -1,4 +1,5 @@
 import { AppError, type ComposeWeights, type ComposedQueryParsed, type ComposedResult, type ComposerId, type SearchResult } from '@contract';
+import { readRegularFile } from '../storage/regular-file';
 import type { ClipModel, ImageInput, TextTokens } from '../clip/clip-model';
 import type { ComposerRegistry } from './composer-registry';
 import { normalized, weightedSum } from './embedding-math';
@@ -138,10 +139,11 @@ export class ComposedSearch {
     const refKey = 'itemId' in ref ? `item:${ref.itemId}:${stored ? [...stored.subarray(0, 4)].join(',') : 'new'}` : `upload:${ref.uploadId}`;
     const key = `${model}|${refKey}|${query.regionUploadId ?? ''}`;
     return this.images.get(key, async () => {
-      const input = () => ('itemId' in ref ? this.deps.itemPath(ref.itemId) : this.deps.uploadPath(ref.uploadId));
-      const full = stored ?? (await this.encodeImages(clip, [input()], onEncode))[0]!;
+      // Read once, as a regular file only (a library photo swapped for a FIFO cannot hang the search).
+      const input = await readRegularFile('itemId' in ref ? this.deps.itemPath(ref.itemId) : this.deps.uploadPath(ref.uploadId), { timeoutMs: 60_000 });
+      const full = stored ?? (await this.encodeImages(clip, [input], onEncode))[0]!;
       if (!query.regionUploadId) return { full, split: null };
-      const split: RegionSplit = await splitRegion(input(), this.deps.uploadPath(query.regionUploadId));
+      const split: RegionSplit = await splitRegion(input, this.deps.uploadPath(query.regionUploadId));
       // A region over (nearly) everything leaves no rest to keep.
       const keepsRest = split.coverage < 0.95;
       const [region, rest] = await this.encodeImages(clip, keepsRest ? [split.region, split.rest] : [split.region], onEncode);

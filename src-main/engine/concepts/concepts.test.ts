@@ -76,15 +76,24 @@ describe('personal concepts in the studio', () => {
     const [sunny] = engine.concepts.list().filter((c) => c.name === 'sunny');
     const file = engine.concepts.exportFile(sunny!.id);
     expect(JSON.stringify(file).length).toBeLessThan(20_000);
-    expect(() => engine.concepts.importFile(file)).toThrowError(expect.objectContaining({ code: 'CONFLICT' }));
-    const copy = engine.concepts.importFile(JSON.parse(JSON.stringify(file)), 'sunnier');
+    await expect(engine.concepts.importFile(file)).rejects.toMatchObject({ code: 'CONFLICT' });
+    const copy = await engine.concepts.importFile(JSON.parse(JSON.stringify(file)), 'sunnier');
     const a = await engine.searchLibrary({ text: '*sunny', limit: 5 });
     const b = await engine.searchLibrary({ text: '*sunnier', limit: 5 });
     expect(b.items.map((i) => i.id)).toEqual(a.items.map((i) => i.id));
     expect(engine.concepts.rename(copy.id, 'Sunniest').name).toBe('sunniest');
     engine.concepts.remove(copy.id);
     await expect(engine.searchLibrary({ text: '*sunniest' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/No concept “\*sunniest”/) });
-    expect(() => engine.concepts.importFile({ format: 'other' })).toThrowError(expect.objectContaining({ code: 'INVALID_PARAMS' }));
+    await expect(engine.concepts.importFile({ format: 'other' })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    // A token of the wrong size, or with NaN in it, is refused before anything is stored.
+    const bytes = Buffer.from(file.embedding, 'base64');
+    const token = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).slice();
+    const short = { ...file, embedding: Buffer.from(token.slice(0, 8).buffer).toString('base64') };
+    await expect(engine.concepts.importFile(short, 'short')).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/has 8 numbers/) });
+    const broken = token.slice();
+    broken[3] = Number.NaN;
+    await expect(engine.concepts.importFile({ ...file, embedding: Buffer.from(broken.buffer).toString('base64') }, 'nan')).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/not finite/) });
+    expect(engine.concepts.list().map((c) => c.name)).not.toContain('short');
   });
 
   it('refuses bad teaching requests clearly, and a cancelled teaching stores nothing', async () => {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../storage/atomic-write';
+import { readRegularFile } from '../storage/regular-file';
 import sharp from 'sharp';
 import {
   AppError,
@@ -152,13 +154,15 @@ export class Concepts {
       throw new AppError('INVALID_PARAMS', `“${req.parent}” is ${parentTokens} tokens for the text encoder; use a one-word parent such as “mug” or “dress”.`);
     }
     const photos = req.photos.map((p) => ('itemId' in p ? this.deps.itemFile(p.itemId) : { path: this.deps.uploadPath(p.uploadId), thumb: null }));
-    const hashes = await Promise.all(photos.map(async (p) => createHash('sha256').update(await readFile(p.path)).digest('hex')));
+    // Read once, as regular files only (a library photo swapped for a FIFO cannot hang teaching).
+    const bytes = await Promise.all(photos.map((p) => readRegularFile(p.path, { timeoutMs: 60_000 })));
+    const hashes = bytes.map((b) => createHash('sha256').update(b).digest('hex'));
     for (let i = 0; i < hashes.length; i++) {
       const j = hashes.indexOf(hashes[i]!);
       if (j !== i) throw new AppError('INVALID_PARAMS', `Photos ${j + 1} and ${i + 1} are the same picture; use different photos of the concept.`);
     }
     const job: Job = this.deps.jobs.submit({ kind: 'concepts.teach', label: `Teaching *${req.name} (${req.parent})`, unit: 'generations', total: 120 }, async (ctx) => {
-      const encoded = await clip!.encodeImages(photos.map((p) => p.path));
+      const encoded = await clip!.encodeImages(bytes);
       const positives = encoded.map((e, i) => {
         if (!e.ok) throw new AppError('BAD_IMAGE', `Photo ${i + 1} (${photos[i]!.path}) could not be read: ${e.error.message}`);
         return e.embedding;
@@ -192,7 +196,7 @@ export class Concepts {
           this.deps.publishProgress({ jobId: job.id, generation: stats.generation, bestLoss: stats.bestLoss, accuracy: stats.accuracy, curve: [...curve], matches: matches ?? [] });
         },
       });
-      const thumbs = await Promise.all(photos.map((p, i) => p.thumb ?? this.conceptThumb(p.path, hashes[i]!)));
+      const thumbs = await Promise.all(photos.map((p, i) => p.thumb ?? this.conceptThumb(bytes[i]!, hashes[i]!)));
       const stats: Concept['stats'] = {
         generations: result.stats.generation,
         evaluations: result.stats.evaluations,
@@ -220,10 +224,10 @@ export class Concepts {
   }
 
   /** A thumbnail for a dropped photo, in the thumbnail cache (served under /thumbs/). */
-  private async conceptThumb(path: string, sha: string): Promise<string> {
+  private async conceptThumb(path: string | Buffer, sha: string): Promise<string> {
     const name = `concepts/${sha.slice(0, 24)}.webp`;
     await mkdir(join(this.deps.thumbDir, 'concepts'), { recursive: true });
-    await writeFile(join(this.deps.thumbDir, name), await sharp(path).rotate().resize(256, 256, { fit: 'inside' }).webp().toBuffer());
+    await writeFileAtomic(join(this.deps.thumbDir, name), await sharp(path).rotate().resize(256, 256, { fit: 'inside' }).webp().toBuffer());
     return `/thumbs/${name}`;
   }
 
@@ -269,7 +273,7 @@ export class Concepts {
     };
   }
 
-  importFile(raw: unknown, name?: string): Concept {
+  async importFile(raw: unknown, name?: string): Promise<Concept> {
     const parsed = ConceptFileSchema.safeParse(raw);
     if (!parsed.success) throw new AppError('INVALID_PARAMS', `That is not a Compose Studio concept file: ${parsed.error.issues[0]?.message ?? 'unreadable'}.`);
     const file = parsed.data;
@@ -277,6 +281,13 @@ export class Concepts {
     if (this.deps.db.prepare('SELECT 1 FROM concepts WHERE name = ?').get(clean)) throw new AppError('CONFLICT', `A concept named *${clean} exists already; import it under another name.`);
     const embedding = Buffer.from(file.embedding, 'base64');
     if (embedding.byteLength % 4 !== 0 || embedding.byteLength === 0) throw new AppError('INVALID_PARAMS', 'The concept file’s token is damaged.');
+    const token = toVector(embedding);
+    if (!token.every(Number.isFinite)) throw new AppError('INVALID_PARAMS', 'The concept file’s token holds numbers that are not finite (NaN or infinity).');
+    const width = await this.tokenWidth(file.model);
+    if (width !== null && token.length !== width) {
+      throw new AppError('INVALID_PARAMS', `The concept file’s token has ${token.length} numbers; ${file.model} uses tokens of ${width}.`);
+    }
+    if (this.deps.db.prepare('SELECT 1 FROM concepts WHERE name = ?').get(clean)) throw new AppError('CONFLICT', `A concept named *${clean} exists already; import it under another name.`);
     const id = Number(
       this.deps.db
         .prepare('INSERT INTO concepts (name, parent, model, basis_id, z, embedding, positives, attributes, photos, stats, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)')
@@ -284,6 +295,14 @@ export class Concepts {
     );
     this.version++;
     return this.toConcept(this.row(id));
+  }
+
+  /** How many numbers a token of this model has: from the model when installed, else from its concepts; null if unknown. */
+  private async tokenWidth(model: string): Promise<number | null> {
+    const clip = await this.deps.clip(model).catch(() => null);
+    if (clip) return (await clip.tokenEmbeddingEncoder()).dim;
+    const bytes = this.deps.db.prepare('SELECT length(embedding) FROM concepts WHERE model = ? LIMIT 1').pluck().get(model) as number | undefined;
+    return bytes === undefined ? null : bytes / 4;
   }
 
   /** The token of a concept for a model, or an error saying which model it needs. */

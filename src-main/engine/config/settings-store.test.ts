@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,5 +29,27 @@ describe('SettingsStore', () => {
     expect(store.get()).toEqual({ modelsDir: null, modelMirror: null, vectorPrecision: 'f16', clipModel: null, composer: 'sum', modelVariants: {}, firstRunDone: false });
     expect(store.problem).toMatch(/moved to .*settings\.json\.damaged-/);
     expect((await readdir(dir)).some((f) => f.startsWith('settings.json.damaged-'))).toBe(true);
+  });
+
+  it('survives 20 concurrent updates: all succeed, memory and disk agree, nothing is left behind', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'studio-settings-'));
+    const store = await SettingsStore.open(dir);
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => store.update(i % 2 ? { modelsDir: `/mnt/models-${i}` } : { vectorPrecision: i % 4 ? 'f32' : 'i8' })),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const onDisk = JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'));
+    expect(onDisk).toEqual(store.get());
+    expect(onDisk).toMatchObject({ modelsDir: '/mnt/models-19', vectorPrecision: 'f32' });
+    expect((await SettingsStore.open(dir)).get()).toEqual(store.get());
+    expect((await readdir(dir)).sort()).toEqual(['settings.json']);
+  });
+
+  it('a failed write is an IO_ERROR naming the folder, and memory keeps the old value', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'studio-settings-'));
+    const store = await SettingsStore.open(dir);
+    await mkdir(join(dir, 'settings.json'));
+    await expect(store.update({ modelsDir: '/mnt/x' })).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining(`Cannot write to ${dir}`) });
+    expect(store.get().modelsDir).toBeNull();
   });
 });

@@ -1,6 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { SettingsSchema, type Settings } from '@contract';
+import { writeFileAtomic } from '../storage/atomic-write';
+import { writeError } from '../storage/io-errors';
 
 const DEFAULTS: Settings = { modelsDir: null, modelMirror: null, vectorPrecision: 'f16', clipModel: null, composer: 'sum', modelVariants: {}, firstRunDone: false };
 
@@ -26,8 +28,13 @@ export class SettingsStore {
       return new SettingsStore(file, { ...DEFAULTS, ...parsed }, null);
     } catch (error) {
       const aside = `${file}.damaged-${Date.now()}`;
-      await rename(file, aside);
-      return new SettingsStore(file, { ...DEFAULTS }, `settings.json could not be read (${(error as Error).message.split('\n')[0]}); it was moved to ${aside} and defaults are used.`);
+      const why = (error as Error).message.split('\n')[0];
+      try {
+        await rename(file, aside);
+      } catch {
+        return new SettingsStore(file, { ...DEFAULTS }, `settings.json could not be read (${why}); defaults are used (the file was left in place: the folder cannot be written).`);
+      }
+      return new SettingsStore(file, { ...DEFAULTS }, `settings.json could not be read (${why}); it was moved to ${aside} and defaults are used.`);
     }
   }
 
@@ -37,11 +44,16 @@ export class SettingsStore {
 
   async update(patch: Partial<Settings>): Promise<Settings> {
     const next = SettingsSchema.parse({ ...this.current, ...patch });
-    await mkdir(join(this.file, '..'), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify(next, null, 2)}\n`);
-    await rename(temp, this.file);
+    // Memory follows the order of calls, and so does the disk (writes to one file are queued), so they agree; a failed
+    // write takes its change back out of memory.
+    const previous = this.current;
     this.current = next;
+    try {
+      await writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);
+    } catch (error) {
+      if (this.current === next) this.current = previous;
+      throw writeError(dirname(this.file), error);
+    }
     return this.get();
   }
 }

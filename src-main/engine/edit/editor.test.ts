@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -181,5 +181,21 @@ describe('the turn tree', () => {
     expect(bare.capabilities().pipelines.every((c) => !c.installed && c.reason)).toBe(true);
     expect(bare.capabilities().note).toMatch(/CPU/);
     bare.close();
+  });
+
+  it('a project whose source picture cannot be written is not left behind, and a killed creation is cleaned up', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'studio-edit-'));
+    const store = new Editor({ dir: root, models: () => new ModelStore({ manifest: parseManifest(manifestJson), modelsDir: join(root, 'none') }), pool: new SessionPool({ providers: ['cpu'] }), jobs, provider: () => 'cpu', publishStep: () => {} });
+    // The projects folder is blocked by a file: writing the source turn fails (as a full or read-only disk would).
+    await writeFile(join(root, 'projects'), 'in the way');
+    await expect(store.createProject(join(paths.world, 'red-circle-0.png'), 'blocked')).rejects.toThrow();
+    expect(store.store.db.prepare('SELECT count(*) FROM projects').pluck().get()).toBe(0);
+    // A creation killed between the project row and its turn: hidden at once, removed at a later start.
+    store.store.db.prepare('INSERT INTO projects (name, width, height, created_at, updated_at) VALUES (?, 64, 64, ?, ?)').run('killed', Date.now() - 3600_000, Date.now() - 3600_000);
+    expect(store.store.list()).toEqual([]);
+    store.close();
+    const reopened = new TurnStore(root);
+    expect(reopened.db.prepare('SELECT count(*) FROM projects').pluck().get()).toBe(0);
+    reopened.close();
   });
 });

@@ -31,6 +31,8 @@ const THUMB = 160;
 
 export interface EditorDeps {
   dir: string;
+  /** Open the projects database to read only (a data folder that cannot be written). */
+  readOnly?: boolean;
   models: () => ModelStore;
   pool: SessionPool;
   jobs: JobRunner;
@@ -56,7 +58,7 @@ export class Editor {
   private readonly models = new Map<string, Promise<SdModel>>();
 
   constructor(private readonly deps: EditorDeps) {
-    this.store = new TurnStore(deps.dir);
+    this.store = new TurnStore(deps.dir, deps.readOnly);
   }
 
   capabilities(): EditCapabilities {
@@ -98,8 +100,15 @@ export class Editor {
     const rotated = (meta.orientation ?? 1) >= 5;
     const size = workingSize(rotated ? meta.height! : meta.width!, rotated ? meta.width! : meta.height!);
     const png = await encodePng(await decodeRgb(input, size));
+    const thumb = await thumbnail(png);
     const id = this.store.createProject(name, size.width, size.height);
-    await this.store.addTurn({ projectId: id, parentId: null, pipeline: 'source', instruction: '', negative: '', params: null, modelId: null, provider: null, timings: null, image: png, thumb: await thumbnail(png), mask: null });
+    try {
+      await this.store.addTurn({ projectId: id, parentId: null, pipeline: 'source', instruction: '', negative: '', params: null, modelId: null, provider: null, timings: null, image: png, thumb, mask: null });
+    } catch (error) {
+      // No project without its source turn (a full disk, a read-only folder): take the row back out.
+      await this.store.deleteProject(id).catch(() => undefined);
+      throw error;
+    }
     return this.store.view(id);
   }
 

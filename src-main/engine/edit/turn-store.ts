@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
 import { AppError, TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams } from '@contract';
 import { openDatabase, type Db } from '../library/db';
@@ -99,8 +100,26 @@ export class TurnStore {
   readonly db: Db;
   private clock = 0;
 
-  constructor(readonly dir: string) {
-    this.db = openDatabase(join(dir, 'edit.db'), MIGRATIONS);
+  constructor(readonly dir: string, readOnly = false) {
+    this.db = openDatabase(join(dir, 'edit.db'), MIGRATIONS, { readOnly });
+    if (!readOnly) this.removeUnfinishedProjects(10 * 60_000);
+  }
+
+  /** Projects that never got their source turn (creation killed midway), left alone while another process may still be making them. */
+  removeUnfinishedProjects(olderThanMs: number): number {
+    const ids = this.db
+      .prepare('SELECT id FROM projects p WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.project_id = p.id)')
+      .pluck()
+      .all(Date.now() - olderThanMs) as number[];
+    for (const id of ids) {
+      this.db.prepare('DELETE FROM projects WHERE id = ?').run(id);
+      try {
+        rmSync(this.projectDir(id), { recursive: true, force: true });
+      } catch {
+        // Its folder could not be removed now; the row is gone, so nothing shows it.
+      }
+    }
+    return ids.length;
   }
 
   /** Where a project's files live (served under /turns/<id>/). */
@@ -124,11 +143,7 @@ export class TurnStore {
     await mkdir(dir, { recursive: true });
     const stem = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const files = { image: `${stem}.png`, thumb: `${stem}-thumb.png`, mask: turn.mask ? `${stem}-mask.png` : null };
-    const write = async (name: string, bytes: Buffer) => {
-      const temp = join(dir, `${name}.${process.pid}.tmp`);
-      await writeFile(temp, bytes);
-      await rename(temp, join(dir, name));
-    };
+    const write = (name: string, bytes: Buffer) => writeFileAtomic(join(dir, name), bytes);
     await write(files.image, turn.image);
     await write(files.thumb, turn.thumb);
     if (files.mask && turn.mask) await write(files.mask, turn.mask);
@@ -291,6 +306,12 @@ export class TurnStore {
     this.project(id);
     this.db.prepare('DELETE FROM projects WHERE id = ?').run(id);
     if (existsSync(this.projectDir(id))) await rm(this.projectDir(id), { recursive: true, force: true });
+  }
+
+  /** Content hashes that grounded turns name (their neighbours): dropped files they need for replay. */
+  referencedHashes(): string[] {
+    const rows = this.db.prepare('SELECT grounding FROM turns WHERE grounding IS NOT NULL').pluck().all() as string[];
+    return rows.flatMap((json) => json.match(/[0-9a-f]{64}/g) ?? []);
   }
 
   close(): void {

@@ -124,6 +124,9 @@ describe('grounded turns in an edit project', () => {
       expect(replay.matches, `turn ${turn.pipeline}`).toBe(true);
       expect(sha256(replay.png)).toBe(sha256(await readFile(join(engine.turnsDir, String(project.id), turn.image.split('/').at(-1)!))));
     }
+    // The neighbours' content hashes are named by the turns, so the startup sweep of old uploads keeps them.
+    const named = engine.editor.store.referencedHashes();
+    for (const n of [...created.grounding!.neighbours, ...edited.grounding!.neighbours]) expect(named).toContain(n.sha256);
     // An ordinary turn's recipe starts from the grounded turn before it.
     expect((await engine.editor.recipe(edited.id)).turns).toEqual([]);
     await expect(engine.groundedTurns.recipe(project.cursor)).rejects.toMatchObject({ code: 'INVALID_PARAMS' });

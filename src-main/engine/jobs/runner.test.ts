@@ -200,6 +200,19 @@ describe('JobRunner', () => {
     expect(runner.get(jobB.id).state).toBe('cancelled');
   });
 
+  it('shutdown does not wait for ever on a job stuck in a call that ignores cancel', async () => {
+    const runner = new JobRunner({ concurrency: 1 });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const stuck = runner.submit({ kind: 't', label: 'Stuck' }, () => {
+      started();
+      return new Promise(() => {}); // like a read() on a hung network share
+    });
+    await running;
+    await runner.shutdown(20);
+    expect(runner.get(stuck.id).cancelRequested).toBe(true);
+  });
+
   it('a throwing listener does not break the job', async () => {
     const runner = new JobRunner();
     runner.onUpdate(() => {

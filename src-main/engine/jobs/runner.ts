@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { AppError, isFinished, type Job, type WireError } from '@contract';
 import { RateMeter } from './rate-meter';
 
@@ -28,6 +29,8 @@ export interface JobSpec {
 export interface JobRunnerOptions {
   /** How many jobs run at once; the rest wait in submission order. */
   concurrency?: number;
+  /** Turns an exception the engine can explain (a full disk, a read-only folder) into an AppError for the job's error. */
+  explain?: (error: unknown) => AppError | null;
   /** Minimum milliseconds between two progress events of one job (state changes always go out). */
   progressIntervalMs?: number;
   /** How many finished jobs stay listed. */
@@ -70,7 +73,10 @@ export class JobRunner {
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
     this.keepFinished = options.keepFinished ?? 50;
     this.now = options.now ?? Date.now;
+    this.explain = options.explain ?? (() => null);
   }
+
+  private readonly explain: (error: unknown) => AppError | null;
 
   submit<R>(spec: JobSpec, work: JobWork<R>): Job {
     let resolveSettled!: (job: Job) => void;
@@ -92,7 +98,7 @@ export class JobRunner {
     const entry: Entry = {
       job,
       work,
-      controller: new AbortController(),
+      controller: jobController(),
       meter: new RateMeter(),
       lastEmit: 0,
       pendingEmit: null,
@@ -179,11 +185,17 @@ export class JobRunner {
     return structuredClone(entry.job);
   }
 
-  /** Cancels everything and waits for running jobs to stop. */
-  async shutdown(): Promise<void> {
+  /**
+   * Cancels everything and waits for running jobs to stop, but no longer than `graceMs`: a job stuck in a system call
+   * (a hung network share) must not keep the studio from quitting. Every step is already in the database.
+   */
+  async shutdown(graceMs = 5000): Promise<void> {
     const live = [...this.entries.values()].filter((e) => !isFinished(e.job.state));
     for (const e of live) this.cancel(e.job.id);
-    await Promise.all(live.map((e) => e.settled));
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.all(live.map((e) => e.settled)), grace]);
+    clearTimeout(timer);
   }
 
   onUpdate(listener: Listener): () => void {
@@ -234,7 +246,7 @@ export class JobRunner {
       else this.finish(entry, 'done', null, result ?? null);
     } catch (error) {
       if (controller.signal.aborted) this.finish(entry, 'cancelled', null, null);
-      else this.finish(entry, 'failed', toWireError(error), null);
+      else this.finish(entry, 'failed', toWireError(this.explain(error) ?? error), null);
     } finally {
       this.running--;
       this.pump();
@@ -297,4 +309,11 @@ export function toWireError(error: unknown): WireError {
   if (error instanceof AppError) return error.toJSON();
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL', message: message || 'The job failed without a reason.' };
+}
+
+/** A job's cancel signal: every file a job reads at once listens to it (16 in a batch), which is not a leak. */
+function jobController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(256, controller.signal);
+  return controller;
 }

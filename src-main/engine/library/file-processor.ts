@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { AppError } from '@contract';
+import { writeFileAtomic } from '../storage/atomic-write';
+import { describeIoError, errnoOf } from '../storage/io-errors';
+import { readRegularFile, withDeadline, type ReadOptions } from '../storage/regular-file';
 import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
@@ -27,10 +29,8 @@ export const THUMB_SIZE = 320;
 /** Images above this many pixels are refused (decompression bombs); 16384×16384 is sharp's own default. */
 export const MAX_PIXELS = 16384 * 16384;
 
-export async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Where a thumbnail lives: sharded by hash so no folder grows huge; shared by duplicates. */
@@ -38,9 +38,9 @@ export function thumbName(hash: string): string {
   return join(hash.slice(0, 2), `${hash}.webp`);
 }
 
-async function readExif(path: string): Promise<Pick<ImageFacts, 'takenAt' | 'camera' | 'lens' | 'gpsLat' | 'gpsLon'>> {
+async function readExif(bytes: Buffer): Promise<Pick<ImageFacts, 'takenAt' | 'camera' | 'lens' | 'gpsLat' | 'gpsLon'>> {
   try {
-    const tags = (await exifr.parse(path, { gps: true, pick: ['DateTimeOriginal', 'CreateDate', 'Make', 'Model', 'LensModel', 'latitude', 'longitude'] })) as
+    const tags = (await exifr.parse(bytes, { gps: true, pick: ['DateTimeOriginal', 'CreateDate', 'Make', 'Model', 'LensModel', 'latitude', 'longitude'] })) as
       | Record<string, unknown>
       | undefined;
     if (!tags) return { takenAt: null, camera: null, lens: null, gpsLat: null, gpsLon: null };
@@ -60,10 +60,37 @@ async function readExif(path: string): Promise<Pick<ImageFacts, 'takenAt' | 'cam
   }
 }
 
+/** Signatures of the formats the library reads: a file that starts like one but does not decode is damaged. */
+const SIGNATURES: ((b: Buffer) => boolean)[] = [
+  (b) => b[0] === 0x89 && b.subarray(1, 4).toString('latin1') === 'PNG',
+  (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  (b) => b.subarray(0, 4).toString('latin1') === 'GIF8',
+  (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  (b) => ['II*\0', 'MM\0*'].includes(b.subarray(0, 4).toString('latin1')),
+  (b) => b.subarray(4, 8).toString('latin1') === 'ftyp',
+];
+
+/**
+ * A decode failure in words, decided from the bytes: libvips' own message is not reliable when several decodes fail at
+ * once (it can read “Unknown error”), but whether the file starts like an image is.
+ */
+function decodeFailure(error: unknown, bytes: Buffer, path: string): unknown {
+  const message = (error as Error)?.message ?? String(error);
+  if (/pixel limit/i.test(message) || bytes.length === 0) return error;
+  const detail = /\((.*)\)\.?$/.exec(message.split('\n')[0]!)?.[1] ?? message.split('\n')[0]!;
+  const reason = SIGNATURES.some((looksLike) => looksLike(bytes))
+    ? `The image is damaged or truncated${detail && detail !== 'Unknown error' ? ` (${detail})` : ''}.`
+    : 'This is not an image the studio can read (its contents do not match its extension).';
+  return new AppError('BAD_IMAGE', reason, { path, final: true });
+}
+
 /** Why a file could not be read, in words for the failed-files list. */
 export function failureReason(error: unknown, size: number): string {
   const message = (error as Error).message ?? String(error);
   if (size === 0) return 'The file is empty (0 bytes).';
+  if (errnoOf(error) && errnoOf(error) !== 'ETIMEDOUT') return `${describeIoError(error)[0]!.toUpperCase()}${describeIoError(error).slice(1)} (${errnoOf(error)}).`;
+  if (error instanceof AppError && (error.code !== 'BAD_IMAGE' || (error.details as { final?: boolean } | undefined)?.final)) return message;
+  if (/not a file the studio reads/.test(message)) return message;
   if (/pixel limit/i.test(message)) return `The image is too large to decode safely (over ${MAX_PIXELS / 1e6} megapixels).`;
   if (/unsupported image format|Input buffer contains unsupported/i.test(message)) return 'This is not an image the studio can read (its contents do not match its extension).';
   if (/premature end|end of stream|truncated|corrupt|invalid|bad|VipsJpeg|Read error/i.test(message)) return `The image is damaged or truncated (${message.split('\n')[0]}).`;
@@ -86,8 +113,12 @@ export function thumbnailSize(decoded: Pick<ResizedImage, 'width' | 'height' | '
  * file is decoded once (JPEGs shrink on load to the model's size, e.g. a 224-pixel short side), and both the CLIP input
  * and the thumbnail come from that decode. Throws on unreadable images.
  */
-export async function processImage(path: string, thumbDir: string, clip: PreprocessConfig = CLIP_PREPROCESS): Promise<ImageFacts> {
-  const [hash, decoded, exif] = await Promise.all([hashFile(path), decodeForClip(path, clip, MAX_PIXELS), readExif(path)]);
+export async function processImage(path: string, thumbDir: string, clip: PreprocessConfig = CLIP_PREPROCESS, read: ReadOptions = {}): Promise<ImageFacts> {
+  // Read once, as a regular file only (a FIFO or /dev/zero named like a photo cannot wedge or spin the indexer).
+  const bytes = await readRegularFile(path, read);
+  const decoding = decodeForClip(bytes, clip, MAX_PIXELS).catch((error: unknown) => Promise.reject(decodeFailure(error, bytes, path)));
+  const [decoded, exif] = await withDeadline(Promise.all([decoding, readExif(bytes)]), path, read);
+  const hash = sha256(bytes);
   const thumb = thumbName(hash);
   const thumbFile = join(thumbDir, thumb);
   const thumbSize = thumbnailSize(decoded);
@@ -95,10 +126,7 @@ export async function processImage(path: string, thumbDir: string, clip: Preproc
     .resize(thumbSize.width, thumbSize.height, { fit: 'fill' })
     .webp({ quality: 80 })
     .toBuffer();
-  await mkdir(join(thumbFile, '..'), { recursive: true });
-  const temp = `${thumbFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(temp, data);
-  await rename(temp, thumbFile);
+  await writeFileAtomic(thumbFile, data);
   return {
     hash,
     format: decoded.source.format,

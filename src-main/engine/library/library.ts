@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { AppError, type Facets, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
@@ -10,6 +10,8 @@ import { facets, forEachConcurrent, identicalGroups, toVector } from './queries'
 import { itemRows, searchLibrary } from './search';
 import { failureReason, processImage } from './file-processor';
 import { scanFolder, type ScanProblem } from './scanner';
+import { failureKind } from '../storage/io-errors';
+import { readRegularFile } from '../storage/regular-file';
 
 /** The CLIP model to embed with, or null when it is not installed (metadata and thumbnails still get done). */
 export interface EmbeddingModel {
@@ -27,6 +29,10 @@ export interface LibraryOptions {
   embedBatch?: number;
   /** Files decoded at once (each decode also uses libvips' own threads). */
   concurrency?: number;
+  /** Reads one photo (default processImage; tests pass one that fails the way a full disk does). */
+  processImage?: typeof processImage;
+  /** Per-file read limit (default: see readRegularFile). */
+  readTimeoutMs?: number;
   /** How vectors are stored in the search index (default f32). */
   precision?: () => Quantization;
 }
@@ -97,11 +103,22 @@ export class Library {
     return this.listRoots().find((r) => r.id === id)!;
   }
 
+  /** Forgets a folder: its files, their vectors, and their thumbnails (unless still shown elsewhere). */
   removeRoot(id: number): void {
     const ids = this.db.prepare('SELECT id FROM files WHERE root_id = ?').pluck().all(id) as number[];
+    const thumbs = this.db
+      .prepare(
+        // Kept when another folder has the same content, or a concept card shows it.
+        `SELECT DISTINCT f.thumb FROM files f WHERE f.root_id = ? AND f.thumb IS NOT NULL
+         AND f.thumb NOT IN (SELECT thumb FROM files WHERE root_id != ? AND thumb IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM concepts c WHERE instr(c.photos, f.thumb) > 0)`,
+      )
+      .pluck()
+      .all(id, id) as string[];
     const changes = this.db.prepare('DELETE FROM roots WHERE id = ?').run(id).changes;
     if (changes === 0) throw new AppError('NOT_FOUND', `No library folder with id ${id}.`);
     this.forget(ids);
+    for (const thumb of thumbs) rmSync(join(this.options.thumbDir, thumb), { force: true });
   }
 
   listRoots(): Root[] {
@@ -126,7 +143,12 @@ export class Library {
    */
   async refresh(ctx: JobContext): Promise<RefreshSummary> {
     const summary: RefreshSummary = { added: 0, changed: 0, removed: 0, moved: 0, indexed: 0, failed: 0, embedded: 0, problems: [] };
-    for (const root of this.listRoots()) {
+    // Failures whose cause was outside the file (disk full, permission, I/O) get another try.
+    this.db.prepare("UPDATE files SET status = 'pending', error = NULL, failure_kind = NULL WHERE status = 'failed' AND failure_kind = 'transient'").run();
+    // Roots are listed again after each scan, so a folder added while this refresh runs is scanned too.
+    const scanned = new Set<number>();
+    for (let root = this.nextRoot(scanned); root; root = this.nextRoot(scanned)) {
+      scanned.add(root.id);
       await ctx.checkpoint();
       await this.scanRoot(root, summary, ctx.signal);
     }
@@ -150,7 +172,7 @@ export class Library {
     };
     await forEachConcurrent(pending, this.options.concurrency ?? 3, async (row) => {
       await ctx.checkpoint();
-      const embedInput = await this.processRow(row, summary, clip?.preprocess);
+      const embedInput = await this.processRow(row, summary, ctx.signal, clip?.preprocess);
       if (embedInput && clip) {
         ready.push(embedInput);
         if (ready.length >= batchSize) await flush();
@@ -177,17 +199,26 @@ export class Library {
           )
           .all(model.id, batchSize) as { id: number; path: string }[];
         if (rows.length === 0) break;
+        // Read as regular files only, with the job's cancel and the per-file timeout.
+        const read = await Promise.allSettled(rows.map((r) => readRegularFile(r.path, { signal: ctx.signal, timeoutMs: this.options.readTimeoutMs })));
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        const readable = rows.flatMap((row, i) => {
+          const r = read[i]!;
+          if (r.status === 'fulfilled') return [{ row, bytes: r.value }];
+          this.markFailed(row.id, r.reason, 1);
+          summary.failed++;
+          return [];
+        });
         const results = await clip.encodeImages(
-          rows.map((r) => r.path),
+          readable.map((r) => r.bytes),
           { batchSize, signal: ctx.signal },
         );
-        const fail = this.db.prepare("UPDATE files SET status = 'failed', error = ? WHERE id = ?");
         const good: { id: number; vector: Float32Array }[] = [];
-        rows.forEach((row, i) => {
+        readable.forEach(({ row }, i) => {
           const result = results[i]!;
           if (result.ok) good.push({ id: row.id, vector: result.embedding });
           else {
-            fail.run(result.error.message, row.id);
+            this.markFailed(row.id, AppError.fromWire(result.error), 1);
             summary.failed++;
           }
         });
@@ -199,6 +230,10 @@ export class Library {
       await index.save();
     }
     return summary;
+  }
+
+  private nextRoot(scanned: ReadonlySet<number>): Root | undefined {
+    return this.listRoots().find((r) => !scanned.has(r.id));
   }
 
   private async scanRoot(root: Root, summary: RefreshSummary, signal: AbortSignal): Promise<void> {
@@ -217,7 +252,7 @@ export class Library {
     const insert = this.db.prepare(
       "INSERT INTO files (root_id, path, folder, name, format, size, mtime_ms, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
-    const changed = this.db.prepare("UPDATE files SET size = ?, mtime_ms = ?, status = 'pending', error = NULL WHERE id = ?");
+    const changed = this.db.prepare("UPDATE files SET size = ?, mtime_ms = ?, status = 'pending', error = NULL, failure_kind = NULL WHERE id = ?");
     const missing = this.db.prepare("UPDATE files SET status = 'missing' WHERE id = ?");
     this.db.transaction(() => {
       for (const file of files) {
@@ -249,18 +284,19 @@ export class Library {
   }
 
   /** Indexes one pending file; returns its CLIP input when it needs an embedding (a moved file keeps its own). */
-  private async processRow(row: FileRow, summary: RefreshSummary, preprocess?: PreprocessConfig): Promise<{ id: number; input: Float32Array } | null> {
+  private async processRow(row: FileRow, summary: RefreshSummary, signal: AbortSignal, preprocess?: PreprocessConfig): Promise<{ id: number; input: Float32Array } | null> {
     let facts;
     try {
-      facts = await processImage(row.path, this.options.thumbDir, preprocess);
+      facts = await (this.options.processImage ?? processImage)(row.path, this.options.thumbDir, preprocess, { signal, timeoutMs: this.options.readTimeoutMs });
     } catch (error) {
+      if (signal.aborted) throw error;
       if (!existsSync(row.path)) {
         // Deleted while queued.
         this.db.prepare('DELETE FROM files WHERE id = ?').run(row.id);
         summary.removed++;
         return null;
       }
-      this.db.prepare("UPDATE files SET status = 'failed', error = ?, indexed_at = ? WHERE id = ?").run(failureReason(error, row.size), Date.now(), row.id);
+      this.markFailed(row.id, error, row.size);
       summary.failed++;
       return null;
     }
@@ -284,7 +320,7 @@ export class Library {
       } else summary.indexed++;
       this.db
         .prepare(
-          `UPDATE files SET status = 'indexed', error = NULL, hash = ?, format = ?, width = ?, height = ?, orientation = ?, taken_at = ?,
+          `UPDATE files SET status = 'indexed', error = NULL, failure_kind = NULL, hash = ?, format = ?, width = ?, height = ?, orientation = ?, taken_at = ?,
            camera = ?, lens = ?, gps_lat = ?, gps_lon = ?, thumb = ?, indexed_at = ? WHERE id = ?`,
         )
         .run(facts.hash, facts.format, facts.width, facts.height, facts.orientation, facts.takenAt, facts.camera, facts.lens, facts.gpsLat, facts.gpsLon, facts.thumb, Date.now(), id);
@@ -292,6 +328,10 @@ export class Library {
       if (moved === undefined) this.db.prepare('DELETE FROM embeddings WHERE file_id = ?').run(id);
     })();
     return moved === undefined ? { id: row.id, input: facts.clipInput } : null;
+  }
+
+  private markFailed(id: number, error: unknown, size: number): void {
+    this.db.prepare("UPDATE files SET status = 'failed', error = ?, failure_kind = ?, indexed_at = ? WHERE id = ?").run(failureReason(error, size), failureKind(error), Date.now(), id);
   }
 
   private countMissingEmbeddings(model: string): number {
@@ -404,10 +444,9 @@ export class Library {
     const model = this.options.model();
     const count = (where: string) => this.db.prepare(`SELECT count(*) FROM files WHERE ${where}`).pluck().get() as number;
     const listed = (status: string) =>
-      (this.db.prepare('SELECT path, error FROM files WHERE status = ? ORDER BY path LIMIT 500').all(status) as { path: string; error: string | null }[]).map((r) => ({
-        path: r.path,
-        reason: r.error ?? '',
-      }));
+      (this.db.prepare('SELECT path, error, failure_kind FROM files WHERE status = ? ORDER BY path LIMIT 500').all(status) as { path: string; error: string | null; failure_kind: string | null }[]).map((r) =>
+        r.failure_kind === 'transient' ? { path: r.path, reason: `${r.error ?? ''} Will retry on the next refresh.`, willRetry: true } : { path: r.path, reason: r.error ?? '' },
+      );
     return {
       roots: this.db.prepare('SELECT count(*) FROM roots').pluck().get() as number,
       files: count("status != 'missing'"),

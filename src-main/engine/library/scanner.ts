@@ -86,6 +86,12 @@ export async function scanFolder(root: string, signal?: AbortSignal, fs: ScanFs 
     }
     if (info.isDirectory()) return walk(path);
     if (kind.kind === 'other') return;
+    if (!info.isFile()) {
+      // A FIFO, device or socket named like a photo (e.g. a link to /dev/zero): never opened. Processing checks again
+      // on the opened file, since this one could change before then.
+      problems.push({ path, message: 'Not a regular file (a pipe, device or socket); skipped.' });
+      return;
+    }
     files.push({
       path,
       size: info.size,

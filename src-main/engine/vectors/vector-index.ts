@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { tempNameFor } from '../storage/atomic-write';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 // usearch is CommonJS: take the classes from its default export (works under Vite and Node's ESM loader alike).
@@ -157,7 +158,7 @@ export class VectorIndex {
   /** Saves atomically (temp file, then rename) if anything changed. */
   async save(): Promise<void> {
     if (!this.dirty) return;
-    const temp = `${this.file}.tmp`;
+    const temp = tempNameFor(this.file);
     await mkdir(dirname(this.file), { recursive: true });
     this.index.save(temp);
     await rename(temp, this.file);
