@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
 import { AppError, type ModelCheck, type ModelStatus } from '@contract';
 import type { JobContext } from '../jobs/runner';
@@ -191,7 +192,7 @@ export class ModelStore {
 
   /** Stores what `models check` found, shown in Settings → Models. */
   async saveCheck(id: string, check: ModelCheck): Promise<void> {
-    await writeFile(join(this.dirOf(id), CHECK_FILE), `${JSON.stringify(check, null, 2)}\n`);
+    await writeFileAtomic(join(this.dirOf(id), CHECK_FILE), `${JSON.stringify(check, null, 2)}\n`);
   }
 
   /** Downloads every missing file of a model's variant (the one in use unless named); progress counts megabytes. */
@@ -224,12 +225,12 @@ export class ModelStore {
         doneBefore += result.bytes / 1e6;
         bytes += result.bytes;
         verified[file.path] = { bytes: result.bytes, sha256: result.sha256, verifiedAgainst: result.verifiedAgainst };
-        await writeFile(join(dir, VERIFIED_FILE), JSON.stringify(verified, null, 2));
+        await writeFileAtomic(join(dir, VERIFIED_FILE), JSON.stringify(verified, null, 2));
       } catch (error) {
         // An optional file (e.g. a scheduler config some exports lack) may be absent from the host.
         if (file.optional && error instanceof AppError && (error.details as { status?: number } | undefined)?.status === 404) {
           verified[file.path] = { bytes: 0, sha256: '', verifiedAgainst: 'none', absent: true };
-          await writeFile(join(dir, VERIFIED_FILE), JSON.stringify(verified, null, 2));
+          await writeFileAtomic(join(dir, VERIFIED_FILE), JSON.stringify(verified, null, 2));
           continue;
         }
         throw error;

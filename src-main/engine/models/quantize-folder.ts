@@ -1,4 +1,5 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
 import { AppError } from '@contract';
 import { quantizeDynamic } from './onnx/dynamic-quantize';
@@ -39,7 +40,7 @@ export async function quantizeModelFolder(dir: string, only?: string[]): Promise
     const report = quantizeDynamic(await readFile(source));
     if (report.quantized === 0) throw new AppError('MODEL_MISMATCH', `${source} has no MatMul with constant weights to quantize.`, { file: source });
     const file = source.replace(/\.onnx$/, '_quantized.onnx');
-    await writeFile(file, report.model);
+    await writeFileAtomic(file, report.model);
     done.push({ source, file, quantized: report.quantized, skipped: report.skipped, bytes: { before: size, after: report.model.byteLength } });
   }
   return done;
