@@ -75,7 +75,7 @@ export async function startModelMirror(repos: MirroredRepo[], options: MirrorOpt
   };
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '';
-    requests.push(`${req.method} ${url}`);
+    requests.push(`${req.method} ${url}${req.headers.range ? ` (${req.headers.range})` : ''}`);
     const cdn = /^\/cdn\/([^/]+)\/(.+)$/.exec(url);
     if (cdn) {
       const found = locate(`/${decodeURIComponent(cdn[1]!)}`);

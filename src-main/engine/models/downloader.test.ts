@@ -15,8 +15,12 @@ let base: string;
 let dir: string;
 const seen: { path: string; range: string | undefined }[] = [];
 let cutNext = 0;
+let stallNext = 0;
 
-/** Serves `body` with Range support; /cut drops the connection halfway on its first `cutNext` requests. */
+/**
+ * Serves `body` with Range support; /cut drops the connection halfway on its first `cutNext` requests; /stall sends half
+ * and then nothing, keeping the connection open, on its first `stallNext` requests.
+ */
 function serve(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
   const path = req.url ?? '/';
   if (req.method === 'HEAD') return void head(path, res);
@@ -37,6 +41,11 @@ function serve(req: import('node:http').IncomingMessage, res: import('node:http'
   if (path === '/cut' && cutNext > 0) {
     cutNext--;
     res.write(slice.subarray(0, Math.floor(slice.length / 2)), () => res.destroy());
+    return;
+  }
+  if (path === '/stall' && stallNext > 0) {
+    stallNext--;
+    res.write(slice.subarray(0, Math.floor(slice.length / 2)));
     return;
   }
   if (path === '/slow') {
@@ -79,6 +88,7 @@ beforeEach(async () => {
   seen.length = 0;
   heads.length = 0;
   cutNext = 0;
+  stallNext = 0;
 });
 
 describe('downloadFile', () => {
@@ -133,6 +143,24 @@ describe('downloadFile', () => {
     const resumedAt = Number(/^bytes=(\d+)-$/.exec(seen[1]!.range ?? '')?.[1]);
     expect(resumedAt).toBeGreaterThan(0);
     expect(resumedAt).toBeLessThanOrEqual(Math.floor(body.length / 2));
+  });
+
+  it('treats a connection that stops sending as dropped: retries, resuming, instead of waiting forever', async () => {
+    stallNext = 1;
+    const dest = join(dir, 'stall.bin');
+    const result = await downloadFile({ url: `${base}/stall`, dest, sha256: sha }, { retryDelayMs: 10, stallTimeoutMs: 300 });
+    expect((await readFile(dest)).equals(body)).toBe(true);
+    expect(seen).toHaveLength(2);
+    expect(Number(/^bytes=(\d+)-$/.exec(seen[1]!.range ?? '')?.[1])).toBeGreaterThan(0);
+    expect(result.verifiedAgainst).toBe('manifest');
+
+    stallNext = 10;
+    const stuck = join(dir, 'stuck.bin');
+    await expect(downloadFile({ url: `${base}/stall`, dest: stuck }, { retries: 1, retryDelayMs: 5, stallTimeoutMs: 200 })).rejects.toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      message: expect.stringContaining('stalled'),
+    });
+    expect(existsSync(`${stuck}.part`)).toBe(true);
   });
 
   it('resumes a partial file left by an earlier run', async () => {

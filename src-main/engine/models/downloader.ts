@@ -39,6 +39,21 @@ export interface DownloadOptions {
   reserveBytes?: number;
   fetch?: typeof fetch;
   freeBytes?: (dir: string) => Promise<number>;
+  /** A connection that sends nothing for this long (headers or body) counts as dropped and is retried. Default 30 s. */
+  stallTimeoutMs?: number;
+}
+
+/** An abort signal that fires when `kick` has not been called for `ms`: a stalled connection, told from a slow one. */
+function stallWatch(ms: number): { signal: AbortSignal; kick: () => void; stop: () => void } {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const kick = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Error(`the connection stalled: no data for ${Math.round(ms / 1000)} s`)), ms);
+    timer.unref();
+  };
+  kick();
+  return { signal: controller.signal, kick, stop: () => clearTimeout(timer) };
 }
 
 async function freeBytesOf(dir: string): Promise<number> {
@@ -92,14 +107,17 @@ export async function downloadFile(spec: DownloadSpec, options: DownloadOptions 
 
   for (let attempt = 0; ; attempt++) {
     const offset = await sizeOf(part);
+    const stall = stallWatch(options.stallTimeoutMs ?? 30_000);
+    const signal = options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal;
     let response: Response;
     try {
       response = await doFetch(spec.url, {
         headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
-        signal: options.signal ?? null,
+        signal,
         redirect: 'follow',
       });
     } catch (error) {
+      stall.stop();
       if (options.signal?.aborted) throw options.signal.reason;
       if (attempt < retries) {
         await delay(options.retryDelayMs ?? 1000, options.signal);
@@ -146,7 +164,9 @@ export async function downloadFile(spec: DownloadSpec, options: DownloadOptions 
     options.onProgress?.(done, total);
     try {
       if (!response.body) throw new Error('empty response body');
+      stall.kick();
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        stall.kick();
         await file.write(chunk);
         done += chunk.byteLength;
         options.onProgress?.(done, total);
@@ -154,6 +174,7 @@ export async function downloadFile(spec: DownloadSpec, options: DownloadOptions 
       await file.sync();
     } catch (error) {
       await file.close();
+      stall.stop();
       if (options.signal?.aborted) throw options.signal.reason;
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
         throw new AppError('INSUFFICIENT_SPACE', `The disk filled up while downloading ${spec.url}; the partial file was kept for a later resume.`);
@@ -162,12 +183,14 @@ export async function downloadFile(spec: DownloadSpec, options: DownloadOptions 
         await delay(options.retryDelayMs ?? 1000, options.signal);
         continue;
       }
-      throw new AppError('DOWNLOAD_FAILED', `The connection dropped while downloading ${spec.url} (${(error as Error).message}). ${mb(done)} MB are kept; retrying resumes from there.`, {
+      const why = stall.signal.aborted ? (stall.signal.reason as Error).message : (error as Error).message;
+      throw new AppError('DOWNLOAD_FAILED', `The connection dropped while downloading ${spec.url} (${why}). ${mb(done)} MB are kept; retrying resumes from there.`, {
         url: spec.url,
         doneBytes: done,
       });
     }
     await file.close();
+    stall.stop();
     if (total !== null && done < total) {
       if (attempt < retries) {
         await delay(options.retryDelayMs ?? 1000, options.signal);
