@@ -66,6 +66,9 @@ export const ProjectSummarySchema = z.object({
 export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
 
 export const ProjectViewSchema = ProjectSummarySchema.extend({
+  /** The full resolution of the picture the project was made from (exports come back at this size). */
+  originalWidth: z.number().int(),
+  originalHeight: z.number().int(),
   /** Every turn, parents before children. */
   tree: z.array(TurnSchema),
   cursor: z.number().int(),
@@ -130,3 +133,29 @@ export const EditStepSchema = z.object({
   preview: z.string(),
 });
 export type EditStep = z.infer<typeof EditStepSchema>;
+
+export const EXPORT_FORMATS = ['png', 'jpeg', 'webp'] as const;
+export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;
+
+export const ExportRequestSchema = z
+  .object({
+    turnId: z.number().int(),
+    format: ExportFormatSchema.default('png'),
+    /** JPEG/WebP quality, 1–100. */
+    quality: z.number().int().min(1).max(100).default(92),
+    /** Scale down so the longest side is at most this; null = the original's full size. */
+    maxSide: z.number().int().min(16).max(30000).nullable().default(null),
+  })
+  .strict();
+export type ExportRequest = z.input<typeof ExportRequestSchema>;
+
+export const ExportResultSchema = z.object({
+  /** Served under /turns/ until the next export of the project. */
+  url: z.string(),
+  fileName: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  bytes: z.number().int(),
+});
+export type ExportResult = z.infer<typeof ExportResultSchema>;

@@ -4,7 +4,7 @@ import { JobSchema } from './jobs';
 import { ModelStatusSchema } from './models';
 import { SettingsSchema, SettingsViewSchema } from './settings';
 import { ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
-import { EditCapabilitiesSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
+import { EditCapabilitiesSchema, ExportRequestSchema, ExportResultSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
 import { FacetsSchema, ItemDetailSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
 
@@ -184,6 +184,11 @@ export const methods = {
     summary: 'Name a turn (an empty name clears it).',
   }),
   'edit.turns.delete': method({ params: z.object({ turnId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Delete a turn and every turn after it on its branch.' }),
+  'edit.export': method({
+    params: ExportRequestSchema,
+    result: ExportResultSchema,
+    summary: 'A turn at full size: its change upscaled onto the full-resolution original (outside the mask, the original pixels), as PNG, JPEG or WebP.',
+  }),
   'edit.recipe': method({ params: z.object({ turnId: z.number().int() }).strict(), result: RecipeSchema, summary: 'The recipe that replays the chain up to a turn.' }),
   'concepts.list': method({ params: NoParams, result: z.array(ConceptSchema), summary: 'Personal concepts, newest first.' }),
   'concepts.teach': method({

@@ -52,6 +52,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'edit.redo': ({ projectId }) => engine.editor.store.redo(projectId),
     'edit.turns.rename': ({ turnId, label }) => engine.editor.store.rename(turnId, label),
     'edit.turns.delete': ({ turnId }) => engine.editor.store.deleteBranch(turnId),
+    'edit.export': (request) => engine.editor.exportTurn(request),
     'edit.recipe': ({ turnId }) => engine.editor.recipe(turnId),
     'concepts.list': () => engine.concepts.list(),
     'concepts.teach': (request) => engine.concepts.startTeaching(request),

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn, type TurnParams } from '@contract';
 import { openDatabase, type Db } from '../library/db';
@@ -38,6 +38,12 @@ CREATE TABLE turns (
 CREATE INDEX turns_project ON turns(project_id);
 CREATE INDEX turns_parent ON turns(parent_id);
 `,
+  // The full-resolution picture a project was made from (exports come back at its size); null for older projects and blank canvases.
+  `
+ALTER TABLE projects ADD COLUMN original_file TEXT;
+ALTER TABLE projects ADD COLUMN original_width INTEGER;
+ALTER TABLE projects ADD COLUMN original_height INTEGER;
+`,
 ];
 
 interface TurnRow {
@@ -67,6 +73,9 @@ interface ProjectRow {
   cursor_turn_id: number | null;
   created_at: number;
   updated_at: number;
+  original_file: string | null;
+  original_width: number | null;
+  original_height: number | null;
 }
 
 export interface NewTurn {
@@ -112,6 +121,34 @@ export class TurnStore {
   createProject(name: string, width: number, height: number): number {
     const now = this.now();
     return Number(this.db.prepare('INSERT INTO projects (name, width, height, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(name, width, height, now, now).lastInsertRowid);
+  }
+
+  /** Keeps the full-resolution original beside the project's turns (written atomically, then recorded). */
+  async setOriginal(projectId: number, bytes: Buffer, extension: string, width: number, height: number): Promise<void> {
+    const dir = this.projectDir(projectId);
+    await mkdir(dir, { recursive: true });
+    const name = `original${extension.toLowerCase().replace(/[^.a-z0-9]/g, '')}`;
+    const temp = join(dir, `${name}.${process.pid}.tmp`);
+    await writeFile(temp, bytes);
+    await rename(temp, join(dir, name));
+    this.db.prepare('UPDATE projects SET original_file = ?, original_width = ?, original_height = ? WHERE id = ?').run(name, width, height, projectId);
+  }
+
+  /** The full-resolution original's file, or null when the project has none (its first turn is then the original). */
+  originalPath(projectId: number): string | null {
+    const row = this.project(projectId);
+    return row.original_file ? join(this.projectDir(projectId), row.original_file) : null;
+  }
+
+  /** Writes an export as the project's one export file (replacing the previous one); returns its URL. */
+  async writeExport(projectId: number, bytes: Buffer, extension: string): Promise<string> {
+    const dir = this.projectDir(projectId);
+    const name = `export-${Date.now().toString(36)}.${extension}`;
+    for (const old of (await readdir(dir)).filter((f) => f.startsWith('export-'))) await rm(join(dir, old), { force: true });
+    const temp = join(dir, `${name}.${process.pid}.tmp`);
+    await writeFile(temp, bytes);
+    await rename(temp, join(dir, name));
+    return `/turns/${projectId}/${name}`;
   }
 
   async addTurn(turn: NewTurn): Promise<number> {
@@ -215,6 +252,8 @@ export class TurnStore {
     const current = rows.find((r) => r.id === cursor)!;
     return {
       ...this.summary(project, rows),
+      originalWidth: project.original_width ?? project.width,
+      originalHeight: project.original_height ?? project.height,
       tree: rows.map((r) => this.toTurn(r)),
       cursor,
       canUndo: current.parent_id !== null,
