@@ -66,6 +66,8 @@ export const ProjectSummarySchema = z.object({
 export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
 
 export const ProjectViewSchema = ProjectSummarySchema.extend({
+  /** A photo project (its turns default to edits) or a blank canvas (its first turn paints from the text). */
+  kind: z.enum(['photo', 'canvas']),
   /** The full resolution of the picture the project was made from (exports come back at this size). */
   originalWidth: z.number().int(),
   originalHeight: z.number().int(),

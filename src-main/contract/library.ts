@@ -91,6 +91,13 @@ export const ItemDetailSchema = LibraryItemSchema.extend({
   camera: z.string().nullable(),
   lens: z.string().nullable(),
   gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
+  /** ISO, f-number, exposure time (s), focal length (mm) — each null when the photo does not say. */
+  exposure: z.object({ iso: z.number().nullable(), aperture: z.number().nullable(), shutter: z.number().nullable(), focalLength: z.number().nullable() }).nullable(),
+  /** From XMP (dc:title, dc:description) or IPTC (Object Name, Caption). */
+  title: z.string().nullable(),
+  caption: z.string().nullable(),
+  /** 0–5 stars (0 = not rated). */
+  rating: z.number().int().min(0).max(5),
   tags: z.array(z.string()),
   status: z.string(),
   error: z.string().nullable(),

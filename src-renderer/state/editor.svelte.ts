@@ -1,4 +1,4 @@
-import { isFinished, ProjectViewSchema, TurnParamsSchema, type EditCapabilities, type Job, type ProjectSummary, type ProjectView, type Turn, type TurnParams } from '@contract';
+import { isFinished, ProjectViewSchema, TurnParamsSchema, type EditCapabilities, type ExportFormat, type ExportResult, type Job, type ProjectSummary, type ProjectView, type Turn, type TurnParams } from '@contract';
 import type { StudioClient } from '../api/client';
 import type { JobsState } from './jobs.svelte';
 
@@ -17,8 +17,8 @@ export class EditorState {
   instruction = $state('');
   negative = $state('');
   params = $state<TurnParams>(TurnParamsSchema.parse({ steps: 20 }));
-  /** What the next turn does: edit the picture, or paint a new one from the text (text-to-image). */
-  pipeline = $state<'auto' | 'text2img'>('auto');
+  /** The turn type chosen per project; without a choice a canvas starts painting from text and a photo is edited. */
+  private chosenPipeline = $state<Record<number, 'auto' | 'text2img'>>({});
   /** Keep the seed between turns; otherwise each turn draws a new one. */
   seedLocked = $state(false);
   /** The painted mask (white = may change), or null. */
@@ -40,6 +40,17 @@ export class EditorState {
       if (this.running?.jobId === step.jobId) this.running = { ...this.running, step: step.step, total: step.total, preview: step.preview };
     });
     client.on('job.progress', (job) => this.onJob(job));
+  }
+
+  /** What the next turn does: edit the picture (with a mask: only the mask), or paint a new one from the text. */
+  get pipeline(): 'auto' | 'text2img' {
+    const project = this.project;
+    if (!project) return 'auto';
+    return this.chosenPipeline[project.id] ?? (project.kind === 'canvas' && project.tree.length === 1 ? 'text2img' : 'auto');
+  }
+
+  set pipeline(value: 'auto' | 'text2img') {
+    if (this.project) this.chosenPipeline = { ...this.chosenPipeline, [this.project.id]: value };
   }
 
   get current(): Turn | null {
@@ -72,13 +83,15 @@ export class EditorState {
   async load(): Promise<void> {
     await this.attempt(async () => {
       [this.projects, this.capabilities] = await Promise.all([this.client.call('edit.projects.list', {}), this.client.call('edit.capabilities', {})]);
-      if (this.project) this.project = await this.client.call('edit.projects.open', { id: this.project.id });
+      const reopen = this.project?.id ?? lastProjectId();
+      if (reopen !== null && this.projects.some((p) => p.id === reopen)) this.project = await this.client.call('edit.projects.open', { id: reopen });
     });
   }
 
   private show(view: ProjectView | undefined): void {
     if (!view) return;
     this.project = view;
+    rememberProject(view.id);
     this.compare = null;
     const summary = { id: view.id, name: view.name, width: view.width, height: view.height, turns: view.turns, thumb: view.thumb, updatedAt: view.updatedAt };
     this.projects = [summary, ...this.projects.filter((p) => p.id !== view.id)];
@@ -104,7 +117,6 @@ export class EditorState {
   /** A blank canvas to paint on from text. */
   async newCanvas(): Promise<void> {
     this.show(await this.attempt(() => this.client.call('edit.projects.create', { reference: { blank: { width: 512, height: 512 } }, name: 'Canvas' })));
-    this.pipeline = 'text2img';
   }
 
   async run(): Promise<void> {
@@ -183,16 +195,31 @@ export class EditorState {
     this.split = 50;
   }
 
-  /** Downloads the current turn's picture and its recipe. */
-  async export(): Promise<void> {
+  /** Renders the current turn at full size (or smaller) in a format, and downloads it; the recipe only when asked. */
+  async export(options: { format: ExportFormat; quality: number; maxSide: number | null; fileName: string; recipe: boolean }): Promise<ExportResult | undefined> {
     const turn = this.current;
-    if (!turn) return;
-    const recipe = await this.attempt(() => this.client.call('edit.recipe', { turnId: turn.id }));
-    if (!recipe) return;
-    const base = `${this.project!.name}-turn-${turn.id}`;
-    download(turn.image, `${base}.png`);
-    download(URL.createObjectURL(new Blob([JSON.stringify(recipe, null, 1)], { type: 'application/json' })), `${base}.recipe.json`);
+    if (!turn) return undefined;
+    const result = await this.attempt(() => this.client.call('edit.export', { turnId: turn.id, format: options.format, quality: options.quality, maxSide: options.maxSide }));
+    if (!result) return undefined;
+    const stem = options.fileName.trim().replace(/\.(png|jpe?g|webp)$/i, '') || result.fileName.replace(/\.[^.]+$/, '');
+    download(result.url, `${stem}${result.fileName.slice(result.fileName.lastIndexOf('.'))}`);
+    if (options.recipe) {
+      const recipe = await this.attempt(() => this.client.call('edit.recipe', { turnId: turn.id }));
+      if (recipe) download(URL.createObjectURL(new Blob([JSON.stringify(recipe, null, 1)], { type: 'application/json' })), `${stem}.recipe.json`);
+    }
+    return result;
   }
+}
+
+const LAST_PROJECT = 'studio.edit.lastProject';
+
+function lastProjectId(): number | null {
+  const value = Number(globalThis.localStorage?.getItem(LAST_PROJECT) ?? NaN);
+  return Number.isInteger(value) ? value : null;
+}
+
+function rememberProject(id: number): void {
+  globalThis.localStorage?.setItem(LAST_PROJECT, String(id));
 }
 
 function download(href: string, name: string): void {

@@ -87,7 +87,7 @@ export class Editor {
   }
 
   /** A new project from a picture: stored at its working size as the first turn. */
-  async createProject(input: string | Buffer, name: string): Promise<ProjectView> {
+  async createProject(input: string | Buffer, name: string, kind: 'photo' | 'canvas' = 'photo'): Promise<ProjectView> {
     const meta = await sharp(input)
       .metadata()
       .catch((error: Error) => {
@@ -96,9 +96,9 @@ export class Editor {
     const rotated = (meta.orientation ?? 1) >= 5;
     const size = workingSize(rotated ? meta.height! : meta.width!, rotated ? meta.width! : meta.height!);
     const png = await encodePng(await decodeRgb(input, size));
-    const id = this.store.createProject(name, size.width, size.height);
+    const id = this.store.createProject(name, size.width, size.height, kind);
     const bytes = typeof input === 'string' ? await readFile(input) : input;
-    await this.store.setOriginal(id, bytes, `.${meta.format === 'jpeg' ? 'jpg' : (meta.format ?? 'img')}`, rotated ? meta.height! : meta.width!, rotated ? meta.width! : meta.height!);
+    if (kind === 'photo') await this.store.setOriginal(id, bytes, `.${meta.format === 'jpeg' ? 'jpg' : (meta.format ?? 'img')}`, rotated ? meta.height! : meta.width!, rotated ? meta.width! : meta.height!);
     await this.store.addTurn({ projectId: id, parentId: null, pipeline: 'source', instruction: '', negative: '', params: null, modelId: null, provider: null, timings: null, image: png, thumb: await thumbnail(png), mask: null });
     return this.store.view(id);
   }

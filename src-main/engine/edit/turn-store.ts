@@ -43,6 +43,7 @@ CREATE INDEX turns_parent ON turns(parent_id);
 ALTER TABLE projects ADD COLUMN original_file TEXT;
 ALTER TABLE projects ADD COLUMN original_width INTEGER;
 ALTER TABLE projects ADD COLUMN original_height INTEGER;
+ALTER TABLE projects ADD COLUMN kind TEXT NOT NULL DEFAULT 'photo';
 `,
 ];
 
@@ -76,6 +77,7 @@ interface ProjectRow {
   original_file: string | null;
   original_width: number | null;
   original_height: number | null;
+  kind: 'photo' | 'canvas';
 }
 
 export interface NewTurn {
@@ -118,9 +120,9 @@ export class TurnStore {
     return this.clock;
   }
 
-  createProject(name: string, width: number, height: number): number {
+  createProject(name: string, width: number, height: number, kind: 'photo' | 'canvas' = 'photo'): number {
     const now = this.now();
-    return Number(this.db.prepare('INSERT INTO projects (name, width, height, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(name, width, height, now, now).lastInsertRowid);
+    return Number(this.db.prepare('INSERT INTO projects (name, width, height, kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(name, width, height, kind, now, now).lastInsertRowid);
   }
 
   /** Keeps the full-resolution original beside the project's turns (written atomically, then recorded). */
@@ -252,6 +254,7 @@ export class TurnStore {
     const current = rows.find((r) => r.id === cursor)!;
     return {
       ...this.summary(project, rows),
+      kind: project.kind,
       originalWidth: project.original_width ?? project.width,
       originalHeight: project.original_height ?? project.height,
       tree: rows.map((r) => this.toTurn(r)),

@@ -2,21 +2,16 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import exifr from 'exifr';
 import sharp from 'sharp';
 import { CLIP_PREPROCESS, cropAndNormalize, decodeForClip, type PreprocessConfig } from '../clip/preprocess';
+import { readMetadata, type PhotoMetadata } from './metadata';
 
-export interface ImageFacts {
+export interface ImageFacts extends PhotoMetadata {
   hash: string;
   format: string;
   width: number;
   height: number;
   orientation: number | null;
-  takenAt: number | null;
-  camera: string | null;
-  lens: string | null;
-  gpsLat: number | null;
-  gpsLon: number | null;
   /** Thumbnail file name inside the thumbnail folder. */
   thumb: string;
   /** The CLIP input tensor (CHW float32), from the same decode as the thumbnail. */
@@ -38,28 +33,6 @@ export function thumbName(hash: string): string {
   return join(hash.slice(0, 2), `${hash}.webp`);
 }
 
-async function readExif(path: string): Promise<Pick<ImageFacts, 'takenAt' | 'camera' | 'lens' | 'gpsLat' | 'gpsLon'>> {
-  try {
-    const tags = (await exifr.parse(path, { gps: true, pick: ['DateTimeOriginal', 'CreateDate', 'Make', 'Model', 'LensModel', 'latitude', 'longitude'] })) as
-      | Record<string, unknown>
-      | undefined;
-    if (!tags) return { takenAt: null, camera: null, lens: null, gpsLat: null, gpsLon: null };
-    const date = (tags.DateTimeOriginal ?? tags.CreateDate) as Date | undefined;
-    const make = typeof tags.Make === 'string' ? tags.Make.trim() : '';
-    const model = typeof tags.Model === 'string' ? tags.Model.trim() : '';
-    return {
-      takenAt: date instanceof Date && !Number.isNaN(date.getTime()) ? date.getTime() : null,
-      camera: [make, model.startsWith(make) ? model.slice(make.length).trim() : model].filter(Boolean).join(' ') || null,
-      lens: typeof tags.LensModel === 'string' ? tags.LensModel : null,
-      gpsLat: typeof tags.latitude === 'number' ? tags.latitude : null,
-      gpsLon: typeof tags.longitude === 'number' ? tags.longitude : null,
-    };
-  } catch {
-    // No EXIF, or EXIF the parser cannot read: the image is still fine.
-    return { takenAt: null, camera: null, lens: null, gpsLat: null, gpsLon: null };
-  }
-}
-
 /** Why a file could not be read, in words for the failed-files list. */
 export function failureReason(error: unknown, size: number): string {
   const message = (error as Error).message ?? String(error);
@@ -77,7 +50,7 @@ export function failureReason(error: unknown, size: number): string {
  * unreadable images.
  */
 export async function processImage(path: string, thumbDir: string, clip: PreprocessConfig = CLIP_PREPROCESS): Promise<ImageFacts> {
-  const [hash, decoded, exif] = await Promise.all([hashFile(path), decodeForClip(path, clip, MAX_PIXELS), readExif(path)]);
+  const [hash, decoded, exif] = await Promise.all([hashFile(path), decodeForClip(path, clip, MAX_PIXELS), readMetadata(path)]);
   const thumb = thumbName(hash);
   const thumbFile = join(thumbDir, thumb);
   const data = await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } })

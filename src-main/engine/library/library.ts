@@ -8,6 +8,7 @@ import type { Db } from './db';
 import { facets, forEachConcurrent, identicalGroups, toVector } from './queries';
 import { itemRows, searchLibrary } from './search';
 import { failureReason, processImage } from './file-processor';
+import { metadataDetail, rereadOldMetadata, storeMetadata } from './metadata';
 import { scanFolder, type ScanProblem } from './scanner';
 
 /** The CLIP model to embed with, or null when it is not installed (metadata and thumbnails still get done). */
@@ -129,6 +130,7 @@ export class Library {
       await ctx.checkpoint();
       await this.scanRoot(root, summary, ctx.signal);
     }
+    await rereadOldMetadata(this.db, ctx.signal);
     const pending = this.db.prepare("SELECT * FROM files WHERE status = 'pending' ORDER BY id").all() as FileRow[];
     const model = this.options.model();
     const clip = await model.load();
@@ -287,6 +289,7 @@ export class Library {
            camera = ?, lens = ?, gps_lat = ?, gps_lon = ?, thumb = ?, indexed_at = ? WHERE id = ?`,
         )
         .run(facts.hash, facts.format, facts.width, facts.height, facts.orientation, facts.takenAt, facts.camera, facts.lens, facts.gpsLat, facts.gpsLon, facts.thumb, Date.now(), id);
+      storeMetadata(this.db, id, facts);
       // Changed content invalidates old embeddings.
       if (moved === undefined) this.db.prepare('DELETE FROM embeddings WHERE file_id = ?').run(id);
     })();
@@ -424,7 +427,7 @@ export class Library {
 
   item(id: number): ItemDetail {
     const row = this.db.prepare('SELECT * FROM files WHERE id = ?').get(id) as
-      | (FileRow & { format: string | null; taken_at: number | null; camera: string | null; lens: string | null; gps_lat: number | null; gps_lon: number | null })
+      | (FileRow & { format: string | null; taken_at: number | null; camera: string | null; lens: string | null; gps_lat: number | null; gps_lon: number | null } & Parameters<typeof metadataDetail>[0])
       | undefined;
     if (!row) throw new AppError('NOT_FOUND', `No library item ${id}.`);
     const tags = this.db.prepare('SELECT tag FROM tags WHERE file_id = ? ORDER BY tag').pluck().all(id) as string[];
@@ -444,6 +447,7 @@ export class Library {
       camera: row.camera,
       lens: row.lens,
       gps: row.gps_lat !== null && row.gps_lon !== null ? { lat: row.gps_lat, lon: row.gps_lon } : null,
+      ...metadataDetail(row),
       tags,
       status: row.status,
       error: row.error,
