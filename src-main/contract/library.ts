@@ -72,6 +72,10 @@ export const LibraryItemSchema = z.object({
   thumb: z.string().nullable(),
   /** Similarity in [−1, 1] (blended with name/tag matches), or null when results are not ranked. */
   score: z.number().nullable(),
+  /** Named exactly by the words (a tag, the file name, a "quoted phrase"): listed first. */
+  exact: z.boolean().optional(),
+  /** 0…1: how far above the library's typical score for the query (for a relevance bar); absent when not measured. */
+  relevance: z.number().min(0).max(1).optional(),
 });
 export type LibraryItem = z.infer<typeof LibraryItemSchema>;
 
@@ -81,6 +85,10 @@ export const SearchResultSchema = z.object({
   mode: z.enum(['vector', 'hybrid', 'names', 'list']),
   /** Said when the ranking is not what the user might expect (e.g. no CLIP model). */
   note: z.string().nullable(),
+  /** Photos left out as too far from the words (below the relevance cut-off). */
+  hidden: z.number().int().optional(),
+  /** Nothing is named exactly and nothing scores clearly above the rest: the UI says "no good match". */
+  noGoodMatch: z.boolean().optional(),
 });
 export type SearchResult = z.infer<typeof SearchResultSchema>;
 

@@ -24,6 +24,9 @@ export class LibraryState {
   items = $state<LibraryItem[]>([]);
   mode = $state<SearchResult['mode']>('list');
   note = $state<string | null>(null);
+  /** Photos the relevance cut-off left out, and whether nothing stood out for the words. */
+  hidden = $state(0);
+  noGoodMatch = $state(false);
   exhausted = $state(false);
   loading = $state(false);
   selected = $state<ItemDetail | null>(null);
@@ -132,6 +135,8 @@ export class LibraryState {
       this.items = result.items;
       this.mode = result.mode;
       this.note = result.note;
+      this.hidden = result.hidden ?? 0;
+      this.noGoodMatch = result.noGoodMatch ?? false;
       this.exhausted = result.items.length < PAGE;
       this.error = null;
     } catch (error) {
