@@ -9,6 +9,7 @@ import { engineHandlers } from '../host/handlers';
 import { composedSearch, isComposed } from './commands-compose';
 import { conceptCommands } from './commands-concept';
 import { editCommands } from './commands-edit';
+import { libraryCommands } from './commands-library';
 import { evalCommands } from './commands-eval';
 import { type Command, follow, numberOf, print, reportJob, searchFilters } from './shared';
 
@@ -28,11 +29,16 @@ Commands:
                          composed search: the reference changed by the texts in order, away from the negative text,
                          only the region the mask marks white may change; --like ID works as the reference too
                          filters: --folder DIR --from DATE --to DATE --camera NAME --format jpeg|png|… --orientation landscape|portrait|square
+  item PATH              a photo's stored metadata: size, date, camera, lens, exposure, GPS, title, tags, rating
+  tag PATH --add WORD [--remove WORD]
+                         add (or remove) tags on a photo; repeat --add for several
   status                 counts of indexed, pending and failed files (with reasons)
   verify                 check the vector index against the database and repair it
-  edit --image FILE --instruction "…" --out PNG [--recipe-out JSON] [--mask PNG] [--negative "…"] [--seed N] [--steps N]
+  edit --image FILE --instruction "…" --out FILE.png|.jpg|.webp [--quality 1-100] [--recipe-out JSON] [--mask PNG] [--negative "…"] [--seed N] [--steps N]
                          [--text-guidance X] [--image-guidance Y] [--strength S] [--scheduler ddim|euler-ancestral|dpmpp-2m]
-                         one edit turn, headless (the project also appears in the studio's Edit area)
+                         one edit turn, headless; --out gets the result at the original's full size (the change
+                         upscaled onto the original; outside the mask its pixels unchanged). The project also
+                         appears in the studio's Edit area
   replay RECIPE.json --out PNG
                          replays a recipe's turns from its source picture; says whether each matches bit for bit
   concept teach --name NAME --parent WORD PHOTO… [--seed N] [--generate-negatives]
@@ -56,6 +62,7 @@ const commands: Record<string, Command> = {
   ...conceptCommands,
   ...evalCommands,
   ...editCommands,
+  ...libraryCommands,
   info: async (dispatch, _engine, opts) => {
     const info = await callDirect(dispatch, 'app.info', {});
     const providers = info.inference.providers.map((p) => `${p.name}${p.available ? '' : ' (unavailable)'}`).join(', ');
@@ -209,6 +216,9 @@ async function main(): Promise<void> {
         submission: { type: 'string' },
         cache: { type: 'string' },
         out: { type: 'string' },
+        quality: { type: 'string' },
+        add: { type: 'string', multiple: true },
+        remove: { type: 'string', multiple: true },
       },
     });
   } catch (error) {

@@ -106,6 +106,8 @@ export const ItemDetailSchema = LibraryItemSchema.extend({
   caption: z.string().nullable(),
   /** 0–5 stars (0 = not rated). */
   rating: z.number().int().min(0).max(5),
+  /** Picked, rejected, or neither. */
+  flag: z.enum(['pick', 'reject', 'none']),
   tags: z.array(z.string()),
   status: z.string(),
   error: z.string().nullable(),
@@ -113,6 +115,19 @@ export const ItemDetailSchema = LibraryItemSchema.extend({
   duplicates: z.array(z.string()),
 });
 export type ItemDetail = z.infer<typeof ItemDetailSchema>;
+
+const TagList = z.array(z.string().trim().min(1).max(100)).max(50);
+
+export const ItemsUpdateSchema = z
+  .object({
+    ids: z.array(z.number().int()).min(1).max(10_000),
+    rating: z.number().int().min(0).max(5).optional(),
+    flag: z.enum(['pick', 'reject', 'none']).optional(),
+    addTags: TagList.optional(),
+    removeTags: TagList.optional(),
+  })
+  .strict();
+export type ItemsUpdate = z.infer<typeof ItemsUpdateSchema>;
 
 export const FacetsSchema = z.object({
   cameras: z.array(z.string()),

@@ -6,7 +6,7 @@ import { SettingsSchema, SettingsViewSchema } from './settings';
 import { ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
 import { EditCapabilitiesSchema, ExportRequestSchema, ExportResultSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
-import { FacetsSchema, ItemDetailSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
+import { FacetsSchema, ItemDetailSchema, ItemsUpdateSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
 
 const NoParams = z.object({}).strict();
 
@@ -111,6 +111,11 @@ export const methods = {
     params: z.object({ id: z.number().int(), tags: z.array(z.string().min(1).max(100)).max(100) }).strict(),
     result: ItemDetailSchema,
     summary: 'Replace an item’s tags.',
+  }),
+  'library.items.update': method({
+    params: ItemsUpdateSchema,
+    result: z.object({ updated: z.number().int() }),
+    summary: 'Rate (0–5 stars), pick or reject, and add or remove tags on many photos at once.',
   }),
   'library.duplicates': method({
     params: NoParams,

@@ -1,5 +1,6 @@
 import type { ComposedQuery, ComposedResult, ComposerId, ComposerInfo, ComposeWeights, LibraryItem, SavedQuery } from '@contract';
 import type { StudioClient } from '../api/client';
+import { checkDroppedImage } from '../api/dropped-image';
 
 export type ComposeReference =
   | { kind: 'item'; itemId: number; name: string; src: string | null }
@@ -147,6 +148,11 @@ export class ComposeState {
   }
 
   async useFile(file: File): Promise<void> {
+    const problem = await checkDroppedImage(file);
+    if (problem) {
+      this.error = problem;
+      return;
+    }
     try {
       const uploadId = await this.client.upload(await file.arrayBuffer());
       await this.setReference({ kind: 'upload', uploadId, name: file.name, src: URL.createObjectURL(file) });

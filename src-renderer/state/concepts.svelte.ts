@@ -1,5 +1,6 @@
 import { ConceptSchema, isFinished, type Concept, type Job, type LibraryItem } from '@contract';
 import type { StudioClient } from '../api/client';
+import { checkDroppedImage } from '../api/dropped-image';
 import type { JobsState } from './jobs.svelte';
 
 export interface PendingPhoto {
@@ -53,8 +54,15 @@ export class ConceptsState {
     }
   }
 
-  addFiles(files: Iterable<File>): void {
-    for (const file of files) if (file.type.startsWith('image/') || /\.(png|jpe?g|webp|avif|gif|tiff?)$/i.test(file.name)) this.photos = [...this.photos, { file, url: URL.createObjectURL(file) }];
+  /** Adds the photos that are pictures; the others are refused now, by name, rather than failing at Teach. */
+  async addFiles(files: Iterable<File>): Promise<void> {
+    const problems: string[] = [];
+    for (const file of [...files]) {
+      const problem = await checkDroppedImage(file);
+      if (problem) problems.push(problem);
+      else this.photos = [...this.photos, { file, url: URL.createObjectURL(file) }];
+    }
+    this.error = problems.length ? problems.join(' ') : null;
   }
 
   removePhoto(index: number): void {

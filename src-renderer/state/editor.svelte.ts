@@ -1,5 +1,6 @@
 import { isFinished, ProjectViewSchema, TurnParamsSchema, type EditCapabilities, type ExportFormat, type ExportResult, type Job, type ProjectSummary, type ProjectView, type Turn, type TurnParams } from '@contract';
 import type { StudioClient } from '../api/client';
+import { checkDroppedImage } from '../api/dropped-image';
 import type { JobsState } from './jobs.svelte';
 
 export interface RunningTurn {
@@ -106,6 +107,11 @@ export class EditorState {
   }
 
   async openFile(file: File): Promise<void> {
+    const problem = await checkDroppedImage(file);
+    if (problem) {
+      this.error = problem;
+      return;
+    }
     this.show(
       await this.attempt(async () => {
         const uploadId = await this.client.upload(await file.arrayBuffer());

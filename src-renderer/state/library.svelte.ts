@@ -1,5 +1,6 @@
 import { isFinished, LibraryItemSchema, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchResult } from '@contract';
 import type { StudioClient } from '../api/client';
+import { checkDroppedImage } from '../api/dropped-image';
 import type { JobsState } from './jobs.svelte';
 
 const PAGE = 120;
@@ -178,6 +179,11 @@ export class LibraryState {
 
   /** Searches by a picture dropped onto the library. */
   async searchByFile(file: File): Promise<void> {
+    const problem = await checkDroppedImage(file);
+    if (problem) {
+      this.error = problem;
+      return;
+    }
     try {
       const id = await this.client.upload(await file.arrayBuffer());
       this.upload = { id, name: file.name };

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { AppError, type Facets, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
+import { AppError, type Facets, type ItemDetail, type ItemsUpdate, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import type { JobContext } from '../jobs/runner';
 import { VectorIndex, type Quantization, type VectorSource } from '../vectors/vector-index';
@@ -8,6 +8,7 @@ import type { Db } from './db';
 import { facets, forEachConcurrent, identicalGroups, toVector } from './queries';
 import { itemRows, searchLibrary } from './search';
 import { failureReason, processImage } from './file-processor';
+import { itemIdByPath, updateItems } from './item-edits';
 import { metadataDetail, rereadOldMetadata, storeMetadata } from './metadata';
 import { scanFolder, type ScanProblem } from './scanner';
 
@@ -464,6 +465,16 @@ export class Library {
   embeddingOf(id: number, model: string): Float32Array | null {
     const blob = this.db.prepare('SELECT vector FROM embeddings WHERE file_id = ? AND model = ?').pluck().get(id, model) as Buffer | undefined;
     return blob ? toVector(blob) : null;
+  }
+
+  /** The item at a file path. */
+  itemByPath(path: string): ItemDetail {
+    return this.item(itemIdByPath(this.db, path));
+  }
+
+  /** Ratings, pick/reject flags and tags for many items at once. */
+  updateItems(update: ItemsUpdate): { updated: number } {
+    return { updated: updateItems(this.db, update) };
   }
 
   setTags(id: number, tags: string[]): void {

@@ -1,6 +1,7 @@
 import exifr from 'exifr';
 import type { ItemDetail } from '@contract';
 import type { Db } from './db';
+import { flagName } from './item-edits';
 
 /** What the library keeps from a photo's EXIF, XMP and IPTC. */
 export interface PhotoMetadata {
@@ -133,16 +134,18 @@ interface MetadataRow {
   title: string | null;
   caption: string | null;
   rating: number | null;
+  flag: number | null;
 }
 
 /** The details panel's view of the stored metadata beyond date, camera, lens and place. */
-export function metadataDetail(row: MetadataRow): Pick<ItemDetail, 'exposure' | 'title' | 'caption' | 'rating'> {
+export function metadataDetail(row: MetadataRow): Pick<ItemDetail, 'exposure' | 'title' | 'caption' | 'rating' | 'flag'> {
   const exposure = { iso: row.iso, aperture: row.aperture, shutter: row.shutter, focalLength: row.focal_length };
   return {
     exposure: Object.values(exposure).some((v) => v !== null) ? exposure : null,
     title: row.title,
     caption: row.caption,
     rating: row.rating ?? 0,
+    flag: flagName(row.flag ?? 0),
   };
 }
 
