@@ -132,9 +132,9 @@ test.describe('editing turn by turn', () => {
     await expect(page.getByLabel('Turn type')).toHaveValue('text2img');
     const canvasId = await page.getByLabel('Project').inputValue();
     await page.locator('input[type="file"]').setInputFiles(`${libraryStudio.photos}/red-square-0.png`);
+    await expect(page.getByLabel('Project')).not.toHaveValue(canvasId);
     await expect(current(page)).toContainText('Original');
     const photoId = await page.getByLabel('Project').inputValue();
-    expect(photoId).not.toBe(canvasId);
     await expect(page.getByLabel('Turn type')).toHaveValue('auto');
     await page.getByLabel('Project').selectOption(canvasId);
     await expect(page.getByLabel('Turn type')).toHaveValue('text2img');

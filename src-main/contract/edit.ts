@@ -40,7 +40,10 @@ export const TurnSchema = z.object({
   parentId: z.number().int().nullable(),
   label: z.string().nullable(),
   pipeline: PipelineSchema,
+  /** What the model was told (concept names described in words). */
   instruction: z.string(),
+  /** What the user typed (shown in the history). */
+  typed: z.string(),
   negative: z.string(),
   params: TurnParamsSchema.nullable(),
   modelId: z.string().nullable(),

@@ -183,7 +183,7 @@ export class EditorState {
 
   /** Takes a turn's instruction and settings back into the editor, to re-run it with other weights (a sibling). */
   reuse(turn: Turn): void {
-    this.instruction = turn.instruction;
+    this.instruction = turn.typed;
     this.negative = turn.negative;
     if (turn.params) this.params = { ...turn.params };
   }

@@ -32,7 +32,18 @@ export class LibraryState {
   loading = $state(false);
   selected = $state<ItemDetail | null>(null);
   error = $state<string | null>(null);
+  /** The grid's thumbnail size in px (kept across sessions). */
+  #thumbSize = $state(Number(globalThis.localStorage?.getItem('studio.library.thumbSize')) || 172);
   private generation = 0;
+
+  get thumbSize(): number {
+    return this.#thumbSize;
+  }
+
+  set thumbSize(value: number) {
+    this.#thumbSize = value;
+    globalThis.localStorage?.setItem('studio.library.thumbSize', String(value));
+  }
 
   constructor(
     private readonly client: StudioClient,

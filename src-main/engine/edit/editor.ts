@@ -133,6 +133,7 @@ export class Editor {
         parentId: from,
         pipeline,
         instruction: req.instruction,
+        typed: parsed.instruction === req.instruction ? null : parsed.instruction,
         negative: req.negative,
         params: req.params,
         modelId,

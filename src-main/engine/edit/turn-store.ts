@@ -44,6 +44,7 @@ ALTER TABLE projects ADD COLUMN original_file TEXT;
 ALTER TABLE projects ADD COLUMN original_width INTEGER;
 ALTER TABLE projects ADD COLUMN original_height INTEGER;
 ALTER TABLE projects ADD COLUMN kind TEXT NOT NULL DEFAULT 'photo';
+ALTER TABLE turns ADD COLUMN typed TEXT;
 `,
 ];
 
@@ -54,6 +55,7 @@ interface TurnRow {
   label: string | null;
   pipeline: Turn['pipeline'];
   instruction: string;
+  typed: string | null;
   negative: string;
   params: string | null;
   model_id: string | null;
@@ -85,6 +87,8 @@ export interface NewTurn {
   parentId: number | null;
   pipeline: Turn['pipeline'];
   instruction: string;
+  /** The instruction as the user typed it (before concept names were described for the model), when it differs. */
+  typed?: string | null;
   negative: string;
   params: TurnParams | null;
   modelId: string | null;
@@ -171,14 +175,15 @@ export class TurnStore {
       const inserted = Number(
         this.db
           .prepare(
-            `INSERT INTO turns (project_id, parent_id, pipeline, instruction, negative, params, model_id, provider, image_file, thumb_file, mask_file, timings, created_at, visited_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO turns (project_id, parent_id, pipeline, instruction, typed, negative, params, model_id, provider, image_file, thumb_file, mask_file, timings, created_at, visited_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             turn.projectId,
             turn.parentId,
             turn.pipeline,
             turn.instruction,
+            turn.typed ?? null,
             turn.negative,
             turn.params ? JSON.stringify(turn.params) : null,
             turn.modelId,
@@ -234,6 +239,7 @@ export class TurnStore {
       label: row.label,
       pipeline: row.pipeline,
       instruction: row.instruction,
+      typed: row.typed ?? row.instruction,
       negative: row.negative,
       params: row.params ? TurnParamsSchema.parse(JSON.parse(row.params)) : null,
       modelId: row.model_id,
