@@ -67,6 +67,38 @@ test.describe('a designer’s library', () => {
     await page.getByTestId('library-empty').getByRole('button', { name: 'Clear filters' }).click();
     await expect(cells(page).first()).toBeVisible();
 
+    // Rate, pick and tag two photos at once (Ctrl-click, then Lightroom's keys); filter and sort by them.
+    await page.getByLabel('Search the library').fill('one');
+    await expect(cells(page).nth(0)).toHaveAttribute('title', /(blue|red) one\.png$/);
+    await page.getByLabel('Sort').selectOption('name');
+    await expect(cells(page).nth(0)).toHaveAttribute('title', /blue one\.png$/);
+    const titles = (await cells(page).evaluateAll((els) => els.map((e) => e.getAttribute('title')!.split('/').at(-1)!))).slice(0, 4);
+    expect(titles).toEqual([...titles].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' })));
+    const blue = page.locator('[data-item-id][title$="blue one.png"]');
+    const red = page.locator('[data-item-id][title$="red one.png"]');
+    await blue.click();
+    await red.click({ modifiers: ['Control'] });
+    const batch = page.getByRole('form', { name: 'Selected photos' });
+    await expect(batch).toContainText('2 selected');
+    await batch.getByLabel('Tags to add').fill('final, Print');
+    await batch.getByRole('button', { name: 'Add tags' }).click();
+    await red.focus();
+    await page.keyboard.press('4');
+    await page.keyboard.press('p');
+    await expect(blue.locator('.stars')).toHaveText('★★★★');
+    await expect(red.locator('.flag.pick')).toBeVisible();
+    await page.getByLabel('Search the library').fill('');
+    await page.getByLabel('Minimum rating').selectOption('4');
+    await page.getByLabel('Flag').selectOption('pick');
+    await expect(cells(page)).toHaveCount(2);
+    await cells(page).nth(0).click();
+    await expect(details.getByLabel('Tags')).toHaveValue('final, print');
+    await expect(details.getByRole('button', { name: '4 stars' })).toHaveAttribute('aria-pressed', 'true');
+    await details.getByRole('button', { name: 'Reject' }).click();
+    await page.getByLabel('Flag').selectOption('reject');
+    await expect(cells(page)).toHaveCount(1);
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+
     await removeFolder(page, dir);
   });
 

@@ -40,6 +40,10 @@ export const FiltersSchema = z
     camera: z.string().optional(),
     format: z.string().optional(),
     orientation: z.enum(['landscape', 'portrait', 'square']).optional(),
+    /** At least this many stars. */
+    minRating: z.number().int().min(1).max(5).optional(),
+    /** Picked, rejected, or neither. */
+    flag: z.enum(['pick', 'reject', 'none']).optional(),
   })
   .strict();
 export type Filters = z.infer<typeof FiltersSchema>;
@@ -57,6 +61,8 @@ export const SearchQuerySchema = z
     gairW: z.number().min(0).max(1).optional(),
     limit: z.number().int().min(1).max(500).default(60),
     offset: z.number().int().min(0).default(0),
+    /** Order: by relevance (searches; the default), date taken (newest first; the default for listing), name, or date added. */
+    sort: z.enum(['relevance', 'taken', 'name', 'added']).optional(),
   })
   .strict();
 export type SearchQuery = z.input<typeof SearchQuerySchema>;
@@ -74,6 +80,9 @@ export const LibraryItemSchema = z.object({
   score: z.number().nullable(),
   /** Named exactly by the words (a tag, the file name, a "quoted phrase"): listed first. */
   exact: z.boolean().optional(),
+  /** 0–5 stars and the pick/reject flag (absent where the query does not read them). */
+  rating: z.number().int().optional(),
+  flag: z.enum(['pick', 'reject', 'none']).optional(),
   /** 0…1: how far above the library's typical score for the query (for a relevance bar); absent when not measured. */
   relevance: z.number().min(0).max(1).optional(),
 });

@@ -31,6 +31,10 @@ export class LibraryState {
   exhausted = $state(false);
   loading = $state(false);
   selected = $state<ItemDetail | null>(null);
+  /** Photos picked together (Ctrl/⌘-click, Shift-click) for rating, flagging and tagging at once. */
+  selection = $state<number[]>([]);
+  /** The order of the results ('' = relevance for searches, date taken for listings). */
+  sort = $state<'' | 'relevance' | 'taken' | 'name' | 'added'>('');
   error = $state<string | null>(null);
   /** The grid's thumbnail size in px (kept across sessions). */
   #thumbSize = $state(Number(globalThis.localStorage?.getItem('studio.library.thumbSize')) || 172);
@@ -134,6 +138,7 @@ export class LibraryState {
       filters: Object.keys(this.filters).length ? this.filters : undefined,
       limit: PAGE,
       offset,
+      ...(this.sort ? { sort: this.sort } : {}),
     });
   }
 
@@ -206,9 +211,47 @@ export class LibraryState {
     }
   }
 
+  setSort(sort: LibraryState['sort']): Promise<void> {
+    this.sort = sort;
+    return this.run();
+  }
+
+  /** Click: one photo; Ctrl/⌘-click: add or remove it; Shift-click: the range from the last one. */
+  pick(id: number, mode: 'one' | 'toggle' | 'range'): Promise<void> {
+    if (mode === 'toggle') this.selection = this.selection.includes(id) ? this.selection.filter((x) => x !== id) : [...this.selection, id];
+    else if (mode === 'range' && this.selected) {
+      const ids = this.items.map((i) => i.id);
+      const [a, b] = [ids.indexOf(this.selected.id), ids.indexOf(id)].sort((x, y) => x - y);
+      this.selection = a! < 0 ? [id] : ids.slice(a, b! + 1);
+      return Promise.resolve();
+    } else this.selection = [id];
+    return this.select(this.selection.includes(id) ? id : (this.selection.at(-1) ?? null));
+  }
+
+  /** The photos a rating, flag or tag applies to: the selection, or the photo in the details. */
+  get targets(): number[] {
+    return this.selection.length ? this.selection : this.selected ? [this.selected.id] : [];
+  }
+
+  /** Rates, flags or tags the target photos at once, and shows the change in place. */
+  async update(change: { rating?: number; flag?: 'pick' | 'reject' | 'none'; addTags?: string[] }): Promise<void> {
+    const ids = this.targets;
+    if (!ids.length) return;
+    try {
+      await this.client.call('library.items.update', { ids, ...change });
+      const touched = new Set(ids);
+      this.items = this.items.map((i) => (touched.has(i.id) ? { ...i, ...(change.rating !== undefined ? { rating: change.rating } : {}), ...(change.flag ? { flag: change.flag } : {}) } : i));
+      if (this.selected && touched.has(this.selected.id)) this.selected = await this.client.call('library.item', { id: this.selected.id });
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
   async select(id: number | null): Promise<void> {
     if (id === null) {
       this.selected = null;
+      this.selection = [];
       return;
     }
     try {

@@ -3,7 +3,7 @@ import type { ClipModel } from '../clip/clip-model';
 import { dot } from '../clip/vector';
 import type { VectorIndex } from '../vectors/vector-index';
 import type { Db } from './db';
-import { filterSql, ITEM_COLUMNS, toVector } from './queries';
+import { filterSql, ITEM_COLUMNS, orderSql, toVector } from './queries';
 import { baseline, exactMatches, exactPhrases, GOOD_Z, KEEP_Z, relevanceOf } from './relevance';
 
 /** What search needs from the library. */
@@ -54,9 +54,9 @@ export async function searchLibrary(
       return { items: [], mode: 'names', note: clip ? null : 'No CLIP model is installed, so only file names, folders and tags were searched.' };
     }
     const ids = textHits.size || exact.size ? [...new Set([...exact, ...textHits.keys()])] : null;
-    const rows = itemRows(db, ids, filter, ids ? undefined : { limit, offset });
+    const rows = itemRows(db, ids, filter, ids ? undefined : { limit, offset, sort: query.sort });
     const rank = (id: number) => (exact.has(id) ? 2 : 0) + (textHits.get(id) ?? 0);
-    const items = ids ? rows.sort((a, b) => rank(b.id) - rank(a.id)).slice(offset, offset + limit) : rows;
+    const items = ids ? sortItems(rows.sort((a, b) => rank(b.id) - rank(a.id)), query.sort, db).slice(offset, offset + limit) : rows;
     return {
       items: items.map((r) => ({ ...r, score: ids ? (textHits.get(r.id) ?? null) : null, ...(exact.has(r.id) ? { exact: true } : {}) })),
       mode: ids ? 'names' : 'list',
@@ -106,6 +106,7 @@ export async function searchLibrary(
     noGoodMatch = exact.size === 0 && !blended.some((r) => z(r.score) >= GOOD_Z);
     blended = kept.map((r) => ({ ...r, relevance: exact.has(r.id) ? 1 : relevanceOf(z(r.score)) }));
   }
+  blended = sortItems(blended, query.sort, db);
   return { items: blended.slice(offset, offset + limit), mode: textHits.size ? 'hybrid' : 'vector', note: null, ...(base ? { hidden, noGoodMatch } : {}) };
 }
 
@@ -124,7 +125,7 @@ function ftsHits(db: Db, text: string): Map<number, number> {
 }
 
 /** Indexed items, optionally only these ids, filtered, and paged in date order. */
-export function itemRows(db: Db, ids: number[] | null, filter: { sql: string; params: unknown[] }, page?: { limit: number; offset: number }): LibraryItem[] {
+export function itemRows(db: Db, ids: number[] | null, filter: { sql: string; params: unknown[] }, page?: { limit: number; offset: number; sort?: SearchQuery['sort'] }): LibraryItem[] {
   const where = ["status = 'indexed'"];
   const params: unknown[] = [];
   if (ids) {
@@ -136,6 +137,17 @@ export function itemRows(db: Db, ids: number[] | null, filter: { sql: string; pa
     where.push(filter.sql);
     params.push(...filter.params);
   }
-  const tail = page ? ` ORDER BY coalesce(taken_at, mtime_ms) DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset}` : '';
+  const tail = page ? ` ORDER BY ${orderSql(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}` : '';
   return (db.prepare(`SELECT ${ITEM_COLUMNS} FROM files WHERE ${where.join(' AND ')}${tail}`).all(...params) as LibraryItem[]).map((r) => ({ ...r, score: null }));
+}
+
+/** Ranked results put in another order on request (relevance keeps the ranking; the cut-off has already applied). */
+function sortItems<T extends LibraryItem>(items: T[], sort: SearchQuery['sort'], db: Db): T[] {
+  if (!sort || sort === 'relevance' || items.length < 2) return items;
+  if (sort === 'name') return [...items].sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.id - b.id);
+  if (sort === 'added') return [...items].sort((a, b) => b.id - a.id);
+  const taken = new Map(
+    (db.prepare(`SELECT id, coalesce(taken_at, mtime_ms) AS t FROM files WHERE id IN (${items.map(() => '?').join(',')})`).all(...items.map((i) => i.id)) as { id: number; t: number }[]).map((r) => [r.id, r.t]),
+  );
+  return [...items].sort((a, b) => (taken.get(b.id) ?? 0) - (taken.get(a.id) ?? 0) || b.id - a.id);
 }
