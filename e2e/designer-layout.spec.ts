@@ -65,6 +65,24 @@ test.describe('a designer’s window and keyboard', () => {
     await expect(details).toBeVisible();
     expect(await sidewaysScrollers(page)).toEqual([]);
 
+    // Space opens the full-size viewer: arrows move through the results, 1 is 100 %, 0 fits, Esc closes.
+    await cells(page).nth(2).focus();
+    await page.keyboard.press(' ');
+    const viewer = page.getByRole('dialog', { name: 'Viewer' });
+    await expect(viewer).toBeVisible();
+    const name = await details.locator('h2').textContent();
+    await expect(viewer).toContainText(name!);
+    await expect.poll(() => viewer.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(300);
+    await page.keyboard.press('ArrowRight');
+    await expect(viewer.locator('.name')).not.toHaveText(name!);
+    await page.keyboard.press('1');
+    await expect(viewer).toContainText('100 %');
+    await page.keyboard.press('0');
+    await expect(viewer).toContainText('fit');
+    await page.keyboard.press('Escape');
+    await expect(viewer).toBeHidden();
+    await expect(details).toBeVisible();
+
     // Edit at 1024: history and settings both fit beside the canvas; Tab gives the canvas the whole width.
     await details.getByRole('button', { name: 'Open in editor' }).click();
     await expect(page.getByRole('navigation', { name: 'Turn history' })).toContainText('Original');

@@ -112,6 +112,11 @@ export const methods = {
     result: ItemDetailSchema,
     summary: 'Replace an item’s tags.',
   }),
+  'library.view': method({
+    params: z.object({ id: z.number().int() }).strict(),
+    result: z.object({ url: z.string(), width: z.number().int(), height: z.number().int() }),
+    summary: 'A large rendition of a photo for the full-size viewer (url relative to the thumbnail route; at most 4096 px).',
+  }),
   'library.items.update': method({
     params: ItemsUpdateSchema,
     result: z.object({ updated: z.number().int() }),

@@ -28,6 +28,7 @@ export function engineHandlers(engine: Engine): Handlers {
       engine.library.setTags(id, tags);
       return engine.library.item(id);
     },
+    'library.view': ({ id }) => engine.library.view(id),
     'library.items.update': (update) => engine.library.updateItems(update),
     'library.duplicates': () => engine.library.duplicates(),
     'library.facets': () => engine.library.facets(),

@@ -33,6 +33,8 @@ export class LibraryState {
   selected = $state<ItemDetail | null>(null);
   /** Photos picked together (Ctrl/⌘-click, Shift-click) for rating, flagging and tagging at once. */
   selection = $state<number[]>([]);
+  /** The photo open in the full-size viewer, or null. */
+  viewing = $state<number | null>(null);
   /** The order of the results ('' = relevance for searches, date taken for listings). */
   sort = $state<'' | 'relevance' | 'taken' | 'name' | 'added'>('');
   error = $state<string | null>(null);
@@ -50,7 +52,7 @@ export class LibraryState {
   }
 
   constructor(
-    private readonly client: StudioClient,
+    readonly client: StudioClient,
     private readonly jobs: JobsState,
   ) {
     client.on('job.progress', (job) => {

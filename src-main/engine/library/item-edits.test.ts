@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,13 +10,14 @@ import { Library } from './library';
 
 const FILES = ['red-circle-0.png', 'blue-square-0.png', 'green-triangle-0.png', 'yellow-circle-0.png'];
 let db: Db;
+let data: string;
 let library: Library;
 let photos: string;
 const id = (name: string) => db.prepare('SELECT id FROM files WHERE name = ?').pluck().get(name) as number;
 
 beforeAll(async () => {
   photos = await mkdtemp(join(tmpdir(), 'studio-edits-photos-'));
-  const data = await mkdtemp(join(tmpdir(), 'studio-edits-data-'));
+  data = await mkdtemp(join(tmpdir(), 'studio-edits-data-'));
   for (const f of FILES) await copyFile(join(fixturePaths().world, f), join(photos, f));
   db = openDatabase(join(data, 'library.db'));
   library = new Library({ db, thumbDir: join(data, 'thumbs'), vectorsDir: join(data, 'vectors'), model: () => ({ id: 'none', load: async () => null }) });
@@ -57,5 +59,13 @@ describe('rating, flagging and tagging many photos', () => {
     // Names-only search for "circle": both circles; sorted by name on request.
     const ranked = await library.search({ text: 'circle', sort: 'name' }, null);
     expect(ranked.items.map((i) => i.name)).toEqual(['red-circle-0.png', 'yellow-circle-0.png']);
+  });
+
+  it('makes a large upright rendition for the viewer once, beside the thumbnails', async () => {
+    const view = await library.view(id('red-circle-0.png'));
+    expect(view).toMatchObject({ width: 300, height: 240, url: expect.stringMatching(/^view\/[0-9a-f]{2}\/[0-9a-f]{64}\.webp$/) });
+    expect(existsSync(join(data, 'thumbs', view.url))).toBe(true);
+    expect(await library.view(id('red-circle-0.png'))).toEqual(view);
+    await expect(library.view(999_999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

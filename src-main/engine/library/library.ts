@@ -9,6 +9,7 @@ import { facets, forEachConcurrent, identicalGroups, toVector } from './queries'
 import { itemRows, searchLibrary } from './search';
 import { failureReason, processImage } from './file-processor';
 import { itemIdByPath, updateItems } from './item-edits';
+import { viewRendition } from './rendition';
 import { metadataDetail, rereadOldMetadata, storeMetadata } from './metadata';
 import { scanFolder, type ScanProblem } from './scanner';
 
@@ -465,6 +466,14 @@ export class Library {
   embeddingOf(id: number, model: string): Float32Array | null {
     const blob = this.db.prepare('SELECT vector FROM embeddings WHERE file_id = ? AND model = ?').pluck().get(id, model) as Buffer | undefined;
     return blob ? toVector(blob) : null;
+  }
+
+  /** A large rendition of a photo for the viewer (cached under the thumbnail folder). */
+  async view(id: number): Promise<{ url: string; width: number; height: number }> {
+    const row = this.db.prepare("SELECT path, hash FROM files WHERE id = ? AND status = 'indexed'").get(id) as { path: string; hash: string } | undefined;
+    if (!row) throw new AppError('NOT_FOUND', `No indexed library item ${id}.`);
+    const { file, width, height } = await viewRendition(row.path, row.hash, this.options.thumbDir);
+    return { url: file.split(sep).join('/'), width, height };
   }
 
   /** The item at a file path. */
