@@ -99,6 +99,18 @@ test.describe('a designer’s library', () => {
     await expect(cells(page)).toHaveCount(1);
     await page.getByRole('button', { name: 'Clear filters' }).first().click();
 
+    // File names under the thumbnails on demand; three photos picked in the Library teach a concept.
+    await page.getByRole('button', { name: 'Names' }).click();
+    await expect(page.locator('[data-item-id][title$="harbour.jpg"]')).toContainText('harbour.jpg');
+    await page.locator('[data-item-id][title$="harbour.jpg"]').click();
+    await blue.click({ modifiers: ['Control'] });
+    await red.click({ modifiers: ['Control'] });
+    await batch.getByRole('button', { name: 'Teach a concept from these…' }).click();
+    await expect(page.getByTestId('teach-blocker')).toHaveText('Say what kind of thing it is (the parent word, e.g. “mug”).');
+    await expect(page.getByTestId('concept-drop').locator('img')).toHaveCount(3);
+    await page.getByRole('button', { name: 'Library' }).click();
+    await page.getByRole('button', { name: 'Names' }).click();
+
     await removeFolder(page, dir);
   });
 

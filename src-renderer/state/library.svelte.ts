@@ -33,6 +33,18 @@ export class LibraryState {
   selected = $state<ItemDetail | null>(null);
   /** Photos picked together (Ctrl/⌘-click, Shift-click) for rating, flagging and tagging at once. */
   selection = $state<number[]>([]);
+  /** File names under the thumbnails. */
+  #showNames = $state(globalThis.localStorage?.getItem('studio.library.names') === '1');
+
+  get showNames(): boolean {
+    return this.#showNames;
+  }
+
+  set showNames(value: boolean) {
+    this.#showNames = value;
+    globalThis.localStorage?.setItem('studio.library.names', value ? '1' : '0');
+  }
+
   /** The photo open in the full-size viewer, or null. */
   viewing = $state<number | null>(null);
   /** The order of the results ('' = relevance for searches, date taken for listings). */
