@@ -49,6 +49,15 @@ test.describe('editing turn by turn', () => {
     await expect(current(page)).toContainText('mask');
     await expect(page.getByText('No mask: the whole picture may change.')).toBeVisible();
     await runTurn(page, 'make it yellow', 4);
+    // A retry keeps the mask: re-running the masked turn starts from its parent with the same mask and words.
+    await page.getByRole('button', { name: 'Turn actions for blue' }).click();
+    await page.getByRole('menuitem', { name: 'Re-run with other settings' }).click();
+    await expect(current(page)).toContainText('make it green');
+    await expect(page.getByLabel('Instruction')).toHaveValue('blue');
+    await expect(page.getByText('Only the masked part will change.')).toBeVisible();
+    await expect(page.getByTestId('zoom')).toHaveText(/^\d+ %$/);
+    await turns(page).filter({ hasText: 'make it yellow' }).locator('button.pick').click();
+    await expect(page.getByText('No mask: the whole picture may change.')).toBeVisible();
 
     // Undo goes back one turn; editing from the original starts a second branch.
     await page.getByRole('button', { name: 'Undo', exact: true }).click();

@@ -24,6 +24,8 @@ export class EditorState {
   seedLocked = $state(false);
   /** The painted mask (white = may change), or null. */
   mask = $state<Blob | null>(null);
+  /** A turn's mask to start the canvas from when its parent is current (a retry keeps the mask), or null. */
+  startMask = $state<{ at: number; url: string } | null>(null);
   running = $state<RunningTurn | null>(null);
   /** Two turns shown side by side with a split slider. */
   compare = $state<{ a: number; b: number } | null>(null);
@@ -91,6 +93,8 @@ export class EditorState {
 
   private show(view: ProjectView | undefined): void {
     if (!view) return;
+    // A mask belongs to the picture it was painted on: another current turn starts without one (a retry brings its own).
+    if (view.id !== this.project?.id || view.cursor !== this.project.cursor) this.mask = null;
     this.project = view;
     rememberProject(view.id);
     this.compare = null;
@@ -155,6 +159,7 @@ export class EditorState {
       const parsed = ProjectViewSchema.safeParse(job.result);
       if (parsed.success) this.show(parsed.data);
       this.mask = null;
+      this.startMask = null;
       this.error = null;
     } else if (job.state === 'failed') {
       this.error = job.error?.message ?? 'The turn failed.';
@@ -184,6 +189,7 @@ export class EditorState {
   /** Takes a turn's instruction and settings back into the editor, to re-run it with other weights (a sibling). */
   reuse(turn: Turn): void {
     this.instruction = turn.typed;
+    this.startMask = turn.mask && turn.parentId !== null ? { at: turn.parentId, url: turn.mask } : null;
     this.negative = turn.negative;
     if (turn.params) this.params = { ...turn.params };
   }
