@@ -48,6 +48,15 @@ test.describe('editing turn by turn', () => {
     await runTurn(page, 'blue', 3);
     await expect(current(page)).toContainText('mask');
     await expect(page.getByText('No mask: the whole picture may change.')).toBeVisible();
+    // Hold to see the original; rename the project (Delete is tried on a project of its own below).
+    await page.keyboard.down('\\');
+    await expect(page.getByTestId('original-overlay')).toBeVisible();
+    await page.keyboard.up('\\');
+    await expect(page.getByTestId('original-overlay')).toBeHidden();
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
+    await page.getByLabel('Project name').fill('red square study');
+    await page.getByLabel('Project name').press('Enter');
+    await expect(page.getByLabel('Project').locator('option:checked')).toContainText('red square study · 3 turns');
     await runTurn(page, 'make it yellow', 4);
     // A retry keeps the mask: re-running the masked turn starts from its parent with the same mask and words.
     await page.getByRole('button', { name: 'Turn actions for blue' }).click();
@@ -100,7 +109,7 @@ test.describe('editing turn by turn', () => {
     await expect(dialog.getByLabel('Size')).toContainText('Full size · 300×240');
     await dialog.getByRole('button', { name: 'Export' }).click();
     await expect(dialog.getByRole('status')).toContainText('300×240 PNG');
-    expect(downloads.map((d) => d.suggestedFilename())).toEqual([expect.stringMatching(/^red-square-\d - blue\.png$/)]);
+    expect(downloads.map((d) => d.suggestedFilename())).toEqual(['red square study - blue.png']);
     const exported = await sharp(await readFile((await downloads[0]!.path())!)).metadata();
     expect([exported.width, exported.height, exported.format]).toEqual([300, 240, 'png']);
 
@@ -156,6 +165,11 @@ test.describe('editing turn by turn', () => {
     await expect(page.getByLabel('Turn type')).toHaveValue('text2img');
     await page.getByLabel('Project').selectOption(canvasId);
     await expect(page.getByLabel('Turn type')).toHaveValue('auto');
+    // Delete a project (after a confirmation); the next one opens.
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect(page.getByLabel('Project').locator(`option[value="${canvasId}"]`)).toHaveCount(0);
+    await expect(page.getByLabel('Project')).toHaveValue(photoId);
   });
 
   test('a new canvas painted from text', async ({ page, libraryStudio }) => {

@@ -183,6 +183,11 @@ export const methods = {
     summary: 'Start a project from a library photo, a dropped picture or a blank canvas (sized to what the models take).',
   }),
   'edit.projects.open': method({ params: z.object({ id: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'A project with its whole turn tree.' }),
+  'edit.projects.rename': method({
+    params: z.object({ id: z.number().int(), name: z.string().trim().min(1).max(120) }).strict(),
+    result: ProjectViewSchema,
+    summary: 'Rename a project (its exports take the new name).',
+  }),
   'edit.projects.delete': method({ params: z.object({ id: z.number().int() }).strict(), result: z.object({ removed: z.literal(true) }), summary: 'Delete a project and its files.' }),
   'edit.turns.run': method({ params: RunTurnSchema, result: JobSchema, summary: 'Run a turn as a job (per-step previews arrive as edit.step events); its result is the new turn.' }),
   'edit.cursor.set': method({ params: z.object({ projectId: z.number().int(), turnId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Make a turn current.' }),

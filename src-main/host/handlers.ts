@@ -44,6 +44,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'edit.projects.list': () => engine.editor.store.list(),
     'edit.projects.create': ({ reference, name }) => engine.createEditProject(reference, name),
     'edit.projects.open': ({ id }) => engine.editor.store.view(id),
+    'edit.projects.rename': ({ id, name }) => engine.editor.store.renameProject(id, name),
     'edit.projects.delete': async ({ id }) => {
       await engine.editor.store.deleteProject(id);
       return { removed: true as const };

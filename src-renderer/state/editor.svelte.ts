@@ -194,6 +194,25 @@ export class EditorState {
     if (turn.params) this.params = { ...turn.params };
   }
 
+  async renameProject(name: string): Promise<void> {
+    const project = this.project;
+    if (!project || !name.trim()) return;
+    this.show(await this.attempt(() => this.client.call('edit.projects.rename', { id: project.id, name: name.trim() })));
+  }
+
+  /** Deletes the open project and its files; the studio then shows the next project, or the start page. */
+  async deleteProject(): Promise<void> {
+    const project = this.project;
+    if (!project) return;
+    const done = await this.attempt(() => this.client.call('edit.projects.delete', { id: project.id }));
+    if (!done) return;
+    this.projects = this.projects.filter((p) => p.id !== project.id);
+    this.project = null;
+    this.mask = null;
+    const next = this.projects[0];
+    if (next) await this.open(next.id);
+  }
+
   async rename(turnId: number, label: string): Promise<void> {
     this.show(await this.attempt(() => this.client.call('edit.turns.rename', { turnId, label })));
   }

@@ -328,6 +328,12 @@ export class TurnStore {
     return this.view(row.project_id);
   }
 
+  renameProject(id: number, name: string): ProjectView {
+    this.project(id);
+    this.db.prepare('UPDATE projects SET name = ? WHERE id = ?').run(name, id);
+    return this.view(id);
+  }
+
   async deleteProject(id: number): Promise<void> {
     this.project(id);
     this.db.prepare('DELETE FROM projects WHERE id = ?').run(id);
