@@ -33,6 +33,9 @@ export class LibraryState {
   selected = $state<ItemDetail | null>(null);
   /** Photos picked together (Ctrl/⌘-click, Shift-click) for rating, flagging and tagging at once. */
   selection = $state<number[]>([]);
+  /** Whether this browser has searched the library once (the first-run checklist's last step). */
+  searched = $state(globalThis.localStorage?.getItem('studio.library.searched') === '1');
+
   /** File names under the thumbnails. */
   #showNames = $state(globalThis.localStorage?.getItem('studio.library.names') === '1');
 
@@ -195,6 +198,10 @@ export class LibraryState {
 
   search(text: string): Promise<void> {
     this.query = text;
+    if (text.trim() && !this.searched) {
+      this.searched = true;
+      globalThis.localStorage?.setItem('studio.library.searched', '1');
+    }
     this.likeId = null;
     this.upload = null;
     return this.run();
@@ -217,6 +224,8 @@ export class LibraryState {
     try {
       const id = await this.client.upload(await file.arrayBuffer());
       this.upload = { id, name: file.name };
+      this.searched = true;
+      globalThis.localStorage?.setItem('studio.library.searched', '1');
       this.likeId = null;
       this.query = '';
       await this.run();
