@@ -58,6 +58,9 @@ test.describe('a designer’s library', () => {
     await expect(cells(page).nth(1)).toHaveAttribute('title', /(harbour\.jpg|client-x brief\.png)$/);
     await expect(cells(page).nth(0).getByText('match')).toBeVisible();
     await expect(firstRun).toBeHidden();
+    // Committed searches are remembered and offered again.
+    await page.getByLabel('Search the library').press('Enter');
+    await expect(page.locator('#library-history option[value="client-x"]')).toHaveCount(1);
     await expect(cells(page).nth(2).getByText('match')).toHaveCount(0);
 
     // What could not be read is listed with the reason.

@@ -33,6 +33,9 @@ export class LibraryState {
   selected = $state<ItemDetail | null>(null);
   /** Photos picked together (Ctrl/⌘-click, Shift-click) for rating, flagging and tagging at once. */
   selection = $state<number[]>([]);
+  /** Recent searches, newest first (kept in this browser). */
+  history = $state<string[]>(readHistory());
+
   /** Whether this browser has searched the library once (the first-run checklist's last step). */
   searched = $state(globalThis.localStorage?.getItem('studio.library.searched') === '1');
 
@@ -234,6 +237,14 @@ export class LibraryState {
     }
   }
 
+  /** Keeps a search the user committed (Enter, or leaving the field) in the history. */
+  remember(raw: string): void {
+    const text = raw.trim();
+    if (!text) return;
+    this.history = [text, ...this.history.filter((h) => h !== text)].slice(0, 12);
+    globalThis.localStorage?.setItem(HISTORY_KEY, JSON.stringify(this.history));
+  }
+
   setSort(sort: LibraryState['sort']): Promise<void> {
     this.sort = sort;
     return this.run();
@@ -331,5 +342,16 @@ export class LibraryState {
     } catch (error) {
       this.error = (error as Error).message;
     }
+  }
+}
+
+const HISTORY_KEY = 'studio.library.history';
+
+function readHistory(): string[] {
+  try {
+    const parsed: unknown = JSON.parse(globalThis.localStorage?.getItem(HISTORY_KEY) ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((h): h is string => typeof h === 'string').slice(0, 12) : [];
+  } catch {
+    return [];
   }
 }
