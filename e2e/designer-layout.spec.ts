@@ -114,6 +114,14 @@ test.describe('a designer’s window and keyboard', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await openIndexedLibrary(page, libraryStudio);
     await page.getByRole('button', { name: 'Search' }).click();
+    // The reference can be picked from the library without leaving Search.
+    await page.getByRole('button', { name: 'Pick from the library…' }).click();
+    await page.getByLabel('Find a reference in the library').fill('a green triangle');
+    const picks = page.getByRole('listbox', { name: 'Library photos' }).getByRole('option');
+    await expect(picks.first()).toHaveAttribute('title', /green-triangle-\d\.png$/);
+    await picks.first().click();
+    await expect(page.getByRole('region', { name: 'Reference image' })).toContainText(/green-triangle-\d\.png/);
+    await page.getByRole('button', { name: 'Remove reference' }).click();
     const bytes = [...(await readFile(join(libraryStudio.photos, 'red-square-0.png')))];
     const transfer = await page.evaluateHandle((data) => {
       const web = globalThis as unknown as { DataTransfer: new () => { items: { add(file: unknown): void } }; File: new (parts: unknown[], name: string, options: { type: string }) => unknown };

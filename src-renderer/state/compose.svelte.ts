@@ -156,6 +156,15 @@ export class ComposeState {
     return this.run();
   }
 
+  /** Library photos for the reference picker (words as in the Library search; nothing typed: the latest). */
+  async findInLibrary(text: string): Promise<LibraryItem[]> {
+    try {
+      return (await this.client.call('library.search', { ...(text.trim() ? { text: text.trim() } : {}), limit: 48 })).items;
+    } catch {
+      return [];
+    }
+  }
+
   useItem(item: Pick<LibraryItem, 'id' | 'name' | 'thumb'>): Promise<void> {
     return this.setReference({ kind: 'item', itemId: item.id, name: item.name, src: item.thumb ? `/thumbs/${item.thumb}` : null });
   }
