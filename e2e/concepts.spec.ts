@@ -21,7 +21,7 @@ test.describe('personal concepts', () => {
     const card = page.locator('[data-concept="sunny"]');
     await expect(card).toBeVisible({ timeout: 60_000 });
     await expect(card.getByLabel('Nearest attribute words')).toContainText('yellow');
-    await expect(card).toContainText('% balanced accuracy');
+    await expect(card).toContainText(/Tells it apart from other circles \d+ % of the time/);
     await page.screenshot({ path: info.outputPath('concepts.png') });
 
     // Search with it: the yellow circles of the library come first.
@@ -31,12 +31,12 @@ test.describe('personal concepts', () => {
     await expect(cells.nth(0)).toHaveAttribute('title', /yellow-circle-\d\.png$/);
     await expect(cells.nth(1)).toHaveAttribute('title', /yellow-circle-\d\.png$/);
     // GAIR: the slider moves the ranking between the token and its attribute words.
-    const firstScore = () => cells.nth(0).locator('.score').textContent();
+    const firstScore = () => cells.nth(0).getAttribute('data-score');
     const atOne = await firstScore();
-    await page.getByLabel('GAIR weight').fill('0');
+    await page.getByLabel('Token or description').fill('0');
     await expect.poll(firstScore).not.toBe(atOne);
-    await page.getByRole('button', { name: 'Auto w' }).click();
-    await expect(page.getByText(/Auto: w = /)).toBeVisible();
+    await page.getByRole('button', { name: 'Auto mix' }).click();
+    await expect(page.getByText(/Auto: \d\.\d/)).toBeVisible();
 
     // In an edit instruction, "*" completes concept names.
     await cells.nth(0).click();
@@ -50,8 +50,9 @@ test.describe('personal concepts', () => {
     await page.getByLabel('Instruction').press('Enter');
     const history = page.getByRole('navigation', { name: 'Turn history' });
     await expect(history.locator('[data-turn-id]')).toHaveCount(2, { timeout: 20_000 });
-    // The editing model saw the concept's attribute words and parent word in place of *sunny.
-    await expect(history.locator('[aria-current="true"]')).toContainText(/make \w+ \w+ circle green/);
+    // The history shows what was typed; the editing model saw the concept's attribute words and parent word in place of *sunny.
+    await expect(history.locator('[aria-current="true"]')).toContainText('make *sunny green');
+    await expect(history.locator('[aria-current="true"]')).toHaveAttribute('title', /Told the model: make \w+ \w+ circle green/);
 
     await removeLibraryFolder(page, libraryStudio);
   });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
+import sharp from 'sharp';
 import { expect, test } from './fixtures';
 import { openIndexedLibrary, removeLibraryFolder } from './library-helpers';
 
@@ -47,7 +48,25 @@ test.describe('editing turn by turn', () => {
     await runTurn(page, 'blue', 3);
     await expect(current(page)).toContainText('mask');
     await expect(page.getByText('No mask: the whole picture may change.')).toBeVisible();
+    // Hold to see the original; rename the project (Delete is tried on a project of its own below).
+    await page.keyboard.down('\\');
+    await expect(page.getByTestId('original-overlay')).toBeVisible();
+    await page.keyboard.up('\\');
+    await expect(page.getByTestId('original-overlay')).toBeHidden();
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
+    await page.getByLabel('Project name').fill('red square study');
+    await page.getByLabel('Project name').press('Enter');
+    await expect(page.getByLabel('Project').locator('option:checked')).toContainText('red square study · 3 turns');
     await runTurn(page, 'make it yellow', 4);
+    // A retry keeps the mask: re-running the masked turn starts from its parent with the same mask and words.
+    await page.getByRole('button', { name: 'Turn actions for blue' }).click();
+    await page.getByRole('menuitem', { name: 'Re-run with other settings' }).click();
+    await expect(current(page)).toContainText('make it green');
+    await expect(page.getByLabel('Instruction')).toHaveValue('blue');
+    await expect(page.getByText('Only the masked part will change.')).toBeVisible();
+    await expect(page.getByTestId('zoom')).toHaveText(/^\d+ %$/);
+    await turns(page).filter({ hasText: 'make it yellow' }).locator('button.pick').click();
+    await expect(page.getByText('No mask: the whole picture may change.')).toBeVisible();
 
     // Undo goes back one turn; editing from the original starts a second branch.
     await page.getByRole('button', { name: 'Undo', exact: true }).click();
@@ -72,26 +91,39 @@ test.describe('editing turn by turn', () => {
     await page.getByLabel('Turn name').press('Enter');
     await expect(turns(page).filter({ hasText: 'sunny version' })).toHaveCount(1);
 
-    // Reopen the project after a reload: same tree, same current turn.
+    // A reload reopens the last project by itself: same tree, same current turn.
     const projectId = await page.getByLabel('Project').inputValue();
     await page.reload();
     await page.getByRole('button', { name: 'Edit' }).click();
-    await page.getByLabel('Project').selectOption(projectId);
+    await expect(page.getByLabel('Project')).toHaveValue(projectId);
     await expect(turns(page)).toHaveCount(5);
     await expect(current(page)).toContainText('make it purple');
 
-    // Export: the picture and its recipe; the recipe replays to the same pixels from the command line.
+    // Export: full size (the 300×240 original, not the 320×256 the model worked at), a name from the project and turn;
+    // the recipe is a separate, optional download that replays the turn's pixels from the command line.
     await turns(page).filter({ hasText: 'blue' }).locator('button.pick').click();
     const downloads: import('@playwright/test').Download[] = [];
     page.on('download', (d) => downloads.push(d));
-    await page.getByRole('button', { name: 'Export' }).click();
-    await expect.poll(() => downloads.length).toBe(2);
-    const byName = async (suffix: string) => readFile((await downloads.find((d) => d.suggestedFilename().endsWith(suffix))!.path())!);
-    const recipeBytes = await byName('.recipe.json');
-    const pngBytes = await byName('.png');
-    const names = downloads.map((d) => d.suggestedFilename());
-    expect(names.some((n) => /^red-square-\d-turn-\d+\.png$/.test(n))).toBe(true);
-    expect(names.some((n) => /^red-square-\d-turn-\d+\.recipe\.json$/.test(n))).toBe(true);
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export' });
+    await expect(dialog.getByLabel('Size')).toContainText('Full size · 300×240');
+    await dialog.getByRole('button', { name: 'Export' }).click();
+    await expect(dialog.getByRole('status')).toContainText('300×240 PNG');
+    expect(downloads.map((d) => d.suggestedFilename())).toEqual(['red square study - blue.png']);
+    const exported = await sharp(await readFile((await downloads[0]!.path())!)).metadata();
+    expect([exported.width, exported.height, exported.format]).toEqual([300, 240, 'png']);
+
+    await dialog.getByLabel('Format').selectOption('jpeg');
+    await dialog.getByLabel('File name').fill('client proof');
+    await dialog.getByText('Also download the recipe').click();
+    await dialog.getByRole('button', { name: 'Export' }).click();
+    await expect.poll(() => downloads.length).toBe(3);
+    const byName = async (name: string) => readFile((await downloads.find((d) => d.suggestedFilename() === name)!.path())!);
+    expect((await sharp(await byName('client proof.jpg')).metadata()).format).toBe('jpeg');
+    const recipeBytes = await byName('client proof.recipe.json');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    const turnPng = Buffer.from(await (await page.request.get(libraryStudio.origin + (await current(page).locator('img').getAttribute('src'))!.replace(/\/[^/]*-thumb\.png$/, (m) => m.replace('-thumb', '')))).body());
     const recipe = JSON.parse(recipeBytes.toString('utf8'));
     expect(recipe.turns.map((t: { instruction: string }) => t.instruction)).toEqual(['make it green', 'blue']);
     const recipeFile = info.outputPath('recipe.json');
@@ -105,10 +137,39 @@ test.describe('editing turn by turn', () => {
     expect(replay.status, replay.stderr).toBe(0);
     expect(JSON.parse(replay.stdout)).toMatchObject({ identical: true, matches: [true, true] });
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-    expect(sha(await readFile(out))).toBe(sha(pngBytes));
+    expect(sha(await readFile(out))).toBe(sha(turnPng));
     await page.screenshot({ path: info.outputPath('edit-final.png') });
 
     await removeLibraryFolder(page, libraryStudio);
+  });
+
+  test('the turn type follows the project: a canvas paints from text, a photo is edited; a choice stays with its project', async ({ page, libraryStudio }) => {
+    await page.goto(libraryStudio.url);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'New canvas' }).click();
+    await expect(page.getByLabel('Turn type')).toHaveValue('text2img');
+    const canvasId = await page.getByLabel('Project').inputValue();
+    await page.locator('input[type="file"]').setInputFiles(`${libraryStudio.photos}/red-square-0.png`);
+    await expect(page.getByLabel('Project')).not.toHaveValue(canvasId);
+    await expect(current(page)).toContainText('Original');
+    const photoId = await page.getByLabel('Project').inputValue();
+    await expect(page.getByLabel('Turn type')).toHaveValue('auto');
+    await page.getByLabel('Project').selectOption(canvasId);
+    await expect(page.getByLabel('Turn type')).toHaveValue('text2img');
+    // A choice made in one project does not leak into another.
+    await page.getByLabel('Project').selectOption(photoId);
+    await page.getByLabel('Turn type').selectOption('text2img');
+    await page.getByLabel('Project').selectOption(canvasId);
+    await page.getByLabel('Turn type').selectOption('auto');
+    await page.getByLabel('Project').selectOption(photoId);
+    await expect(page.getByLabel('Turn type')).toHaveValue('text2img');
+    await page.getByLabel('Project').selectOption(canvasId);
+    await expect(page.getByLabel('Turn type')).toHaveValue('auto');
+    // Delete a project (after a confirmation); the next one opens.
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect(page.getByLabel('Project').locator(`option[value="${canvasId}"]`)).toHaveCount(0);
+    await expect(page.getByLabel('Project')).toHaveValue(photoId);
   });
 
   test('a new canvas painted from text', async ({ page, libraryStudio }) => {

@@ -74,7 +74,7 @@ test.describe('composed search', () => {
     await cells.nth(0).click();
     await page.getByRole('button', { name: 'Open in editor' }).click();
     await expect(page.getByRole('navigation', { name: 'Turn history' })).toContainText('Original');
-    await expect(page.getByLabel('Project').locator('option:checked')).toContainText(/red-circle-\d · 1 turns/);
+    await expect(page.getByLabel('Project').locator('option:checked')).toContainText(/red-circle-\d · 1 turn\b/);
 
     await removeLibraryFolder(page, libraryStudio);
   });

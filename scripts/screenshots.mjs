@@ -1,4 +1,5 @@
-// Takes light and dark screenshots of the studio for README (docs/screenshots/).
+// Takes light and dark screenshots of every area for README (docs/screenshots/): at 1440×900 (NAME-THEME.png) and at
+// 1024×700 (NAME-THEME-1024.png), the smallest window the studio is laid out for.
 import { spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,32 +12,39 @@ await mkdir(outDir, { recursive: true });
 const server = await startStudioServer({ dataDir: await mkdtemp(join(tmpdir(), 'studio-shots-')) });
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 try {
-  for (const scheme of ['light', 'dark']) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
-    await page.goto(server.url);
-    await page.getByTestId('engine-status').waitFor();
-    if (scheme === 'light') {
-      // A fresh studio opens with the first-run guide; once skipped it stays closed.
-      const guide = page.getByRole('dialog', { name: 'Models for this machine' });
-      await guide.getByTestId('guide-start').waitFor();
-      await page.screenshot({ path: join(outDir, 'first-run-light.png') });
-      await guide.getByRole('button', { name: 'Skip' }).click();
-      await guide.waitFor({ state: 'hidden' });
-      await page.waitForTimeout(300);
+  for (const [width, height, suffix] of [[1440, 900, ''], [1024, 700, '-1024']]) {
+    for (const scheme of ['light', 'dark']) {
+      const page = await browser.newPage({ viewport: { width, height }, colorScheme: scheme });
+      const name = (area) => join(outDir, `${area}-${scheme}${suffix}.png`);
+      await page.goto(server.url);
+      await page.getByTestId('engine-status').waitFor();
+      if (scheme === 'light' && suffix === '') {
+        // A fresh studio opens with the first-run guide; once skipped it stays closed.
+        const guide = page.getByRole('dialog', { name: 'Models for this machine' });
+        await guide.getByTestId('guide-start').waitFor();
+        await page.screenshot({ path: join(outDir, 'first-run-light.png') });
+        await guide.getByRole('button', { name: 'Skip' }).click();
+        await guide.waitFor({ state: 'hidden' });
+        await page.waitForTimeout(300);
+      }
+      await page.screenshot({ path: name('library') });
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.screenshot({ path: name('search-empty') });
+      await page.getByRole('button', { name: 'Edit' }).click();
+      await page.screenshot({ path: name('edit-empty') });
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByLabel('Size').selectOption('4096');
+      await page.getByRole('button', { name: 'Run check' }).click();
+      await page.locator('[data-state="running"]').waitFor();
+      await page.waitForTimeout(1500);
+      await page.screenshot({ path: name('settings') });
+      await page.getByRole('button', { name: /^Cancel/ }).click();
+      await page.getByTestId('active-jobs').waitFor({ state: 'hidden' });
+      await page.keyboard.press('Escape');
+      await page.getByRole('heading', { name: 'Models' }).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: name('models') });
+      await page.close();
     }
-    await page.screenshot({ path: join(outDir, `library-${scheme}.png`) });
-    await page.getByRole('button', { name: 'Settings' }).click();
-    await page.getByLabel('Size').selectOption('4096');
-    await page.getByRole('button', { name: 'Run check' }).click();
-    await page.locator('[data-state="running"]').waitFor();
-    await page.waitForTimeout(1500);
-    await page.screenshot({ path: join(outDir, `settings-${scheme}.png`) });
-    await page.getByRole('button', { name: /^Cancel/ }).click();
-    await page.getByTestId('active-jobs').waitFor({ state: 'hidden' });
-    await page.keyboard.press('Escape');
-    await page.getByRole('heading', { name: 'Models' }).scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(outDir, `models-${scheme}.png`) });
-    await page.close();
   }
   await libraryShots();
   console.log(`Screenshots written to ${outDir}`);
@@ -56,24 +64,32 @@ async function libraryShots() {
   await cp('models/fixtures/scene-world', join(scratch, 'photos'), { recursive: true });
   const studio = await startStudioServer({ dataDir: join(scratch, 'data'), env: { STUDIO_MODELS_DIR: join(scratch, 'models') } });
   try {
-    for (const scheme of ['light', 'dark']) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
-      await page.goto(studio.url);
-      if (scheme === 'light') {
-        await page.getByLabel('Folder to add').fill(join(scratch, 'photos'));
-        await page.getByRole('button', { name: 'Add folder' }).click();
+    let first = true;
+    for (const [width, height, suffix] of [[1440, 900, ''], [1024, 700, '-1024']]) {
+      for (const scheme of ['light', 'dark']) {
+        const page = await browser.newPage({ viewport: { width, height }, colorScheme: scheme });
+        const name = (area) => join(outDir, `${area}-${scheme}${suffix}.png`);
+        await page.goto(studio.url);
+        if (first) {
+          await page.getByLabel('Folder to add').fill(join(scratch, 'photos'));
+          await page.getByRole('button', { name: 'Add folder' }).click();
+        }
+        await page.getByTestId('library-summary').getByText('66 searchable').waitFor();
+        await page.getByLabel('Search the library').fill('a blue circle');
+        await page.waitForTimeout(800);
+        await page.getByTestId('grid').locator('[data-item-id]').first().click();
+        await page.getByRole('complementary', { name: 'Details' }).waitFor();
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: name('library-search') });
+        await composeShot(page, name);
+        await editShot(page, name);
+        await conceptShot(page, name, first);
+        await page.getByRole('button', { name: 'Settings' }).click();
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: name('settings-library') });
+        await page.close();
+        first = false;
       }
-      await page.getByTestId('library-summary').getByText('66 searchable').waitFor();
-      await page.getByLabel('Search the library').fill('a blue circle');
-      await page.waitForTimeout(800);
-      await page.getByTestId('grid').locator('[data-item-id]').first().click();
-      await page.getByRole('complementary', { name: 'Details' }).waitFor();
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: join(outDir, `library-search-${scheme}.png`) });
-      await composeShot(page, scheme);
-      await editShot(page, scheme);
-      await conceptShot(page, scheme);
-      await page.close();
     }
   } finally {
     await studio.stop();
@@ -81,7 +97,7 @@ async function libraryShots() {
 }
 
 /** Search → Compose: a red square from the library, "as a circle", not "blue", with a region boxed on the reference. */
-async function composeShot(page, scheme) {
+async function composeShot(page, name) {
   await page.getByLabel('Search the library').fill('a red square');
   await page.waitForTimeout(800);
   await page.getByTestId('grid').locator('[data-item-id]').first().click();
@@ -99,11 +115,11 @@ async function composeShot(page, scheme) {
   await page.getByText('Only the marked region may change').waitFor();
   await page.waitForTimeout(500);
   await page.getByTestId('grid').locator('[data-item-id]').first().click();
-  await page.screenshot({ path: join(outDir, `compose-${scheme}.png`) });
+  await page.screenshot({ path: name('compose') });
 }
 
 /** Edit: the selected result opened in the editor, two turns (the second masked), the tree with a branch. */
-async function editShot(page, scheme) {
+async function editShot(page, name) {
   await page.getByRole('button', { name: 'Open in editor' }).click();
   const history = page.getByRole('navigation', { name: 'Turn history' });
   await history.getByText('Original').waitFor();
@@ -128,13 +144,17 @@ async function editShot(page, scheme) {
     }
   }
   await page.waitForTimeout(400);
-  await page.screenshot({ path: join(outDir, `edit-${scheme}.png`) });
+  await page.screenshot({ path: name('edit') });
+  await page.getByRole('button', { name: 'Export…' }).click();
+  await page.getByRole('dialog', { name: 'Export' }).waitFor();
+  await page.screenshot({ path: name('edit-export') });
+  await page.keyboard.press('Escape');
 }
 
 /** Concepts: *sunny taught from three photos of the PerVL-style set (light: teach it; dark: the same card). */
-async function conceptShot(page, scheme) {
+async function conceptShot(page, name, teach) {
   await page.getByRole('button', { name: 'Concepts' }).click();
-  if (scheme === 'light') {
+  if (teach) {
     const dir = 'models/fixtures/eval/pervl/images';
     await page.getByLabel('Concept photos').setInputFiles([0, 1, 2].map((i) => join(dir, `sunny-${i}.png`)));
     await page.getByLabel('Parent word').fill('circle');
@@ -142,5 +162,5 @@ async function conceptShot(page, scheme) {
     await page.getByRole('button', { name: 'Teach *sunny' }).click();
   }
   await page.locator('[data-concept="sunny"]').waitFor({ timeout: 60_000 });
-  await page.screenshot({ path: join(outDir, `concepts-${scheme}.png`) });
+  await page.screenshot({ path: name('concepts') });
 }

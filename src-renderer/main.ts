@@ -9,6 +9,7 @@ import { EditorState } from './state/editor.svelte';
 import { ConceptsState } from './state/concepts.svelte';
 import { NavigationState } from './state/navigation.svelte';
 import { StudioState } from './state/studio.svelte';
+import { ThemeState } from './state/theme.svelte';
 import './styles/app.css';
 
 const client = connectStudio();
@@ -28,5 +29,6 @@ mount(App, {
     editor: new EditorState(client, jobs),
     concepts: new ConceptsState(client, jobs),
     nav: new NavigationState(),
+    theme: new ThemeState(),
   },
 });

@@ -1,5 +1,5 @@
 import { copyFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { AppError, type ProjectView } from '@contract';
 import { projectName } from '../engine/edit/editor';
 import { callDirect } from '../host/dispatcher';
@@ -14,7 +14,7 @@ export const editCommands: Record<string, Command> = {
     // Checked before anything is created, so a bad --out leaves no project behind.
     const out = outputFile(opts.values, 'out');
     const recipeOut = outputFile(opts.values, 'recipe-out');
-    if (!image || !instruction || !out) throw new AppError('INVALID_PARAMS', 'Usage: edit --image FILE --instruction "…" --out PNG (see --help)');
+    if (!image || !instruction || !out) throw new AppError('INVALID_PARAMS', 'Usage: edit --image FILE --instruction "…" --out FILE.png|.jpg|.webp (see --help)');
     if (str(opts.values, 'ground') !== undefined) return groundedEdit(engine, opts, image, instruction, out);
     const project = await callDirect(dispatch, 'edit.projects.create', { reference: { uploadId: await upload(engine, image) }, name: projectName(image) });
     const mask = str(opts.values, 'mask');
@@ -40,13 +40,17 @@ export const editCommands: Record<string, Command> = {
     if (job.state !== 'done') return reportJob(opts, job, () => '');
     const view = job.result as ProjectView;
     const turn = engine.editor.store.turnRow(view.cursor);
-    await copyFile(engine.editor.store.filePath(turn)!, out);
+    // The full-size result (the change upscaled onto the original), in the format the file name asks for.
+    const extension = extname(out).toLowerCase();
+    const format = extension === '.jpg' || extension === '.jpeg' ? 'jpeg' : extension === '.webp' ? 'webp' : 'png';
+    const exported = await engine.editor.exportTurn({ turnId: view.cursor, format, ...defined(numberOf(opts.values, 'quality'), 'quality') });
+    await copyFile(join(engine.editor.store.projectDir(view.id), basename(exported.url)), out);
     if (recipeOut) await writeFile(recipeOut, `${JSON.stringify(await engine.editor.recipe(view.cursor), null, 1)}\n`);
     const timings = view.tree.find((t) => t.id === view.cursor)!.timings!;
     print(
       opts,
-      { out, recipe: recipeOut ?? null, projectId: view.id, turnId: view.cursor, pipeline: turn.pipeline, timings },
-      `Wrote ${out}${recipeOut ? ` and ${recipeOut}` : ''} (${turn.pipeline}, ${timings.steps} steps in ${(timings.totalMs / 1000).toFixed(2)} s; UNet ${(timings.unetMs / 1000).toFixed(2)} s).`,
+      { out, width: exported.width, height: exported.height, recipe: recipeOut ?? null, projectId: view.id, turnId: view.cursor, pipeline: turn.pipeline, timings },
+      `Wrote ${out} (${exported.width}×${exported.height})${recipeOut ? ` and ${recipeOut}` : ''} (${turn.pipeline}, ${timings.steps} steps in ${(timings.totalMs / 1000).toFixed(2)} s; UNet ${(timings.unetMs / 1000).toFixed(2)} s).`,
     );
   },
   replay: async (_dispatch, engine, opts) => {

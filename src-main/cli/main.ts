@@ -10,6 +10,7 @@ import { composedSearch, isComposed } from './commands-compose';
 import { conceptCommands } from './commands-concept';
 import { editCommands } from './commands-edit';
 import { groundingCommands } from './commands-grounding';
+import { libraryCommands } from './commands-library';
 import { evalCommands } from './commands-eval';
 import { quantizeCommands } from './commands-quantize';
 import { textCommands } from './commands-text';
@@ -47,11 +48,16 @@ Commands:
   quantize MODEL_DIR [--only vision_model,…]
                          8-bit variants beside a model folder's fp32 files (onnx/NAME_quantized.onnx), made the way
                          ONNX Runtime's dynamic quantizer makes them (DynamicQuantizeLinear + MatMulInteger)
+  item PATH              a photo's stored metadata: size, date, camera, lens, exposure, GPS, title, tags, rating
+  tag PATH --add WORD [--remove WORD]
+                         add (or remove) tags on a photo; repeat --add for several
   status                 counts of indexed, pending and failed files (with reasons)
   verify                 check the vector index against the database and repair it
-  edit --image FILE --instruction "…" --out PNG [--recipe-out JSON] [--mask PNG] [--negative "…"] [--seed N] [--steps N]
+  edit --image FILE --instruction "…" --out FILE.png|.jpg|.webp [--quality 1-100] [--recipe-out JSON] [--mask PNG] [--negative "…"] [--seed N] [--steps N]
                          [--text-guidance X] [--image-guidance Y] [--strength S] [--scheduler ddim|euler-ancestral|dpmpp-2m]
-                         one edit turn, headless (the project also appears in the studio's Edit area)
+                         one edit turn, headless; --out gets the result at the original's full size (the change
+                         upscaled onto the original; outside the mask its pixels unchanged). The project also
+                         appears in the studio's Edit area
   edit … --ground auto|PATH,… [--eta X] [--guidance G] [--k N] [--mix mean|turns]
                          edit grounded in neighbours: the picture stays the source, the neighbours steer its look
   generate "TEXT" [--neighbors auto|PATH,…] [--k 3] [--eta 0.5] [--guidance 7.5] [--steps N] [--seed N]
@@ -89,6 +95,7 @@ const commands: Record<string, Command> = {
   ...quantizeCommands,
   ...groundingCommands,
   ...modelCommands,
+  ...libraryCommands,
   info: async (dispatch, _engine, opts) => {
     const info = await callDirect(dispatch, 'app.info', {});
     const providers = info.inference.providers.map((p) => `${p.name}${p.available ? '' : ' (unavailable)'}`).join(', ');
@@ -233,6 +240,9 @@ async function main(): Promise<void> {
         mix: { type: 'string' },
         variant: { type: 'string' },
         photos: { type: 'string' },
+        quality: { type: 'string' },
+        add: { type: 'string', multiple: true },
+        remove: { type: 'string', multiple: true },
       },
     });
   } catch (error) {

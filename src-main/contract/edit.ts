@@ -60,7 +60,10 @@ export const TurnSchema = z.object({
   parentId: z.number().int().nullable(),
   label: z.string().nullable(),
   pipeline: PipelineSchema,
+  /** What the model was told (concept names described in words). */
   instruction: z.string(),
+  /** What the user typed (shown in the history). */
+  typed: z.string(),
   negative: z.string(),
   params: TurnParamsSchema.nullable(),
   modelId: z.string().nullable(),
@@ -88,6 +91,11 @@ export const ProjectSummarySchema = z.object({
 export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
 
 export const ProjectViewSchema = ProjectSummarySchema.extend({
+  /** A photo project (its turns default to edits) or a blank canvas (its first turn paints from the text). */
+  kind: z.enum(['photo', 'canvas']),
+  /** The full resolution of the picture the project was made from (exports come back at this size). */
+  originalWidth: z.number().int(),
+  originalHeight: z.number().int(),
   /** Every turn, parents before children. */
   tree: z.array(TurnSchema),
   cursor: z.number().int(),
@@ -152,3 +160,29 @@ export const EditStepSchema = z.object({
   preview: z.string(),
 });
 export type EditStep = z.infer<typeof EditStepSchema>;
+
+export const EXPORT_FORMATS = ['png', 'jpeg', 'webp'] as const;
+export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;
+
+export const ExportRequestSchema = z
+  .object({
+    turnId: z.number().int(),
+    format: ExportFormatSchema.default('png'),
+    /** JPEG/WebP quality, 1–100. */
+    quality: z.number().int().min(1).max(100).default(92),
+    /** Scale down so the longest side is at most this; null = the original's full size. */
+    maxSide: z.number().int().min(16).max(30000).nullable().default(null),
+  })
+  .strict();
+export type ExportRequest = z.input<typeof ExportRequestSchema>;
+
+export const ExportResultSchema = z.object({
+  /** Served under /turns/ until the next export of the project. */
+  url: z.string(),
+  fileName: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  bytes: z.number().int(),
+});
+export type ExportResult = z.infer<typeof ExportResultSchema>;

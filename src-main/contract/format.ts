@@ -22,3 +22,15 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
   return `${Math.max(1, Math.round(bytes / 1e3))} KB`;
 }
+
+/** An exposure time as photographers write it: 1/250 s, 2.5 s. */
+export function formatShutter(seconds: number): string {
+  return seconds >= 0.3 ? `${Number(seconds.toFixed(1))} s` : `1/${Math.round(1 / seconds)} s`;
+}
+
+/** ISO 200 · f/2.8 · 1/250 s · 35 mm — the parts a photo records. */
+export function formatExposure(e: { iso: number | null; aperture: number | null; shutter: number | null; focalLength: number | null }): string {
+  return [e.iso ? `ISO ${Math.round(e.iso)}` : null, e.aperture ? `f/${Number(e.aperture.toFixed(1))}` : null, e.shutter ? formatShutter(e.shutter) : null, e.focalLength ? `${Number(e.focalLength.toFixed(1))} mm` : null]
+    .filter(Boolean)
+    .join(' · ');
+}

@@ -41,6 +41,10 @@ export const FiltersSchema = z
     camera: z.string().optional(),
     format: z.string().optional(),
     orientation: z.enum(['landscape', 'portrait', 'square']).optional(),
+    /** At least this many stars. */
+    minRating: z.number().int().min(1).max(5).optional(),
+    /** Picked, rejected, or neither. */
+    flag: z.enum(['pick', 'reject', 'none']).optional(),
   })
   .strict();
 export type Filters = z.infer<typeof FiltersSchema>;
@@ -58,6 +62,8 @@ export const SearchQuerySchema = z
     gairW: z.number().min(0).max(1).optional(),
     limit: z.number().int().min(1).max(500).default(60),
     offset: z.number().int().min(0).default(0),
+    /** Order: by relevance (searches; the default), date taken (newest first; the default for listing), name, or date added. */
+    sort: z.enum(['relevance', 'taken', 'name', 'added']).optional(),
   })
   .strict();
 export type SearchQuery = z.input<typeof SearchQuerySchema>;
@@ -73,6 +79,13 @@ export const LibraryItemSchema = z.object({
   thumb: z.string().nullable(),
   /** Similarity in [−1, 1] (blended with name/tag matches), or null when results are not ranked. */
   score: z.number().nullable(),
+  /** Named exactly by the words (a tag, the file name, a "quoted phrase"): listed first. */
+  exact: z.boolean().optional(),
+  /** 0–5 stars and the pick/reject flag (absent where the query does not read them). */
+  rating: z.number().int().optional(),
+  flag: z.enum(['pick', 'reject', 'none']).optional(),
+  /** 0…1: how far above the library's typical score for the query (for a relevance bar); absent when not measured. */
+  relevance: z.number().min(0).max(1).optional(),
 });
 export type LibraryItem = z.infer<typeof LibraryItemSchema>;
 
@@ -82,6 +95,10 @@ export const SearchResultSchema = z.object({
   mode: z.enum(['vector', 'hybrid', 'names', 'list']),
   /** Said when the ranking is not what the user might expect (e.g. no CLIP model). */
   note: z.string().nullable(),
+  /** Photos left out as too far from the words (below the relevance cut-off). */
+  hidden: z.number().int().optional(),
+  /** Nothing is named exactly and nothing scores clearly above the rest: the UI says "no good match". */
+  noGoodMatch: z.boolean().optional(),
 });
 export type SearchResult = z.infer<typeof SearchResultSchema>;
 
@@ -92,6 +109,15 @@ export const ItemDetailSchema = LibraryItemSchema.extend({
   camera: z.string().nullable(),
   lens: z.string().nullable(),
   gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
+  /** ISO, f-number, exposure time (s), focal length (mm) — each null when the photo does not say. */
+  exposure: z.object({ iso: z.number().nullable(), aperture: z.number().nullable(), shutter: z.number().nullable(), focalLength: z.number().nullable() }).nullable(),
+  /** From XMP (dc:title, dc:description) or IPTC (Object Name, Caption). */
+  title: z.string().nullable(),
+  caption: z.string().nullable(),
+  /** 0–5 stars (0 = not rated). */
+  rating: z.number().int().min(0).max(5),
+  /** Picked, rejected, or neither. */
+  flag: z.enum(['pick', 'reject', 'none']),
   tags: z.array(z.string()),
   status: z.string(),
   error: z.string().nullable(),
@@ -99,6 +125,19 @@ export const ItemDetailSchema = LibraryItemSchema.extend({
   duplicates: z.array(z.string()),
 });
 export type ItemDetail = z.infer<typeof ItemDetailSchema>;
+
+const TagList = z.array(z.string().trim().min(1).max(100)).max(50);
+
+export const ItemsUpdateSchema = z
+  .object({
+    ids: z.array(z.number().int()).min(1).max(10_000),
+    rating: z.number().int().min(0).max(5).optional(),
+    flag: z.enum(['pick', 'reject', 'none']).optional(),
+    addTags: TagList.optional(),
+    removeTags: TagList.optional(),
+  })
+  .strict();
+export type ItemsUpdate = z.infer<typeof ItemsUpdateSchema>;
 
 export const FacetsSchema = z.object({
   cameras: z.array(z.string()),

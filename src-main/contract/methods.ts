@@ -5,10 +5,10 @@ import { ModelRecommendationSchema, ModelStatusSchema, PrecisionSchema } from '.
 import { TokenCountParamsSchema, TokenCountSchema } from './text';
 import { SettingsSchema, SettingsViewSchema } from './settings';
 import { ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
-import { EditCapabilitiesSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
+import { EditCapabilitiesSchema, ExportRequestSchema, ExportResultSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
 import { GroundedRecipeSchema, GroundedTurnSchema, NeighboursQuerySchema, NeighboursResultSchema } from './grounding';
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
-import { FacetsSchema, ItemDetailSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
+import { FacetsSchema, ItemDetailSchema, ItemsUpdateSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
 
 const NoParams = z.object({}).strict();
 
@@ -124,6 +124,16 @@ export const methods = {
     result: ItemDetailSchema,
     summary: 'Replace an item’s tags.',
   }),
+  'library.view': method({
+    params: z.object({ id: z.number().int() }).strict(),
+    result: z.object({ url: z.string(), width: z.number().int(), height: z.number().int() }),
+    summary: 'A large rendition of a photo for the full-size viewer (url relative to the thumbnail route; at most 4096 px).',
+  }),
+  'library.items.update': method({
+    params: ItemsUpdateSchema,
+    result: z.object({ updated: z.number().int() }),
+    summary: 'Rate (0–5 stars), pick or reject, and add or remove tags on many photos at once.',
+  }),
   'library.duplicates': method({
     params: NoParams,
     result: z.array(z.array(LibraryItemSchema)),
@@ -185,6 +195,11 @@ export const methods = {
     summary: 'Start a project from a library photo, a dropped picture or a blank canvas (sized to what the models take).',
   }),
   'edit.projects.open': method({ params: z.object({ id: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'A project with its whole turn tree.' }),
+  'edit.projects.rename': method({
+    params: z.object({ id: z.number().int(), name: z.string().trim().min(1).max(120) }).strict(),
+    result: ProjectViewSchema,
+    summary: 'Rename a project (its exports take the new name).',
+  }),
   'edit.projects.delete': method({ params: z.object({ id: z.number().int() }).strict(), result: z.object({ removed: z.literal(true) }), summary: 'Delete a project and its files.' }),
   'edit.turns.run': method({ params: RunTurnSchema, result: JobSchema, summary: 'Run a turn as a job (per-step previews arrive as edit.step events); its result is the new turn.' }),
   'edit.cursor.set': method({ params: z.object({ projectId: z.number().int(), turnId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Make a turn current.' }),
@@ -196,6 +211,11 @@ export const methods = {
     summary: 'Name a turn (an empty name clears it).',
   }),
   'edit.turns.delete': method({ params: z.object({ turnId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Delete a turn and every turn after it on its branch.' }),
+  'edit.export': method({
+    params: ExportRequestSchema,
+    result: ExportResultSchema,
+    summary: 'A turn at full size: its change upscaled onto the full-resolution original (outside the mask, the original pixels), as PNG, JPEG or WebP.',
+  }),
   'edit.recipe': method({ params: z.object({ turnId: z.number().int() }).strict(), result: RecipeSchema, summary: 'The recipe that replays the chain up to a turn.' }),
   'grounding.neighbours': method({ params: NeighboursQuerySchema, result: NeighboursResultSchema, summary: 'The k neighbours of a prompt: a named concept’s photos first, then the library by CLIP and names (fused).' }),
   'grounding.turn': method({ params: GroundedTurnSchema, result: JobSchema, summary: 'Run a grounded turn (create from neighbours, or edit grounded in them) as a job; its result is the new turn.' }),

@@ -198,7 +198,7 @@ export class Engine {
   async createEditProject(reference: { itemId: number } | { uploadId: string } | { blank: { width: number; height: number } }, name?: string): Promise<ProjectView> {
     if ('blank' in reference) {
       const white = await sharp({ create: { ...reference.blank, channels: 3, background: '#ffffff' } }).png().toBuffer();
-      return this.editor.createProject(white, name ?? 'Canvas');
+      return this.editor.createProject(white, name ?? 'Canvas', 'canvas');
     }
     const path = 'itemId' in reference ? this.library.item(reference.itemId).path : this.uploads.path(reference.uploadId);
     // Read as a regular file only: a library photo swapped for a FIFO or a device cannot hang the call.

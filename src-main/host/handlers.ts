@@ -31,6 +31,8 @@ export function engineHandlers(engine: Engine): Handlers {
       engine.library.setTags(id, tags);
       return engine.library.item(id);
     },
+    'library.view': ({ id }) => engine.library.view(id),
+    'library.items.update': (update) => engine.library.updateItems(update),
     'library.duplicates': () => engine.library.duplicates(),
     'library.facets': () => engine.library.facets(),
     'search.compose': (query) => engine.composedSearch.run(query),
@@ -45,6 +47,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'edit.projects.list': () => engine.editor.store.list(),
     'edit.projects.create': ({ reference, name }) => engine.createEditProject(reference, name),
     'edit.projects.open': ({ id }) => engine.editor.store.view(id),
+    'edit.projects.rename': ({ id, name }) => engine.editor.store.renameProject(id, name),
     'edit.projects.delete': async ({ id }) => {
       await engine.editor.store.deleteProject(id);
       return { removed: true as const };
@@ -55,6 +58,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'edit.redo': ({ projectId }) => engine.editor.store.redo(projectId),
     'edit.turns.rename': ({ turnId, label }) => engine.editor.store.rename(turnId, label),
     'edit.turns.delete': ({ turnId }) => engine.editor.store.deleteBranch(turnId),
+    'edit.export': (request) => engine.editor.exportTurn(request),
     'edit.recipe': ({ turnId }) => engine.editor.recipe(turnId),
     'grounding.neighbours': async ({ prompt, k }) => {
       const { neighbours, note } = await engine.grounding.retrieve(prompt, k);

@@ -1,5 +1,7 @@
-import type { ComposedQuery, ComposedResult, ComposerId, ComposerInfo, ComposeWeights, LibraryItem, SavedQuery } from '@contract';
+import { SavedQuerySchema, type ComposedQuery, type ComposedResult, type ComposerId, type ComposerInfo, type ComposeWeights, type LibraryItem, type SavedQuery } from '@contract';
 import type { StudioClient } from '../api/client';
+import { checkDroppedImage } from '../api/dropped-image';
+import { previewOf, rememberPreview } from './previews';
 
 export type ComposeReference =
   | { kind: 'item'; itemId: number; name: string; src: string | null }
@@ -15,6 +17,10 @@ const PLAIN_WEIGHTS: ComposeWeights = { image: 1, text: 1, negative: 1 };
 export class ComposeState {
   reference = $state<ComposeReference | null>(null);
   regionUploadId = $state<string | null>(null);
+  /** The region to show on the reference when a search is reopened (a data URL), or null. */
+  regionSrc = $state<string | null>(null);
+  /** Whether the designer moved a weight; switching composer then keeps their weights. */
+  private weightsTouched = false;
   conditions = $state<string[]>([]);
   negative = $state('');
   weights = $state<ComposeWeights>({ ...PLAIN_WEIGHTS });
@@ -48,7 +54,11 @@ export class ComposeState {
       ]);
       this.composers = composers;
       this.saved = saved;
-      if (!this.reference && this.conditions.length === 0) this.pickComposer(settings.effective.composer, false);
+      if (!this.reference && this.conditions.length === 0) {
+        const current = restoreCurrent();
+        if (current) await this.open(current);
+        else this.pickComposer(settings.effective.composer, false);
+      }
     } catch (error) {
       this.error = (error as Error).message;
     }
@@ -76,7 +86,7 @@ export class ComposeState {
     try {
       const auto = await this.client.call('concepts.gairAuto', { text });
       this.gairW = auto.w;
-      this.gairNote = `Auto: w = ${auto.w.toFixed(1)} (${auto.proxy}).`;
+      this.gairNote = `Auto: ${auto.w.toFixed(1)} (${auto.proxy}).`;
       await this.run();
     } catch (error) {
       this.error = (error as Error).message;
@@ -105,6 +115,7 @@ export class ComposeState {
   /** Runs the query now, or once more after the one in flight. */
   run(): Promise<void> {
     if (!this.hasQuery) {
+      globalThis.sessionStorage?.removeItem(CURRENT);
       this.items = [];
       this.last = null;
       this.error = null;
@@ -120,7 +131,9 @@ export class ComposeState {
         do {
           this.again = false;
           try {
-            const result = await this.client.call('search.compose', this.query());
+            const query = this.query();
+            rememberCurrent({ id: 0, name: this.reference?.name ?? 'Search', query: SavedQuerySchema.shape.query.parse(query), createdAt: 0 });
+            const result = await this.client.call('search.compose', query);
             this.items = result.items;
             this.last = { composer: result.composer, timings: result.timings, encoded: result.encoded, note: result.note };
             this.error = null;
@@ -137,9 +150,19 @@ export class ComposeState {
   }
 
   setReference(reference: ComposeReference | null): Promise<void> {
+    this.regionSrc = null;
     this.reference = reference;
     this.regionUploadId = null;
     return this.run();
+  }
+
+  /** Library photos for the reference picker (words as in the Library search; nothing typed: the latest). */
+  async findInLibrary(text: string): Promise<LibraryItem[]> {
+    try {
+      return (await this.client.call('library.search', { ...(text.trim() ? { text: text.trim() } : {}), limit: 48 })).items;
+    } catch {
+      return [];
+    }
   }
 
   useItem(item: Pick<LibraryItem, 'id' | 'name' | 'thumb'>): Promise<void> {
@@ -147,8 +170,14 @@ export class ComposeState {
   }
 
   async useFile(file: File): Promise<void> {
+    const problem = await checkDroppedImage(file);
+    if (problem) {
+      this.error = problem;
+      return;
+    }
     try {
       const uploadId = await this.client.upload(await file.arrayBuffer());
+      await rememberPreview(uploadId, file, 'photo');
       await this.setReference({ kind: 'upload', uploadId, name: file.name, src: URL.createObjectURL(file) });
     } catch (error) {
       this.error = (error as Error).message;
@@ -159,6 +188,7 @@ export class ComposeState {
   async setRegion(png: Blob | null): Promise<void> {
     try {
       this.regionUploadId = png ? await this.client.upload(await png.arrayBuffer()) : null;
+      if (png && this.regionUploadId) await rememberPreview(this.regionUploadId, png, 'mask');
       await this.run();
     } catch (error) {
       this.error = (error as Error).message;
@@ -200,15 +230,16 @@ export class ComposeState {
   }
 
   setWeight(key: keyof ComposeWeights, value: number): Promise<void> {
+    this.weightsTouched = true;
     this.weights = { ...this.weights, [key]: value };
     return this.run();
   }
 
-  /** Switches composer and takes its default weights and steps. */
+  /** Switches composer and takes its default steps; its default weights too, unless the designer set their own. */
   pickComposer(id: ComposerId, run = true): Promise<void> {
     this.composer = id;
     const info = this.composers.find((c) => c.id === id);
-    this.weights = { ...(info?.defaults.weights ?? PLAIN_WEIGHTS) };
+    if (!this.weightsTouched) this.weights = { ...(info?.defaults.weights ?? PLAIN_WEIGHTS) };
     this.steps = info?.defaults.steps ?? null;
     return run ? this.run() : Promise.resolve();
   }
@@ -216,6 +247,8 @@ export class ComposeState {
   clear(): Promise<void> {
     this.reference = null;
     this.regionUploadId = null;
+    this.regionSrc = null;
+    this.weightsTouched = false;
     this.conditions = [];
     this.negative = '';
     return this.run();
@@ -238,10 +271,12 @@ export class ComposeState {
         const item = await this.client.call('library.item', { id: q.reference.itemId });
         reference = { kind: 'item', itemId: item.id, name: item.name, src: item.thumb ? `/thumbs/${item.thumb}` : null };
       } else if (q.reference) {
-        reference = { kind: 'upload', uploadId: q.reference.uploadId, name: saved.name, src: null };
+        reference = { kind: 'upload', uploadId: q.reference.uploadId, name: saved.name, src: previewOf(q.reference.uploadId) };
       }
       this.reference = reference;
       this.regionUploadId = q.regionUploadId ?? null;
+      this.regionSrc = previewOf(q.regionUploadId);
+      this.weightsTouched = true;
       this.conditions = [...(q.conditions ?? [])];
       this.negative = q.negative ?? '';
       this.composer = q.composer ?? 'sum';
@@ -260,5 +295,21 @@ export class ComposeState {
     } catch (error) {
       this.error = (error as Error).message;
     }
+  }
+}
+
+const CURRENT = 'studio.search.current';
+
+/** The search on screen, kept for a reload of the page. */
+function rememberCurrent(saved: SavedQuery): void {
+  globalThis.sessionStorage?.setItem(CURRENT, JSON.stringify(saved));
+}
+
+function restoreCurrent(): SavedQuery | null {
+  try {
+    const parsed = SavedQuerySchema.safeParse(JSON.parse(globalThis.sessionStorage?.getItem(CURRENT) ?? 'null'));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
 }

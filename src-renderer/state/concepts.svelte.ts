@@ -1,11 +1,10 @@
 import { ConceptSchema, isFinished, type Concept, type Job, type LibraryItem } from '@contract';
 import type { StudioClient } from '../api/client';
+import { checkDroppedImage } from '../api/dropped-image';
 import type { JobsState } from './jobs.svelte';
 
-export interface PendingPhoto {
-  file: File;
-  url: string;
-}
+/** A photo for the concept being taught: a file the user dropped, or a photo of the library. */
+export type PendingPhoto = { file: File; url: string; name: string } | { itemId: number; url: string; name: string };
 
 /** The Concepts area: the concepts, the photos of the one being taught, and its live training. */
 export class ConceptsState {
@@ -53,8 +52,23 @@ export class ConceptsState {
     }
   }
 
-  addFiles(files: Iterable<File>): void {
-    for (const file of files) if (file.type.startsWith('image/') || /\.(png|jpe?g|webp|avif|gif|tiff?)$/i.test(file.name)) this.photos = [...this.photos, { file, url: URL.createObjectURL(file) }];
+  /** Adds the photos that are pictures; the others are refused now, by name, rather than failing at Teach. */
+  async addFiles(files: Iterable<File>): Promise<void> {
+    const problems: string[] = [];
+    for (const file of [...files]) {
+      const problem = await checkDroppedImage(file);
+      if (problem) problems.push(problem);
+      else this.photos = [...this.photos, { file, url: URL.createObjectURL(file), name: file.name }];
+    }
+    this.error = problems.length ? problems.join(' ') : null;
+  }
+
+  /** Library photos picked together in the Library ("Teach a concept from these"). */
+  addItems(items: Pick<LibraryItem, 'id' | 'name' | 'thumb'>[]): void {
+    const have = new Set(this.photos.flatMap((p) => ('itemId' in p ? [p.itemId] : [])));
+    const fresh = items.filter((i) => !have.has(i.id)).map((i) => ({ itemId: i.id, url: i.thumb ? `/thumbs/${i.thumb}` : '', name: i.name }));
+    this.photos = [...this.photos, ...fresh];
+    this.error = null;
   }
 
   removePhoto(index: number): void {
@@ -64,7 +78,7 @@ export class ConceptsState {
   async teach(): Promise<void> {
     if (this.blocker || this.teaching) return;
     try {
-      const photos = await Promise.all(this.photos.map(async (p) => ({ uploadId: await this.client.upload(await p.file.arrayBuffer()) })));
+      const photos = await Promise.all(this.photos.map(async (p) => ('itemId' in p ? { itemId: p.itemId } : { uploadId: await this.client.upload(await p.file.arrayBuffer()) })));
       const job = await this.client.call('concepts.teach', { name: this.name.trim(), parent: this.parent.trim(), photos, generateNegatives: this.generateNegatives });
       this.jobs.apply(job);
       this.teaching = { jobId: job.id, generation: 0, accuracy: 0, curve: [], matches: [] };

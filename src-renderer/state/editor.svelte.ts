@@ -1,6 +1,7 @@
-import { isFinished, ProjectViewSchema, TurnParamsSchema, type EditCapabilities, type Job, type ProjectSummary, type ProjectView, type Turn, type TurnParams } from '@contract';
+import { isFinished, ProjectViewSchema, TurnParamsSchema, type EditCapabilities, type ExportFormat, type ExportResult, type Job, type ProjectSummary, type ProjectView, type Turn, type TurnParams } from '@contract';
 import type { StudioClient } from '../api/client';
 import { GroundingState } from './grounding.svelte';
+import { checkDroppedImage } from '../api/dropped-image';
 import type { JobsState } from './jobs.svelte';
 
 export interface RunningTurn {
@@ -18,14 +19,16 @@ export class EditorState {
   instruction = $state('');
   negative = $state('');
   params = $state<TurnParams>(TurnParamsSchema.parse({ steps: 20 }));
-  /** What the next turn does: edit the picture, paint a new one from the text (text-to-image), or either grounded in neighbours. */
-  pipeline = $state<'auto' | 'text2img' | 'grounded-create' | 'grounded-edit'>('auto');
   /** Neighbours, γ and η of grounded turns. */
   readonly grounding: GroundingState;
+  /** The turn type chosen per project; without a choice a canvas starts painting from text and a photo is edited. */
+  private chosenPipeline = $state<Record<number, TurnType>>({});
   /** Keep the seed between turns; otherwise each turn draws a new one. */
   seedLocked = $state(false);
   /** The painted mask (white = may change), or null. */
   mask = $state<Blob | null>(null);
+  /** A turn's mask to start the canvas from when its parent is current (a retry keeps the mask), or null. */
+  startMask = $state<{ at: number; url: string } | null>(null);
   running = $state<RunningTurn | null>(null);
   /** Two turns shown side by side with a split slider. */
   compare = $state<{ a: number; b: number } | null>(null);
@@ -44,6 +47,20 @@ export class EditorState {
       if (this.running?.jobId === step.jobId) this.running = { ...this.running, step: step.step, total: step.total, preview: step.preview };
     });
     client.on('job.progress', (job) => this.onJob(job));
+  }
+
+  /**
+   * What the next turn does: edit the picture (with a mask: only the mask), paint a new one from the text, or either
+   * grounded in neighbours. Chosen per project.
+   */
+  get pipeline(): TurnType {
+    const project = this.project;
+    if (!project) return 'auto';
+    return this.chosenPipeline[project.id] ?? (project.kind === 'canvas' && project.tree.length === 1 ? 'text2img' : 'auto');
+  }
+
+  set pipeline(value: TurnType) {
+    if (this.project) this.chosenPipeline = { ...this.chosenPipeline, [this.project.id]: value };
   }
 
   get current(): Turn | null {
@@ -76,13 +93,17 @@ export class EditorState {
   async load(): Promise<void> {
     await this.attempt(async () => {
       [this.projects, this.capabilities] = await Promise.all([this.client.call('edit.projects.list', {}), this.client.call('edit.capabilities', {})]);
-      if (this.project) this.project = await this.client.call('edit.projects.open', { id: this.project.id });
+      const reopen = this.project?.id ?? lastProjectId();
+      if (reopen !== null && this.projects.some((p) => p.id === reopen)) this.project = await this.client.call('edit.projects.open', { id: reopen });
     });
   }
 
   private show(view: ProjectView | undefined): void {
     if (!view) return;
+    // A mask belongs to the picture it was painted on: another current turn starts without one (a retry brings its own).
+    if (view.id !== this.project?.id || view.cursor !== this.project.cursor) this.mask = null;
     this.project = view;
+    rememberProject(view.id);
     this.compare = null;
     const summary = { id: view.id, name: view.name, width: view.width, height: view.height, turns: view.turns, thumb: view.thumb, updatedAt: view.updatedAt };
     this.projects = [summary, ...this.projects.filter((p) => p.id !== view.id)];
@@ -97,6 +118,11 @@ export class EditorState {
   }
 
   async openFile(file: File): Promise<void> {
+    const problem = await checkDroppedImage(file);
+    if (problem) {
+      this.error = problem;
+      return;
+    }
     this.show(
       await this.attempt(async () => {
         const uploadId = await this.client.upload(await file.arrayBuffer());
@@ -108,7 +134,6 @@ export class EditorState {
   /** A blank canvas to paint on from text. */
   async newCanvas(): Promise<void> {
     this.show(await this.attempt(() => this.client.call('edit.projects.create', { reference: { blank: { width: 512, height: 512 } }, name: 'Canvas' })));
-    this.pipeline = 'text2img';
   }
 
   async run(): Promise<void> {
@@ -148,6 +173,7 @@ export class EditorState {
       const parsed = ProjectViewSchema.safeParse(job.result);
       if (parsed.success) this.show(parsed.data);
       this.mask = null;
+      this.startMask = null;
       this.error = null;
     } else if (job.state === 'failed') {
       this.error = job.error?.message ?? 'The turn failed.';
@@ -176,9 +202,29 @@ export class EditorState {
 
   /** Takes a turn's instruction and settings back into the editor, to re-run it with other weights (a sibling). */
   reuse(turn: Turn): void {
-    this.instruction = turn.instruction;
+    this.instruction = turn.typed;
+    this.startMask = turn.mask && turn.parentId !== null ? { at: turn.parentId, url: turn.mask } : null;
     this.negative = turn.negative;
     if (turn.params) this.params = { ...turn.params };
+  }
+
+  async renameProject(name: string): Promise<void> {
+    const project = this.project;
+    if (!project || !name.trim()) return;
+    this.show(await this.attempt(() => this.client.call('edit.projects.rename', { id: project.id, name: name.trim() })));
+  }
+
+  /** Deletes the open project and its files; the studio then shows the next project, or the start page. */
+  async deleteProject(): Promise<void> {
+    const project = this.project;
+    if (!project) return;
+    const done = await this.attempt(() => this.client.call('edit.projects.delete', { id: project.id }));
+    if (!done) return;
+    this.projects = this.projects.filter((p) => p.id !== project.id);
+    this.project = null;
+    this.mask = null;
+    const next = this.projects[0];
+    if (next) await this.open(next.id);
   }
 
   async rename(turnId: number, label: string): Promise<void> {
@@ -194,17 +240,34 @@ export class EditorState {
     this.split = 50;
   }
 
-  /** Downloads the current turn's picture and its recipe. */
-  async export(): Promise<void> {
+  /** Renders the current turn at full size (or smaller) in a format, and downloads it; the recipe only when asked. */
+  async export(options: { format: ExportFormat; quality: number; maxSide: number | null; fileName: string; recipe: boolean }): Promise<ExportResult | undefined> {
     const turn = this.current;
-    if (!turn) return;
-    const grounded = turn.pipeline === 'grounded-create' || turn.pipeline === 'grounded-edit';
-    const recipe = await this.attempt<unknown>(() => (grounded ? this.client.call('grounding.recipe', { turnId: turn.id }) : this.client.call('edit.recipe', { turnId: turn.id })));
-    if (!recipe) return;
-    const base = `${this.project!.name}-turn-${turn.id}`;
-    download(turn.image, `${base}.png`);
-    download(URL.createObjectURL(new Blob([JSON.stringify(recipe, null, 1)], { type: 'application/json' })), `${base}.recipe.json`);
+    if (!turn) return undefined;
+    const result = await this.attempt(() => this.client.call('edit.export', { turnId: turn.id, format: options.format, quality: options.quality, maxSide: options.maxSide }));
+    if (!result) return undefined;
+    const stem = options.fileName.trim().replace(/\.(png|jpe?g|webp)$/i, '') || result.fileName.replace(/\.[^.]+$/, '');
+    download(result.url, `${stem}${result.fileName.slice(result.fileName.lastIndexOf('.'))}`);
+    if (options.recipe) {
+      const grounded = turn.pipeline === 'grounded-create' || turn.pipeline === 'grounded-edit';
+      const recipe = await this.attempt<unknown>(() => (grounded ? this.client.call('grounding.recipe', { turnId: turn.id }) : this.client.call('edit.recipe', { turnId: turn.id })));
+      if (recipe) download(URL.createObjectURL(new Blob([JSON.stringify(recipe, null, 1)], { type: 'application/json' })), `${stem}.recipe.json`);
+    }
+    return result;
   }
+}
+
+export type TurnType = 'auto' | 'text2img' | 'grounded-create' | 'grounded-edit';
+
+const LAST_PROJECT = 'studio.edit.lastProject';
+
+function lastProjectId(): number | null {
+  const value = Number(globalThis.localStorage?.getItem(LAST_PROJECT) ?? NaN);
+  return Number.isInteger(value) ? value : null;
+}
+
+function rememberProject(id: number): void {
+  globalThis.localStorage?.setItem(LAST_PROJECT, String(id));
 }
 
 function download(href: string, name: string): void {

@@ -1,5 +1,6 @@
 import { isFinished, LibraryItemSchema, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchResult } from '@contract';
 import type { StudioClient } from '../api/client';
+import { checkDroppedImage } from '../api/dropped-image';
 import type { JobsState } from './jobs.svelte';
 
 const PAGE = 120;
@@ -24,14 +25,52 @@ export class LibraryState {
   items = $state<LibraryItem[]>([]);
   mode = $state<SearchResult['mode']>('list');
   note = $state<string | null>(null);
+  /** Photos the relevance cut-off left out, and whether nothing stood out for the words. */
+  hidden = $state(0);
+  noGoodMatch = $state(false);
   exhausted = $state(false);
   loading = $state(false);
   selected = $state<ItemDetail | null>(null);
+  /** Photos picked together (Ctrl/⌘-click, Shift-click) for rating, flagging and tagging at once. */
+  selection = $state<number[]>([]);
+  /** Recent searches, newest first (kept in this browser). */
+  history = $state<string[]>(readHistory());
+
+  /** Whether this browser has searched the library once (the first-run checklist's last step). */
+  searched = $state(globalThis.localStorage?.getItem('studio.library.searched') === '1');
+
+  /** File names under the thumbnails. */
+  #showNames = $state(globalThis.localStorage?.getItem('studio.library.names') === '1');
+
+  get showNames(): boolean {
+    return this.#showNames;
+  }
+
+  set showNames(value: boolean) {
+    this.#showNames = value;
+    globalThis.localStorage?.setItem('studio.library.names', value ? '1' : '0');
+  }
+
+  /** The photo open in the full-size viewer, or null. */
+  viewing = $state<number | null>(null);
+  /** The order of the results ('' = relevance for searches, date taken for listings). */
+  sort = $state<'' | 'relevance' | 'taken' | 'name' | 'added'>('');
   error = $state<string | null>(null);
+  /** The grid's thumbnail size in px (kept across sessions). */
+  #thumbSize = $state(Number(globalThis.localStorage?.getItem('studio.library.thumbSize')) || 172);
   private generation = 0;
 
+  get thumbSize(): number {
+    return this.#thumbSize;
+  }
+
+  set thumbSize(value: number) {
+    this.#thumbSize = value;
+    globalThis.localStorage?.setItem('studio.library.thumbSize', String(value));
+  }
+
   constructor(
-    private readonly client: StudioClient,
+    readonly client: StudioClient,
     private readonly jobs: JobsState,
   ) {
     client.on('job.progress', (job) => {
@@ -119,6 +158,7 @@ export class LibraryState {
       filters: Object.keys(this.filters).length ? this.filters : undefined,
       limit: PAGE,
       offset,
+      ...(this.sort ? { sort: this.sort } : {}),
     });
   }
 
@@ -132,6 +172,8 @@ export class LibraryState {
       this.items = result.items;
       this.mode = result.mode;
       this.note = result.note;
+      this.hidden = result.hidden ?? 0;
+      this.noGoodMatch = result.noGoodMatch ?? false;
       this.exhausted = result.items.length < PAGE;
       this.error = null;
     } catch (error) {
@@ -159,6 +201,10 @@ export class LibraryState {
 
   search(text: string): Promise<void> {
     this.query = text;
+    if (text.trim() && !this.searched) {
+      this.searched = true;
+      globalThis.localStorage?.setItem('studio.library.searched', '1');
+    }
     this.likeId = null;
     this.upload = null;
     return this.run();
@@ -173,9 +219,16 @@ export class LibraryState {
 
   /** Searches by a picture dropped onto the library. */
   async searchByFile(file: File): Promise<void> {
+    const problem = await checkDroppedImage(file);
+    if (problem) {
+      this.error = problem;
+      return;
+    }
     try {
       const id = await this.client.upload(await file.arrayBuffer());
       this.upload = { id, name: file.name };
+      this.searched = true;
+      globalThis.localStorage?.setItem('studio.library.searched', '1');
       this.likeId = null;
       this.query = '';
       await this.run();
@@ -184,9 +237,55 @@ export class LibraryState {
     }
   }
 
+  /** Keeps a search the user committed (Enter, or leaving the field) in the history. */
+  remember(raw: string): void {
+    const text = raw.trim();
+    if (!text) return;
+    this.history = [text, ...this.history.filter((h) => h !== text)].slice(0, 12);
+    globalThis.localStorage?.setItem(HISTORY_KEY, JSON.stringify(this.history));
+  }
+
+  setSort(sort: LibraryState['sort']): Promise<void> {
+    this.sort = sort;
+    return this.run();
+  }
+
+  /** Click: one photo; Ctrl/⌘-click: add or remove it; Shift-click: the range from the last one. */
+  pick(id: number, mode: 'one' | 'toggle' | 'range'): Promise<void> {
+    if (mode === 'toggle') this.selection = this.selection.includes(id) ? this.selection.filter((x) => x !== id) : [...this.selection, id];
+    else if (mode === 'range' && this.selected) {
+      const ids = this.items.map((i) => i.id);
+      const [a, b] = [ids.indexOf(this.selected.id), ids.indexOf(id)].sort((x, y) => x - y);
+      this.selection = a! < 0 ? [id] : ids.slice(a, b! + 1);
+      return Promise.resolve();
+    } else this.selection = [id];
+    return this.select(this.selection.includes(id) ? id : (this.selection.at(-1) ?? null));
+  }
+
+  /** The photos a rating, flag or tag applies to: the selection, or the photo in the details. */
+  get targets(): number[] {
+    return this.selection.length ? this.selection : this.selected ? [this.selected.id] : [];
+  }
+
+  /** Rates, flags or tags the target photos at once, and shows the change in place. */
+  async update(change: { rating?: number; flag?: 'pick' | 'reject' | 'none'; addTags?: string[] }): Promise<void> {
+    const ids = this.targets;
+    if (!ids.length) return;
+    try {
+      await this.client.call('library.items.update', { ids, ...change });
+      const touched = new Set(ids);
+      this.items = this.items.map((i) => (touched.has(i.id) ? { ...i, ...(change.rating !== undefined ? { rating: change.rating } : {}), ...(change.flag ? { flag: change.flag } : {}) } : i));
+      if (this.selected && touched.has(this.selected.id)) this.selected = await this.client.call('library.item', { id: this.selected.id });
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
   async select(id: number | null): Promise<void> {
     if (id === null) {
       this.selected = null;
+      this.selection = [];
       return;
     }
     try {
@@ -243,5 +342,16 @@ export class LibraryState {
     } catch (error) {
       this.error = (error as Error).message;
     }
+  }
+}
+
+const HISTORY_KEY = 'studio.library.history';
+
+function readHistory(): string[] {
+  try {
+    const parsed: unknown = JSON.parse(globalThis.localStorage?.getItem(HISTORY_KEY) ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((h): h is string => typeof h === 'string').slice(0, 12) : [];
+  } catch {
+    return [];
   }
 }

@@ -24,6 +24,17 @@ describe('NavigationState shortcuts', () => {
     expect(nav.area).toBe('library');
   });
 
+  it('Tab hides and shows the side panels only when nothing has the focus', () => {
+    const nav = new NavigationState();
+    expect(nav.handleKey(key('Tab'), false)).toBe(false);
+    expect(nav.panelsHidden).toBe(false);
+    expect(nav.handleKey(key('Tab'), true)).toBe(true);
+    expect(nav.panelsHidden).toBe(true);
+    expect(nav.handleKey({ ...key('Tab'), shiftKey: true }, true)).toBe(false);
+    nav.handleKey(key('Tab'), true);
+    expect(nav.panelsHidden).toBe(false);
+  });
+
   it('toggles the tray with Ctrl+J and closes it with Escape', () => {
     const nav = new NavigationState();
     nav.handleKey(key('j', { ctrl: true }));

@@ -199,3 +199,64 @@ describe('the turn tree', () => {
     reopened.close();
   });
 });
+
+describe('full-size export', () => {
+  /** A 1000×640 picture of noise, so any resampling outside the mask would show. */
+  async function noisyPhoto(): Promise<Buffer> {
+    const w = 1000;
+    const h = 640;
+    const raw = Buffer.alloc(w * h * 3);
+    let s = 7;
+    for (let i = 0; i < raw.length; i++) raw[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
+    return sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  }
+
+  it('comes back at the original size; outside the mask the original pixels bit for bit; PNG, JPEG, WebP, smaller sizes', async () => {
+    const photo = await noisyPhoto();
+    let view = await editor.createProject(photo, 'Living room');
+    expect(view).toMatchObject({ width: 768, height: 512, originalWidth: 1000, originalHeight: 640 });
+    view = await finish(editor.runTurn({ projectId: view.id, instruction: 'make the sofa green', maskUploadId: await centerMask(768, 512), params }));
+    const exported = await editor.exportTurn({ turnId: view.cursor, format: 'png' });
+    expect(exported).toMatchObject({ width: 1000, height: 640, fileName: 'Living room - make the sofa green.png' });
+    const file = join(editor.store.projectDir(view.id), exported.url.split('/').at(-1)!);
+    const out = await decodeRgb(file);
+    const original = await decodeRgb(photo);
+    expect([out.width, out.height]).toEqual([1000, 640]);
+    // The mask covers x 192…576, y 128…384 of 768×512 = x 250…750, y 160…480 at full size.
+    let outsideDiffer = 0;
+    let insideDiffer = 0;
+    for (let y = 0; y < 640; y++) {
+      for (let x = 0; x < 1000; x++) {
+        const k = (y * 1000 + x) * 3;
+        const same = out.data[k] === original.data[k] && out.data[k + 1] === original.data[k + 1] && out.data[k + 2] === original.data[k + 2];
+        if ((x < 248 || x >= 752 || y < 158 || y >= 482) && !same) outsideDiffer++;
+        if (x >= 300 && x < 700 && y >= 200 && y < 440 && !same) insideDiffer++;
+      }
+    }
+    expect(outsideDiffer).toBe(0);
+    expect(insideDiffer).toBeGreaterThan(400 * 240 * 0.5);
+
+    const jpeg = await editor.exportTurn({ turnId: view.cursor, format: 'jpeg', quality: 80 });
+    const jpegMeta = await sharp(join(editor.store.projectDir(view.id), jpeg.url.split('/').at(-1)!)).metadata();
+    expect([jpegMeta.format, jpegMeta.width, jpegMeta.height, jpeg.fileName]).toEqual(['jpeg', 1000, 640, 'Living room - make the sofa green.jpg']);
+    const webp = await editor.exportTurn({ turnId: view.cursor, format: 'webp', maxSide: 500 });
+    expect(webp).toMatchObject({ width: 500, height: 320 });
+    expect((await sharp(join(editor.store.projectDir(view.id), webp.url.split('/').at(-1)!)).metadata()).format).toBe('webp');
+    // Only the latest export is kept in the project folder.
+    expect((await import('node:fs/promises').then((fs) => fs.readdir(editor.store.projectDir(view.id)))).filter((f) => f.startsWith('export-'))).toHaveLength(1);
+  });
+
+  it('a whole-picture edit keeps the original size and changes the picture everywhere', async () => {
+    const photo = await noisyPhoto();
+    let view = await editor.createProject(photo, 'whole');
+    view = await finish(editor.runTurn({ projectId: view.id, instruction: 'make it blue', params }));
+    const exported = await editor.exportTurn({ turnId: view.cursor });
+    expect(exported).toMatchObject({ width: 1000, height: 640 });
+    const out = await decodeRgb(join(editor.store.projectDir(view.id), exported.url.split('/').at(-1)!));
+    const original = await decodeRgb(photo);
+    const changed = out.data.filter((v, i) => v !== original.data[i]).length;
+    expect(changed).toBeGreaterThan(out.data.length * 0.5);
+    const source = await editor.exportTurn({ turnId: view.tree[0]!.id });
+    expect(source.fileName).toBe('whole - original.png');
+  });
+});

@@ -4,10 +4,13 @@ import { basename } from 'node:path';
 import sharp from 'sharp';
 import {
   AppError,
+  ExportRequestSchema,
   RecipeSchema,
   RunTurnSchema,
   type EditCapabilities,
   type EditStep,
+  type ExportRequest,
+  type ExportResult,
   type Job,
   type ProjectView,
   type Recipe,
@@ -18,9 +21,11 @@ import type { JobContext, JobRunner } from '../jobs/runner';
 import type { ModelStore } from '../models/model-store';
 import type { SessionPool } from '../models/session-pool';
 import { runDiffusion, type StageTimings } from './pipeline';
+import { decodeOriginal, encodeExport, exportFileName, renderFullSize, type ChainStep } from './full-size';
 import { decodeMask, decodeRgb, encodeMaskPng, encodePng, type Mask, type Rgb } from './pixels';
 import { SdModel, type UnetKind } from './sd-model';
 import { TurnStore } from './turn-store';
+import { readRegularFile } from '../storage/regular-file';
 
 /** The manifest's model for each pipeline. */
 export const EDIT_MODELS: Record<UnetKind, string> = { instruct: 'sd15-instruct-pix2pix', inpaint: 'sd15-inpaint', text2img: 'sd15-text2img' };
@@ -91,18 +96,22 @@ export class Editor {
   }
 
   /** A new project from a picture: stored at its working size as the first turn. */
-  async createProject(input: string | Buffer, name: string): Promise<ProjectView> {
-    const meta = await sharp(input)
+  async createProject(input: string | Buffer, name: string, kind: 'photo' | 'canvas' = 'photo'): Promise<ProjectView> {
+    // A path is read once, as a regular file only (a FIFO named like a picture cannot wedge the engine).
+    const bytes = typeof input === 'string' ? await readRegularFile(input) : input;
+    const meta = await sharp(bytes)
       .metadata()
       .catch((error: Error) => {
         throw new AppError('BAD_IMAGE', `The picture could not be read: ${error.message}`);
       });
     const rotated = (meta.orientation ?? 1) >= 5;
     const size = workingSize(rotated ? meta.height! : meta.width!, rotated ? meta.width! : meta.height!);
-    const png = await encodePng(await decodeRgb(input, size));
+    const png = await encodePng(await decodeRgb(bytes, size));
     const thumb = await thumbnail(png);
-    const id = this.store.createProject(name, size.width, size.height);
+    const id = this.store.createProject(name, size.width, size.height, kind);
     try {
+      const extension = `.${meta.format === 'jpeg' ? 'jpg' : (meta.format ?? 'img')}`;
+      if (kind === 'photo') await this.store.setOriginal(id, bytes, extension, rotated ? meta.height! : meta.width!, rotated ? meta.width! : meta.height!);
       await this.store.addTurn({ projectId: id, parentId: null, pipeline: 'source', instruction: '', negative: '', params: null, modelId: null, provider: null, timings: null, image: png, thumb, mask: null });
     } catch (error) {
       // No project without its source turn (a full disk, a read-only folder): take the row back out.
@@ -142,6 +151,7 @@ export class Editor {
         parentId: from,
         pipeline,
         instruction: req.instruction,
+        typed: parsed.instruction === req.instruction ? null : parsed.instruction,
         negative: req.negative,
         params: req.params,
         modelId,
@@ -211,6 +221,32 @@ export class Editor {
       out.push(await encodePng(image));
     }
     return out;
+  }
+
+  /**
+   * A turn at the original's full size (its change upscaled onto the full-resolution original; outside the masks the
+   * original's pixels), encoded as asked and written to the project's exports file.
+   */
+  async exportTurn(request: ExportRequest): Promise<ExportResult> {
+    const { turnId, format, quality, maxSide } = ExportRequestSchema.parse(request);
+    const chain = this.store.chain(turnId);
+    const last = chain.at(-1)!;
+    const view = this.store.view(last.project_id);
+    const steps: ChainStep[] = await Promise.all(
+      chain.map(async (row) => {
+        const maskFile = this.store.filePath(row, 'mask');
+        const mask = maskFile ? await decodeMask(maskFile, view.width, view.height) : null;
+        return { pipeline: row.pipeline, image: await decodeRgb(this.store.filePath(row)!), mask: mask ? Uint8Array.from(mask.data, (v) => Math.round(v * 255)) : null };
+      }),
+    );
+    const originalFile = this.store.originalPath(last.project_id);
+    const original = originalFile ? await decodeOriginal(originalFile) : steps[0]!.image;
+    const full = await renderFullSize(original, steps);
+    const { bytes, width, height } = await encodeExport(full, format, quality, maxSide);
+    const label = last.parent_id === null ? 'original' : (last.label ?? last.instruction);
+    const fileName = exportFileName(view.name, label, format);
+    const url = await this.store.writeExport(last.project_id, bytes, format === 'jpeg' ? 'jpg' : format);
+    return { url, fileName, width, height, bytes: bytes.length };
   }
 
   /** The recipe of the chain up to a turn: the source picture, and each turn's instruction, mask, knobs and model. */

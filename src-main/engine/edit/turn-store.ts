@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
 import { AppError, TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams } from '@contract';
@@ -41,6 +41,14 @@ CREATE INDEX turns_parent ON turns(parent_id);
 `,
   // Grounded turns: η, γ, schedule and neighbours (content hashes).
   `ALTER TABLE turns ADD COLUMN grounding TEXT;`,
+  // The full-resolution picture a project was made from (exports come back at its size); null for older projects and blank canvases.
+  `
+ALTER TABLE projects ADD COLUMN original_file TEXT;
+ALTER TABLE projects ADD COLUMN original_width INTEGER;
+ALTER TABLE projects ADD COLUMN original_height INTEGER;
+ALTER TABLE projects ADD COLUMN kind TEXT NOT NULL DEFAULT 'photo';
+ALTER TABLE turns ADD COLUMN typed TEXT;
+`,
 ];
 
 interface TurnRow {
@@ -50,6 +58,7 @@ interface TurnRow {
   label: string | null;
   pipeline: Turn['pipeline'];
   instruction: string;
+  typed: string | null;
   negative: string;
   params: string | null;
   model_id: string | null;
@@ -71,6 +80,10 @@ interface ProjectRow {
   cursor_turn_id: number | null;
   created_at: number;
   updated_at: number;
+  original_file: string | null;
+  original_width: number | null;
+  original_height: number | null;
+  kind: 'photo' | 'canvas';
 }
 
 export interface NewTurn {
@@ -78,6 +91,8 @@ export interface NewTurn {
   parentId: number | null;
   pipeline: Turn['pipeline'];
   instruction: string;
+  /** The instruction as the user typed it (before concept names were described for the model), when it differs. */
+  typed?: string | null;
   negative: string;
   params: TurnParams | null;
   modelId: string | null;
@@ -133,9 +148,37 @@ export class TurnStore {
     return this.clock;
   }
 
-  createProject(name: string, width: number, height: number): number {
+  createProject(name: string, width: number, height: number, kind: 'photo' | 'canvas' = 'photo'): number {
     const now = this.now();
-    return Number(this.db.prepare('INSERT INTO projects (name, width, height, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(name, width, height, now, now).lastInsertRowid);
+    return Number(this.db.prepare('INSERT INTO projects (name, width, height, kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(name, width, height, kind, now, now).lastInsertRowid);
+  }
+
+  /** Keeps the full-resolution original beside the project's turns (written atomically, then recorded). */
+  async setOriginal(projectId: number, bytes: Buffer, extension: string, width: number, height: number): Promise<void> {
+    const dir = this.projectDir(projectId);
+    await mkdir(dir, { recursive: true });
+    const name = `original${extension.toLowerCase().replace(/[^.a-z0-9]/g, '')}`;
+    const temp = join(dir, `${name}.${process.pid}.tmp`);
+    await writeFile(temp, bytes);
+    await rename(temp, join(dir, name));
+    this.db.prepare('UPDATE projects SET original_file = ?, original_width = ?, original_height = ? WHERE id = ?').run(name, width, height, projectId);
+  }
+
+  /** The full-resolution original's file, or null when the project has none (its first turn is then the original). */
+  originalPath(projectId: number): string | null {
+    const row = this.project(projectId);
+    return row.original_file ? join(this.projectDir(projectId), row.original_file) : null;
+  }
+
+  /** Writes an export as the project's one export file (replacing the previous one); returns its URL. */
+  async writeExport(projectId: number, bytes: Buffer, extension: string): Promise<string> {
+    const dir = this.projectDir(projectId);
+    const name = `export-${Date.now().toString(36)}.${extension}`;
+    for (const old of (await readdir(dir)).filter((f) => f.startsWith('export-'))) await rm(join(dir, old), { force: true });
+    const temp = join(dir, `${name}.${process.pid}.tmp`);
+    await writeFile(temp, bytes);
+    await rename(temp, join(dir, name));
+    return `/turns/${projectId}/${name}`;
   }
 
   async addTurn(turn: NewTurn): Promise<number> {
@@ -152,14 +195,15 @@ export class TurnStore {
       const inserted = Number(
         this.db
           .prepare(
-            `INSERT INTO turns (project_id, parent_id, pipeline, instruction, negative, params, model_id, provider, image_file, thumb_file, mask_file, timings, grounding, created_at, visited_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO turns (project_id, parent_id, pipeline, instruction, typed, negative, params, model_id, provider, image_file, thumb_file, mask_file, timings, grounding, created_at, visited_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             turn.projectId,
             turn.parentId,
             turn.pipeline,
             turn.instruction,
+            turn.typed ?? null,
             turn.negative,
             turn.params ? JSON.stringify(turn.params) : null,
             turn.modelId,
@@ -216,6 +260,7 @@ export class TurnStore {
       label: row.label,
       pipeline: row.pipeline,
       instruction: row.instruction,
+      typed: row.typed ?? row.instruction,
       negative: row.negative,
       params: row.params ? TurnParamsSchema.parse(JSON.parse(row.params)) : null,
       modelId: row.model_id,
@@ -237,6 +282,9 @@ export class TurnStore {
     const current = rows.find((r) => r.id === cursor)!;
     return {
       ...this.summary(project, rows),
+      kind: project.kind,
+      originalWidth: project.original_width ?? project.width,
+      originalHeight: project.original_height ?? project.height,
       tree: rows.map((r) => this.toTurn(r)),
       cursor,
       canUndo: current.parent_id !== null,
@@ -300,6 +348,12 @@ export class TurnStore {
       for (const name of [r.image_file, r.thumb_file, r.mask_file]) if (name) await rm(join(this.projectDir(r.project_id), name), { force: true });
     }
     return this.view(row.project_id);
+  }
+
+  renameProject(id: number, name: string): ProjectView {
+    this.project(id);
+    this.db.prepare('UPDATE projects SET name = ? WHERE id = ?').run(name, id);
+    return this.view(id);
   }
 
   async deleteProject(id: number): Promise<void> {

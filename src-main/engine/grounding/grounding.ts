@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { AppError, GroundedParamsSchema, GroundedRecipeSchema, type GroundedParams, type GroundedRecipe, type NeighbourInput, type NeighbourRef, type NeighbourView } from '@contract';
 import { EDIT_MODELS, workingSize } from '../edit/editor';
@@ -10,6 +9,7 @@ import { SdModel } from '../edit/sd-model';
 import type { ModelStore } from '../models/model-store';
 import type { SessionPool } from '../models/session-pool';
 import { retrieveNeighbours, type Neighbour, type NeighbourDeps } from './neighbours';
+import { readRegularFile } from '../storage/regular-file';
 
 export const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -51,7 +51,7 @@ export interface GroundedResult {
 /** A neighbour picture at the canvas size: scaled to cover it and centre-cropped (never stretched). */
 export async function neighbourPicture(path: string, width: number, height: number): Promise<Rgb> {
   try {
-    const { data, info } = await sharp(path).rotate().removeAlpha().toColourspace('srgb').resize(width, height, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(await readRegularFile(path)).rotate().removeAlpha().toColourspace('srgb').resize(width, height, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (error) {
     throw new AppError('BAD_IMAGE', `The neighbour ${path} could not be read: ${(error as Error).message}`);
@@ -133,7 +133,7 @@ export class Grounding {
     const width = source?.width ?? Math.max(model.sizeMultiple, Math.round(params.width / model.sizeMultiple) * model.sizeMultiple);
     const height = source?.height ?? Math.max(model.sizeMultiple, Math.round(params.height / model.sizeMultiple) * model.sizeMultiple);
     const pictures = await Promise.all(neighbours.map((n) => neighbourPicture(n.path, width, height)));
-    const refs: NeighbourRef[] = await Promise.all(neighbours.map(async (n) => ({ source: n.source, name: n.name, path: n.path, sha256: n.sha256 ?? sha256(await readFile(n.path)) })));
+    const refs: NeighbourRef[] = await Promise.all(neighbours.map(async (n) => ({ source: n.source, name: n.name, path: n.path, sha256: n.sha256 ?? sha256(await readRegularFile(n.path)) })));
     const { image, timings, schedule } = await runGrounded(
       model,
       { mode, source, neighbours: pictures, prompt, negative, steps: params.steps, guidance: params.guidance, eta: params.eta, mix: params.mix, seed: params.seed, scheduler: params.scheduler, width, height },

@@ -4,21 +4,16 @@ import { writeFileAtomic } from '../storage/atomic-write';
 import { describeIoError, errnoOf } from '../storage/io-errors';
 import { readRegularFile, withDeadline, type ReadOptions } from '../storage/regular-file';
 import { join } from 'node:path';
-import exifr from 'exifr';
 import sharp from 'sharp';
 import { CLIP_PREPROCESS, cropAndNormalize, decodeForClip, type PreprocessConfig, type ResizedImage } from '../clip/preprocess';
+import { readMetadata, type PhotoMetadata } from './metadata';
 
-export interface ImageFacts {
+export interface ImageFacts extends PhotoMetadata {
   hash: string;
   format: string;
   width: number;
   height: number;
   orientation: number | null;
-  takenAt: number | null;
-  camera: string | null;
-  lens: string | null;
-  gpsLat: number | null;
-  gpsLon: number | null;
   /** Thumbnail file name inside the thumbnail folder. */
   thumb: string;
   /** The CLIP input tensor (CHW float32), from the same decode as the thumbnail. */
@@ -36,28 +31,6 @@ function sha256(bytes: Buffer): string {
 /** Where a thumbnail lives: sharded by hash so no folder grows huge; shared by duplicates. */
 export function thumbName(hash: string): string {
   return join(hash.slice(0, 2), `${hash}.webp`);
-}
-
-async function readExif(bytes: Buffer): Promise<Pick<ImageFacts, 'takenAt' | 'camera' | 'lens' | 'gpsLat' | 'gpsLon'>> {
-  try {
-    const tags = (await exifr.parse(bytes, { gps: true, pick: ['DateTimeOriginal', 'CreateDate', 'Make', 'Model', 'LensModel', 'latitude', 'longitude'] })) as
-      | Record<string, unknown>
-      | undefined;
-    if (!tags) return { takenAt: null, camera: null, lens: null, gpsLat: null, gpsLon: null };
-    const date = (tags.DateTimeOriginal ?? tags.CreateDate) as Date | undefined;
-    const make = typeof tags.Make === 'string' ? tags.Make.trim() : '';
-    const model = typeof tags.Model === 'string' ? tags.Model.trim() : '';
-    return {
-      takenAt: date instanceof Date && !Number.isNaN(date.getTime()) ? date.getTime() : null,
-      camera: [make, model.startsWith(make) ? model.slice(make.length).trim() : model].filter(Boolean).join(' ') || null,
-      lens: typeof tags.LensModel === 'string' ? tags.LensModel : null,
-      gpsLat: typeof tags.latitude === 'number' ? tags.latitude : null,
-      gpsLon: typeof tags.longitude === 'number' ? tags.longitude : null,
-    };
-  } catch {
-    // No EXIF, or EXIF the parser cannot read: the image is still fine.
-    return { takenAt: null, camera: null, lens: null, gpsLat: null, gpsLon: null };
-  }
 }
 
 /** Signatures of the formats the library reads: a file that starts like one but does not decode is damaged. */
@@ -117,7 +90,7 @@ export async function processImage(path: string, thumbDir: string, clip: Preproc
   // Read once, as a regular file only (a FIFO or /dev/zero named like a photo cannot wedge or spin the indexer).
   const bytes = await readRegularFile(path, read);
   const decoding = decodeForClip(bytes, clip, MAX_PIXELS).catch((error: unknown) => Promise.reject(decodeFailure(error, bytes, path)));
-  const [decoded, exif] = await withDeadline(Promise.all([decoding, readExif(bytes)]), path, read);
+  const [decoded, exif] = await withDeadline(Promise.all([decoding, readMetadata(bytes)]), path, read);
   const hash = sha256(bytes);
   const thumb = thumbName(hash);
   const thumbFile = join(thumbDir, thumb);

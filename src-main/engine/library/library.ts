@@ -1,6 +1,6 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { AppError, type Facets, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
+import { AppError, type Facets, type ItemDetail, type ItemsUpdate, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import type { PreprocessConfig } from '../clip/preprocess';
 import type { JobContext } from '../jobs/runner';
@@ -9,6 +9,9 @@ import type { Db } from './db';
 import { facets, forEachConcurrent, identicalGroups, toVector } from './queries';
 import { itemRows, searchLibrary } from './search';
 import { failureReason, processImage } from './file-processor';
+import { itemIdByPath, updateItems } from './item-edits';
+import { viewRendition } from './rendition';
+import { metadataDetail, rereadOldMetadata, storeMetadata } from './metadata';
 import { scanFolder, type ScanProblem } from './scanner';
 import { failureKind } from '../storage/io-errors';
 import { readRegularFile } from '../storage/regular-file';
@@ -152,6 +155,7 @@ export class Library {
       await ctx.checkpoint();
       await this.scanRoot(root, summary, ctx.signal);
     }
+    await rereadOldMetadata(this.db, ctx.signal);
     const pending = this.db.prepare("SELECT * FROM files WHERE status = 'pending' ORDER BY id").all() as FileRow[];
     const model = this.options.model();
     const clip = await model.load();
@@ -324,6 +328,7 @@ export class Library {
            camera = ?, lens = ?, gps_lat = ?, gps_lon = ?, thumb = ?, indexed_at = ? WHERE id = ?`,
         )
         .run(facts.hash, facts.format, facts.width, facts.height, facts.orientation, facts.takenAt, facts.camera, facts.lens, facts.gpsLat, facts.gpsLon, facts.thumb, Date.now(), id);
+      storeMetadata(this.db, id, facts);
       // Changed content invalidates old embeddings.
       if (moved === undefined) this.db.prepare('DELETE FROM embeddings WHERE file_id = ?').run(id);
     })();
@@ -464,7 +469,7 @@ export class Library {
 
   item(id: number): ItemDetail {
     const row = this.db.prepare('SELECT * FROM files WHERE id = ?').get(id) as
-      | (FileRow & { format: string | null; taken_at: number | null; camera: string | null; lens: string | null; gps_lat: number | null; gps_lon: number | null })
+      | (FileRow & { format: string | null; taken_at: number | null; camera: string | null; lens: string | null; gps_lat: number | null; gps_lon: number | null } & Parameters<typeof metadataDetail>[0])
       | undefined;
     if (!row) throw new AppError('NOT_FOUND', `No library item ${id}.`);
     const tags = this.db.prepare('SELECT tag FROM tags WHERE file_id = ? ORDER BY tag').pluck().all(id) as string[];
@@ -484,6 +489,7 @@ export class Library {
       camera: row.camera,
       lens: row.lens,
       gps: row.gps_lat !== null && row.gps_lon !== null ? { lat: row.gps_lat, lon: row.gps_lon } : null,
+      ...metadataDetail(row),
       tags,
       status: row.status,
       error: row.error,
@@ -500,6 +506,24 @@ export class Library {
   embeddingOf(id: number, model: string): Float32Array | null {
     const blob = this.db.prepare('SELECT vector FROM embeddings WHERE file_id = ? AND model = ?').pluck().get(id, model) as Buffer | undefined;
     return blob ? toVector(blob) : null;
+  }
+
+  /** A large rendition of a photo for the viewer (cached under the thumbnail folder). */
+  async view(id: number): Promise<{ url: string; width: number; height: number }> {
+    const row = this.db.prepare("SELECT path, hash FROM files WHERE id = ? AND status = 'indexed'").get(id) as { path: string; hash: string } | undefined;
+    if (!row) throw new AppError('NOT_FOUND', `No indexed library item ${id}.`);
+    const { file, width, height } = await viewRendition(row.path, row.hash, this.options.thumbDir);
+    return { url: file.split(sep).join('/'), width, height };
+  }
+
+  /** The item at a file path. */
+  itemByPath(path: string): ItemDetail {
+    return this.item(itemIdByPath(this.db, path));
+  }
+
+  /** Ratings, pick/reject flags and tags for many items at once. */
+  updateItems(update: ItemsUpdate): { updated: number } {
+    return { updated: updateItems(this.db, update) };
   }
 
   setTags(id: number, tags: string[]): void {

@@ -3,7 +3,14 @@ import type { Facets, Filters, LibraryItem } from '@contract';
 import type { Db } from './db';
 
 /** The columns a LibraryItem is read from. */
-export const ITEM_COLUMNS = 'id, path, name, folder, width, height, thumb';
+export const ITEM_COLUMNS = "id, path, name, folder, width, height, thumb, rating, CASE flag WHEN 1 THEN 'pick' WHEN -1 THEN 'reject' ELSE 'none' END AS flag";
+
+/** SQL order for a listing (no ranking). */
+export function orderSql(sort: 'relevance' | 'taken' | 'name' | 'added' | undefined): string {
+  if (sort === 'name') return 'name COLLATE NOCASE ASC, id ASC';
+  if (sort === 'added') return 'id DESC';
+  return 'coalesce(taken_at, mtime_ms) DESC, id DESC';
+}
 
 /** Runs `work` over `items` with at most `limit` in flight; the first error stops taking new items and is thrown. */
 export async function forEachConcurrent<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -44,6 +51,14 @@ export function filterSql(filters: Filters): { sql: string; params: unknown[] } 
   if (filters.format) {
     parts.push('format = ?');
     params.push(filters.format);
+  }
+  if (filters.minRating !== undefined) {
+    parts.push('rating >= ?');
+    params.push(filters.minRating);
+  }
+  if (filters.flag) {
+    parts.push('flag = ?');
+    params.push(filters.flag === 'pick' ? 1 : filters.flag === 'reject' ? -1 : 0);
   }
   if (filters.orientation) {
     parts.push(filters.orientation === 'landscape' ? 'width > height' : filters.orientation === 'portrait' ? 'width < height' : 'width = height');

@@ -3,7 +3,8 @@ import type { ClipModel } from '../clip/clip-model';
 import { dot } from '../clip/vector';
 import type { VectorIndex } from '../vectors/vector-index';
 import type { Db } from './db';
-import { filterSql, ITEM_COLUMNS, toVector } from './queries';
+import { filterSql, ITEM_COLUMNS, orderSql, toVector } from './queries';
+import { baseline, exactMatches, exactPhrases, GOOD_Z, KEEP_Z, relevanceOf } from './relevance';
 
 /** What search needs from the library. */
 export interface SearchDeps {
@@ -43,19 +44,21 @@ export async function searchLibrary(
     if (!blob) throw new AppError('NOT_FOUND', `Item ${query.likeId} has no embedding yet; index the library first.`);
     vector = toVector(blob);
   } else if (query.text?.trim() && clip) {
-    vector = (await clip.encodeTexts([query.text]))[0]!;
+    vector = (await clip.encodeTexts([exactPhrases(query.text).rest || query.text]))[0]!;
   }
   const textHits = query.text?.trim() ? ftsHits(db, query.text) : new Map<number, number>();
+  const exact = query.text?.trim() ? exactMatches(db, query.text) : new Set<number>();
 
   if (!vector) {
     if (textHits.size === 0 && query.text?.trim()) {
       return { items: [], mode: 'names', note: clip ? null : 'No CLIP model is installed, so only file names, folders and tags were searched.' };
     }
-    const ids = textHits.size ? [...textHits.keys()] : null;
-    const rows = itemRows(db, ids, filter, ids ? undefined : { limit, offset });
-    const items = ids ? rows.sort((a, b) => (textHits.get(b.id) ?? 0) - (textHits.get(a.id) ?? 0)).slice(offset, offset + limit) : rows;
+    const ids = textHits.size || exact.size ? [...new Set([...exact, ...textHits.keys()])] : null;
+    const rows = itemRows(db, ids, filter, ids ? undefined : { limit, offset, sort: query.sort });
+    const rank = (id: number) => (exact.has(id) ? 2 : 0) + (textHits.get(id) ?? 0);
+    const items = ids ? sortItems(rows.sort((a, b) => rank(b.id) - rank(a.id)), query.sort, db).slice(offset, offset + limit) : rows;
     return {
-      items: items.map((r) => ({ ...r, score: ids ? (textHits.get(r.id) ?? null) : null })),
+      items: items.map((r) => ({ ...r, score: ids ? (textHits.get(r.id) ?? null) : null, ...(exact.has(r.id) ? { exact: true } : {}) })),
       mode: ids ? 'names' : 'list',
       note: query.text?.trim() && !clip ? 'No CLIP model is installed, so only file names, folders and tags were searched.' : null,
     };
@@ -77,10 +80,34 @@ export async function searchLibrary(
     }
     rows = rows.filter((r) => scores.has(r.id));
   }
+  // Photos the words name exactly come first, wherever their pictures rank.
+  const missingExact = [...exact].filter((id) => !scores.has(id));
+  if (missingExact.length) {
+    const extra = itemRows(db, missingExact, filter);
+    for (const r of extra) {
+      const blob = db.prepare('SELECT vector FROM embeddings WHERE file_id = ? AND model = ?').pluck().get(r.id, model) as Buffer | undefined;
+      scores.set(r.id, blob ? dot(vector, toVector(blob)) : 0);
+    }
+    rows = [...rows, ...extra];
+  }
   // Names and tags that match the words lift an image a little; they never outrank a clearly better picture.
-  const blended = rows.filter((r) => !exclude.has(r.id)).map((r) => ({ ...r, score: (scores.get(r.id) ?? 0) + 0.05 * (textHits.get(r.id) ?? 0) }));
-  blended.sort((a, b) => b.score - a.score);
-  return { items: blended.slice(offset, offset + limit), mode: textHits.size ? 'hybrid' : 'vector', note: null };
+  let blended: (LibraryItem & { score: number })[] = rows
+    .filter((r) => !exclude.has(r.id))
+    .map((r) => ({ ...r, score: (scores.get(r.id) ?? 0) + 0.05 * (textHits.get(r.id) ?? 0), ...(exact.has(r.id) ? { exact: true } : {}) }));
+  blended.sort((a, b) => Number(exact.has(b.id)) - Number(exact.has(a.id)) || b.score - a.score);
+  // Words: photos far from them are left out, and a search where nothing stands out says so.
+  const base = query.text?.trim() ? baseline(db, model, vector) : null;
+  let hidden = 0;
+  let noGoodMatch = false;
+  if (base) {
+    const z = (s: number) => (s - base.mean) / base.std;
+    const kept = blended.filter((r) => exact.has(r.id) || z(r.score) >= KEEP_Z);
+    hidden = blended.length - kept.length;
+    noGoodMatch = exact.size === 0 && !blended.some((r) => z(r.score) >= GOOD_Z);
+    blended = kept.map((r) => ({ ...r, relevance: exact.has(r.id) ? 1 : relevanceOf(z(r.score)) }));
+  }
+  blended = sortItems(blended, query.sort, db);
+  return { items: blended.slice(offset, offset + limit), mode: textHits.size ? 'hybrid' : 'vector', note: null, ...(base ? { hidden, noGoodMatch } : {}) };
 }
 
 /** FTS matches for the words, as a 0…1 strength (best match 1). */
@@ -98,7 +125,7 @@ export function ftsHits(db: Db, text: string): Map<number, number> {
 }
 
 /** Indexed items, optionally only these ids, filtered, and paged in date order. */
-export function itemRows(db: Db, ids: number[] | null, filter: { sql: string; params: unknown[] }, page?: { limit: number; offset: number }): LibraryItem[] {
+export function itemRows(db: Db, ids: number[] | null, filter: { sql: string; params: unknown[] }, page?: { limit: number; offset: number; sort?: SearchQuery['sort'] }): LibraryItem[] {
   const where = ["status = 'indexed'"];
   const params: unknown[] = [];
   if (ids) {
@@ -110,6 +137,17 @@ export function itemRows(db: Db, ids: number[] | null, filter: { sql: string; pa
     where.push(filter.sql);
     params.push(...filter.params);
   }
-  const tail = page ? ` ORDER BY coalesce(taken_at, mtime_ms) DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset}` : '';
+  const tail = page ? ` ORDER BY ${orderSql(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}` : '';
   return (db.prepare(`SELECT ${ITEM_COLUMNS} FROM files WHERE ${where.join(' AND ')}${tail}`).all(...params) as LibraryItem[]).map((r) => ({ ...r, score: null }));
+}
+
+/** Ranked results put in another order on request (relevance keeps the ranking; the cut-off has already applied). */
+function sortItems<T extends LibraryItem>(items: T[], sort: SearchQuery['sort'], db: Db): T[] {
+  if (!sort || sort === 'relevance' || items.length < 2) return items;
+  if (sort === 'name') return [...items].sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.id - b.id);
+  if (sort === 'added') return [...items].sort((a, b) => b.id - a.id);
+  const taken = new Map(
+    (db.prepare(`SELECT id, coalesce(taken_at, mtime_ms) AS t FROM files WHERE id IN (${items.map(() => '?').join(',')})`).all(...items.map((i) => i.id)) as { id: number; t: number }[]).map((r) => [r.id, r.t]),
+  );
+  return [...items].sort((a, b) => (taken.get(b.id) ?? 0) - (taken.get(a.id) ?? 0) || b.id - a.id);
 }

@@ -1,0 +1,155 @@
+import exifr from 'exifr';
+import type { ItemDetail } from '@contract';
+import type { Db } from './db';
+import { flagName } from './item-edits';
+import { readRegularFile } from '../storage/regular-file';
+
+/** What the library keeps from a photo's EXIF, XMP and IPTC. */
+export interface PhotoMetadata {
+  takenAt: number | null;
+  camera: string | null;
+  lens: string | null;
+  gpsLat: number | null;
+  gpsLon: number | null;
+  iso: number | null;
+  /** f-number, e.g. 2.8. */
+  aperture: number | null;
+  /** Exposure time in seconds, e.g. 0.004 (1/250). */
+  shutter: number | null;
+  /** Focal length in mm. */
+  focalLength: number | null;
+  title: string | null;
+  caption: string | null;
+  keywords: string[];
+}
+
+/** Bumped when the library reads more from photos; indexed photos read with an older version are read again (metadata only). */
+export const METADATA_VERSION = 1;
+
+const EMPTY: PhotoMetadata = {
+  takenAt: null,
+  camera: null,
+  lens: null,
+  gpsLat: null,
+  gpsLon: null,
+  iso: null,
+  aperture: null,
+  shutter: null,
+  focalLength: null,
+  title: null,
+  caption: null,
+  keywords: [],
+};
+
+/** Maker strings often carry NULs and padding ("Nokia\0 2 N9"): NULs become spaces, runs of space one. */
+export function cleanText(value: unknown): string | null {
+  const text = typeof value === 'string' ? value : value && typeof value === 'object' && 'value' in value ? String((value as { value: unknown }).value) : null;
+  if (text === null) return null;
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return clean || null;
+}
+
+const positive = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null);
+
+/** "Canon" + "Canon EOS R5" → "Canon EOS R5"; "NIKON CORPORATION" + "NIKON D850" → "NIKON CORPORATION D850". */
+function cameraName(make: string | null, model: string | null): string | null {
+  if (!make) return model;
+  if (!model) return make;
+  const firstWord = make.split(' ')[0]!;
+  if (model.toLowerCase().startsWith(make.toLowerCase())) return model;
+  if (model.toLowerCase().startsWith(firstWord.toLowerCase())) return `${make} ${model.slice(firstWord.length).trim()}`.trim();
+  return `${make} ${model}`;
+}
+
+function keywordList(...sources: unknown[]): string[] {
+  const out = new Set<string>();
+  for (const source of sources) {
+    const list = Array.isArray(source) ? source : typeof source === 'string' ? source.split(/[;,]/) : [];
+    for (const k of list) {
+      const clean = cleanText(k)?.toLowerCase();
+      if (clean) out.add(clean);
+    }
+  }
+  return [...out];
+}
+
+/** Reads EXIF (with the GPS block, which exifr computes latitude/longitude from), XMP and IPTC; never throws. */
+export async function readMetadata(input: string | Buffer): Promise<PhotoMetadata> {
+  let tags: Record<string, unknown> | undefined;
+  try {
+    tags = (await exifr.parse(input, { tiff: true, exif: true, gps: true, xmp: true, iptc: true, ifd1: false, interop: false, mergeOutput: true })) as Record<string, unknown> | undefined;
+  } catch {
+    // No metadata, or metadata the parser cannot read: the image is still fine.
+    return { ...EMPTY };
+  }
+  if (!tags) return { ...EMPTY };
+  const date = (tags.DateTimeOriginal ?? tags.CreateDate ?? tags.DateCreated) as Date | undefined;
+  const lat = tags.latitude;
+  const lon = tags.longitude;
+  const validGps = typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && !(lat === 0 && lon === 0);
+  return {
+    takenAt: date instanceof Date && !Number.isNaN(date.getTime()) ? date.getTime() : null,
+    camera: cameraName(cleanText(tags.Make), cleanText(tags.Model)),
+    lens: cleanText(tags.LensModel) ?? cleanText(tags.Lens),
+    gpsLat: validGps ? lat : null,
+    gpsLon: validGps ? lon : null,
+    iso: positive(Array.isArray(tags.ISO) ? tags.ISO[0] : tags.ISO),
+    aperture: positive(tags.FNumber),
+    shutter: positive(tags.ExposureTime),
+    focalLength: positive(tags.FocalLength),
+    title: cleanText(tags.title) ?? cleanText(tags.ObjectName) ?? cleanText(tags.Headline),
+    caption: cleanText(tags.description) ?? cleanText(tags.Caption) ?? cleanText(tags.ImageDescription),
+    keywords: keywordList(tags.subject, tags.Keywords),
+  };
+}
+
+/** Writes a photo's metadata onto its row; keywords join its tags (so they are searched like tags). */
+export function storeMetadata(db: Db, id: number, meta: PhotoMetadata): void {
+  db.prepare(
+    `UPDATE files SET taken_at = ?, camera = ?, lens = ?, gps_lat = ?, gps_lon = ?, iso = ?, aperture = ?, shutter = ?, focal_length = ?,
+     title = ?, caption = ?, meta_version = ? WHERE id = ?`,
+  ).run(meta.takenAt, meta.camera, meta.lens, meta.gpsLat, meta.gpsLon, meta.iso, meta.aperture, meta.shutter, meta.focalLength, meta.title, meta.caption, METADATA_VERSION, id);
+  const add = db.prepare('INSERT OR IGNORE INTO tags (file_id, tag) VALUES (?, ?)');
+  for (const keyword of meta.keywords) add.run(id, keyword);
+}
+
+/** Indexed photos read by an older version of the studio: their metadata is read again (no decode, no new vectors). */
+export async function rereadOldMetadata(db: Db, signal?: AbortSignal): Promise<number> {
+  const rows = db.prepare("SELECT id, path FROM files WHERE status = 'indexed' AND meta_version < ?").all(METADATA_VERSION) as { id: number; path: string }[];
+  let done = 0;
+  for (const row of rows) {
+    if (signal?.aborted) break;
+    // Read as a regular file only, with the read's deadline; a photo that cannot be read now is tried again next time.
+    const bytes = await readRegularFile(row.path, { signal }).catch(() => null);
+    if (!bytes) continue;
+    const meta = await readMetadata(bytes);
+    db.transaction(() => storeMetadata(db, row.id, meta))();
+    done++;
+  }
+  return done;
+}
+
+interface MetadataRow {
+  iso: number | null;
+  aperture: number | null;
+  shutter: number | null;
+  focal_length: number | null;
+  title: string | null;
+  caption: string | null;
+  rating: number | null;
+  flag: number | null;
+}
+
+/** The details panel's view of the stored metadata beyond date, camera, lens and place. */
+export function metadataDetail(row: MetadataRow): Pick<ItemDetail, 'exposure' | 'title' | 'caption' | 'rating' | 'flag'> {
+  const exposure = { iso: row.iso, aperture: row.aperture, shutter: row.shutter, focalLength: row.focal_length };
+  return {
+    exposure: Object.values(exposure).some((v) => v !== null) ? exposure : null,
+    title: row.title,
+    caption: row.caption,
+    rating: row.rating ?? 0,
+    flag: flagName(row.flag ?? 0),
+  };
+}
+
