@@ -4,7 +4,7 @@ import { enhance, interleavedSchedule, scheduleString, type GuidanceStepKind } f
 import { SeededRandom } from '../diffusion/rng';
 import { createScheduler, type SchedulerName } from '../diffusion/scheduler';
 import { fromTensor, latentPreview, toTensor, type Rgb } from './pixels';
-import { roundToMultiple, type StageTimings, type StepEvent } from './pipeline';
+import { roundToMultiple, stageTimer, type StageTimings, type StepEvent } from './pipeline';
 import type { SdModel } from './sd-model';
 
 /** How several neighbours enter the image condition: their mean latent every step, or one neighbour per step in turn. */
@@ -75,15 +75,7 @@ export async function runGrounded(
   options: { signal?: AbortSignal; onStep?: (event: StepEvent) => void } = {},
 ): Promise<{ image: Rgb; timings: StageTimings; schedule: string }> {
   const started = performance.now();
-  const t = { textMs: 0, unetMs: 0, schedulerMs: 0, vaeMs: 0 };
-  const time = async <T>(key: keyof typeof t, work: () => Promise<T> | T): Promise<T> => {
-    const s = performance.now();
-    try {
-      return await work();
-    } finally {
-      t[key] += performance.now() - s;
-    }
-  };
+  const { t, time } = stageTimer();
   if (model.kind !== 'instruct') throw new AppError('MODEL_MISMATCH', `Grounded generation needs the instruction-edit model (image + text conditions); ${model.dir} is a ${model.kind} model.`);
   if (req.neighbours.length === 0) throw new AppError('INVALID_PARAMS', 'Grounded generation needs at least one neighbour picture.');
   if (req.mode === 'edit' && !req.source) throw new AppError('INVALID_PARAMS', 'A grounded edit needs a picture to edit.');

@@ -66,6 +66,20 @@ function concatChannels(rows: Float32Array[][], plane: number): Float32Array {
   return out;
 }
 
+/** Time spent per stage of a turn (text encoder, UNet, scheduler, VAE), accumulated by `time`. */
+export function stageTimer() {
+  const t = { textMs: 0, unetMs: 0, schedulerMs: 0, vaeMs: 0 };
+  const time = async <T>(key: keyof typeof t, work: () => Promise<T> | T): Promise<T> => {
+    const s = performance.now();
+    try {
+      return await work();
+    } finally {
+      t[key] += performance.now() - s;
+    }
+  };
+  return { t, time };
+}
+
 /**
  * One diffusion run: instruction edit (8-channel UNet, dual guidance over (∅,∅), (c_I,∅), (c_I,c_T) in one batched
  * call), inpainting (9-channel UNet, text guidance) or text-to-image (4-channel UNet). The negative text replaces the
@@ -78,15 +92,7 @@ export async function runDiffusion(
   options: { signal?: AbortSignal; onStep?: (event: StepEvent) => void } = {},
 ): Promise<{ image: Rgb; timings: StageTimings }> {
   const started = performance.now();
-  const t = { textMs: 0, unetMs: 0, schedulerMs: 0, vaeMs: 0 };
-  const time = async <T>(key: keyof typeof t, work: () => Promise<T> | T): Promise<T> => {
-    const s = performance.now();
-    try {
-      return await work();
-    } finally {
-      t[key] += performance.now() - s;
-    }
-  };
+  const { t, time } = stageTimer();
   if (req.pipeline !== model.kind) throw new AppError('MODEL_MISMATCH', `${model.dir} is a ${model.kind} model, not ${req.pipeline}.`);
   if (req.pipeline !== 'text2img' && !req.source) throw new AppError('INVALID_PARAMS', 'An edit needs a picture to edit.');
   if (req.pipeline === 'inpaint' && !req.mask) throw new AppError('INVALID_PARAMS', 'Inpainting needs a mask.');
