@@ -23,6 +23,11 @@ test.describe('personal concepts', () => {
     await expect(card.getByLabel('Nearest attribute words')).toContainText('yellow');
     await expect(card).toContainText(/Tells it apart from other circles \d+ % of the time/);
     await page.screenshot({ path: info.outputPath('concepts.png') });
+    // Previews: *sunny created from its own photos, one picture per seed.
+    await card.getByRole('button', { name: 'Show previews' }).click();
+    await expect(card.getByRole('img', { name: /^\*sunny, seed \d$/ })).toHaveCount(3, { timeout: 30_000 });
+    await expect(card.getByRole('button', { name: 'Show previews' })).toBeVisible();
+    await card.screenshot({ path: info.outputPath('concept-previews.png') });
 
     // Search with it: the yellow circles of the library come first.
     await card.getByRole('button', { name: 'Search with it' }).click();
@@ -36,7 +41,7 @@ test.describe('personal concepts', () => {
     await page.getByLabel('Token or description').fill('0');
     await expect.poll(firstScore).not.toBe(atOne);
     await page.getByRole('button', { name: 'Auto mix' }).click();
-    await expect(page.getByText(/Auto: \d\.\d/)).toBeVisible();
+    await expect(page.getByText(/Auto: \d\.\d+ \(generated images/)).toBeVisible();
 
     // In an edit instruction, "*" completes concept names.
     await cells.nth(0).click();

@@ -157,7 +157,7 @@ const commands: Record<string, Command> = {
       if (opts.values['gair-auto']) {
         const auto = await callDirect(dispatch, 'concepts.gairAuto', { text });
         gairW = auto.w;
-        process.stderr.write(`GAIR: w = ${auto.w} (${auto.proxy})\n`);
+        process.stderr.write(`GAIR: w = ${auto.w} (${auto.method}: ${auto.proxy})\n`);
       }
       result = await callDirect(dispatch, 'library.search', { text, limit, filters, ...(gairW !== undefined ? { gairW } : {}) });
     }

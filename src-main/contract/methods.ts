@@ -234,10 +234,15 @@ export const methods = {
     result: ConceptSchema,
     summary: 'Add a concept from an exported file (optionally under another name).',
   }),
+  'concepts.previews': method({
+    params: z.object({ name: ConceptNameSchema, seed: z.number().int().min(0).max(2 ** 31 - 1).default(0) }).strict(),
+    result: JobSchema,
+    summary: 'Grounded creations of "*name" from its photos (one per seed from seed on), as a cancelable job; its result is { name, previews: [{ seed, image }] }.',
+  }),
   'concepts.gairAuto': method({
     params: z.object({ text: z.string().min(1).max(1000) }).strict(),
-    result: z.object({ w: z.number(), scores: z.array(z.object({ w: z.number(), score: z.number() })), proxy: z.string() }),
-    summary: 'Pick the GAIR weight w for a query that names a concept (Algorithm 1, with retrieved photos as the proxy).',
+    result: z.object({ w: z.number(), scores: z.array(z.object({ w: z.number(), score: z.number() })), method: z.enum(['generated', 'retrieval']), proxy: z.string() }),
+    summary: 'Pick the GAIR weight w for a query that names a concept (Algorithm 1 on generated images when the instruction model is installed, else on retrieved photos).',
   }),
 } as const;
 

@@ -1,5 +1,7 @@
 import type { Engine } from '../engine/engine';
 import { neighbourView } from '../engine/grounding/grounding';
+import { conceptPreviews, PREVIEW_COUNT } from '../engine/grounding/concept-previews';
+import { chooseGairW } from '../engine/grounding/gair-generated';
 import type { Handlers } from './dispatcher';
 
 /** Maps each contract method onto the engine. Thin on purpose: the logic lives in the engine. */
@@ -75,11 +77,13 @@ export function engineHandlers(engine: Engine): Handlers {
     },
     'concepts.export': ({ id }) => engine.concepts.exportFile(id),
     'concepts.import': ({ file, name }) => engine.concepts.importFile(file, name),
+    'concepts.previews': ({ name, seed }) =>
+      engine.jobs.submit({ kind: 'concepts.previews', label: `Previews of *${name}`, unit: 'pictures', total: PREVIEW_COUNT }, (ctx) => conceptPreviews(engine, name, seed, ctx)),
     'concepts.gairAuto': async ({ text }) => {
       const model = engine.library.servingModel();
       const clip = await engine.clip(model);
       if (!clip) engine.models.require(model);
-      return engine.concepts.autoGair(clip!, model, text);
+      return chooseGairW(engine, clip!, model, text);
     },
     'library.nearDuplicates': () =>
       engine.jobs.submit({ kind: 'library.near-duplicates', label: 'Finding near-duplicates', unit: 'photos', pausable: true }, (ctx) =>

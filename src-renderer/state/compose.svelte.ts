@@ -79,14 +79,14 @@ export class ComposeState {
     return this.run();
   }
 
-  /** Chooses w with Algorithm 1 (retrieved photos as the proxy for generated ones). */
+  /** Chooses w with Algorithm 1 (generated images, or retrieved photos when no generator is installed). */
   async autoGair(): Promise<void> {
     const text = this.conditions.find((t) => /\*[\p{L}\p{N}_-]+/u.test(t));
     if (!text) return;
     try {
       const auto = await this.client.call('concepts.gairAuto', { text });
       this.gairW = auto.w;
-      this.gairNote = `Auto: ${auto.w.toFixed(1)} (${auto.proxy}).`;
+      this.gairNote = `Auto: ${auto.w.toFixed(2)} (${auto.method === 'generated' ? 'generated images' : 'retrieval'}: ${auto.proxy}).`;
       await this.run();
     } catch (error) {
       this.error = (error as Error).message;

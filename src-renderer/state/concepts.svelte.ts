@@ -1,6 +1,7 @@
 import { ConceptSchema, isFinished, type Concept, type Job, type LibraryItem } from '@contract';
 import type { StudioClient } from '../api/client';
 import { checkDroppedImage } from '../api/dropped-image';
+import { ConceptPreviewsState } from './concept-previews.svelte';
 import type { JobsState } from './jobs.svelte';
 
 /** A photo for the concept being taught: a file the user dropped, or a photo of the library. */
@@ -16,11 +17,14 @@ export class ConceptsState {
   generateNegatives = $state(false);
   teaching = $state<{ jobId: string; generation: number; accuracy: number; curve: number[]; matches: LibraryItem[] } | null>(null);
   error = $state<string | null>(null);
+  /** Generated previews of a concept, on request. */
+  readonly previews: ConceptPreviewsState;
 
   constructor(
     private readonly client: StudioClient,
     private readonly jobs: JobsState,
   ) {
+    this.previews = new ConceptPreviewsState(client, jobs);
     client.onStatus((s) => {
       if (s === 'open') void this.load();
     });

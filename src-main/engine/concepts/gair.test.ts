@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gairQuery } from './gair';
+import { chooseGairWeightByGeneration, gairQuery } from './gair';
 
 describe('GAIR query', () => {
   const token = Float32Array.from([1, 0, 0]);
@@ -20,5 +20,34 @@ describe('GAIR query', () => {
     const q = gairQuery(token, [a1, a2], 0);
     [0, Math.SQRT1_2, Math.SQRT1_2].forEach((v, i) => expect(q[i]!).toBeCloseTo(v, 6));
     expect([...gairQuery(token, [], 0.3)]).toEqual([...token]);
+  });
+});
+
+describe('Algorithm 1 on generated images', () => {
+  const unit = (...v: number[]) => {
+    const n = Math.hypot(...v);
+    return Float32Array.from(v.map((x) => x / n));
+  };
+  const photo = unit(1, 0, 0);
+
+  it('scores each w by min(similarity to the w = 0 context image, to the photos) and picks the best', async () => {
+    // The generator drifts from the context direction [0,1,0] toward the concept's photo [1,0,0] as w grows.
+    const asked: number[] = [];
+    const generatedAt = async (w: number) => {
+      asked.push(w);
+      return unit(w, 1 - w, 0);
+    };
+    const chosen = await chooseGairWeightByGeneration(generatedAt, [photo]);
+    expect(asked).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(chosen.w).toBe(0.5); // the only w close to both: min(cos 45°, cos 45°)
+    expect(chosen.scores[2]!.score).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(chosen.scores[0]!.score).toBeCloseTo(0, 6); // the context image itself: nothing of the concept
+    expect(chosen.scores[4]!.score).toBeCloseTo(0, 6); // the concept alone: nothing of the context
+  });
+
+  it('a generator that keeps the context whatever w is leaves the concept out: the best w is where the photos show most', async () => {
+    const chosen = await chooseGairWeightByGeneration(async (w) => unit(w * 0.2, 1, 0), [photo], [0, 0.5, 1]);
+    expect(chosen.w).toBe(1);
+    expect(chosen.scores.map((s) => s.w)).toEqual([0, 0.5, 1]);
   });
 });

@@ -45,3 +45,26 @@ export async function chooseGairWeight(
   }
   return { w: scores.reduce((a, b) => (b.score > a.score ? b : a)).w, scores };
 }
+
+/** The w candidates Algorithm 1 tries with generated images: fewer than with retrieval, since each costs a generation. */
+export const GENERATED_WEIGHTS = [0, 0.25, 0.5, 0.75, 1] as const;
+
+/**
+ * Algorithm 1 as the paper runs it: for each w an image I is generated (its CLIP image feature f(I) comes from
+ * `generatedAt`), the context image x_c is the one generated at w = 0 (the concept replaced by its attribute words), and
+ * score(w) = min(f(I)·f(x_c), mean_j f(I)·f(x_j)) over the concept's photos x_j; the w with the best score wins.
+ */
+export async function chooseGairWeightByGeneration(
+  generatedAt: (w: number) => Promise<Float32Array>,
+  photos: Float32Array[],
+  weights: readonly number[] = GENERATED_WEIGHTS,
+): Promise<{ w: number; scores: { w: number; score: number }[] }> {
+  const context = await generatedAt(0);
+  const scores: { w: number; score: number }[] = [];
+  for (const w of weights) {
+    const image = w === 0 ? context : await generatedAt(w);
+    const toConcept = photos.reduce((sum, p) => sum + dot(image, p), 0) / Math.max(1, photos.length);
+    scores.push({ w, score: Math.min(dot(image, context), toConcept) });
+  }
+  return { w: scores.reduce((a, b) => (b.score > a.score ? b : a)).w, scores };
+}
