@@ -5,7 +5,7 @@ import { ModelRecommendationSchema, ModelStatusSchema, PrecisionSchema } from '.
 import { TokenCountParamsSchema, TokenCountSchema } from './text';
 import { SettingsSchema, SettingsViewSchema } from './settings';
 import { ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
-import { EditCapabilitiesSchema, ExportRequestSchema, ExportResultSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
+import { EditCapabilitiesSchema, ExportRequestSchema, ExportResultSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema, SaveToLibraryRequestSchema, SaveToLibraryResultSchema } from './edit';
 import { GroundedRecipeSchema, GroundedTurnSchema, NeighboursQuerySchema, NeighboursResultSchema } from './grounding';
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
 import { FacetsSchema, ItemDetailSchema, ItemsUpdateSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
@@ -215,6 +215,11 @@ export const methods = {
     params: ExportRequestSchema,
     result: ExportResultSchema,
     summary: 'A turn at full size: its change upscaled onto the full-resolution original (outside the mask, the original pixels), as PNG, JPEG or WebP.',
+  }),
+  'edit.saveToLibrary': method({
+    params: SaveToLibraryRequestSchema,
+    result: SaveToLibraryResultSchema,
+    summary: 'Save a turn at full size into a library folder under a new name (never over a file); the library indexes it.',
   }),
   'edit.recipe': method({ params: z.object({ turnId: z.number().int() }).strict(), result: RecipeSchema, summary: 'The recipe that replays the chain up to a turn.' }),
   'grounding.neighbours': method({ params: NeighboursQuerySchema, result: NeighboursResultSchema, summary: 'The k neighbours of a prompt: a named concept’s photos first, then the library by CLIP and names (fused).' }),

@@ -59,6 +59,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'edit.turns.rename': ({ turnId, label }) => engine.editor.store.rename(turnId, label),
     'edit.turns.delete': ({ turnId }) => engine.editor.store.deleteBranch(turnId),
     'edit.export': (request) => engine.editor.exportTurn(request),
+    'edit.saveToLibrary': (request) => engine.saveTurnToLibrary(request),
     'edit.recipe': ({ turnId }) => engine.editor.recipe(turnId),
     'grounding.neighbours': async ({ prompt, k }) => {
       const { neighbours, note } = await engine.grounding.retrieve(prompt, k);
