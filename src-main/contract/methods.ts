@@ -4,7 +4,7 @@ import { JobSchema } from './jobs';
 import { ModelRecommendationSchema, ModelStatusSchema, PrecisionSchema } from './models';
 import { TokenCountParamsSchema, TokenCountSchema } from './text';
 import { SettingsSchema, SettingsViewSchema } from './settings';
-import { ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
+import { AddPhotosRequestSchema, ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
 import { EditCapabilitiesSchema, ExportRequestSchema, ExportResultSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema, SaveToLibraryRequestSchema, SaveToLibraryResultSchema } from './edit';
 import { GroundedRecipeSchema, GroundedTurnSchema, NeighboursQuerySchema, NeighboursResultSchema } from './grounding';
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
@@ -230,6 +230,11 @@ export const methods = {
     params: TeachRequestSchema,
     result: JobSchema,
     summary: 'Teach a concept from 3–5 photos under a parent word, as a job (progress: concepts.progress events); its result is the concept.',
+  }),
+  'concepts.addPhotos': method({
+    params: AddPhotosRequestSchema,
+    result: JobSchema,
+    summary: 'Add photos to a concept and retrain it (its stored photos plus the new, 8 at most), as a job; the old token stays until it finishes.',
   }),
   'concepts.rename': method({ params: z.object({ id: z.number().int(), name: ConceptNameSchema }).strict(), result: ConceptSchema, summary: 'Rename a concept (its *name).' }),
   'concepts.delete': method({ params: z.object({ id: z.number().int() }).strict(), result: z.object({ removed: z.literal(true) }), summary: 'Delete a concept.' }),

@@ -69,6 +69,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'grounding.recipe': ({ turnId }) => engine.groundedTurns.recipe(turnId),
     'concepts.list': () => engine.concepts.list(),
     'concepts.teach': (request) => engine.concepts.startTeaching(request),
+    'concepts.addPhotos': (request) => engine.concepts.startAddingPhotos(request),
     'concepts.rename': ({ id, name }) => engine.concepts.rename(id, name),
     'concepts.delete': ({ id }) => {
       engine.concepts.remove(id);
