@@ -323,9 +323,9 @@ export class Engine {
   private async cleanUp(): Promise<void> {
     try {
       await sweepTempFiles(this.options.dataDir);
-      // Dropped files that saved queries or grounded turns still name are kept.
+      // Dropped files that saved queries, grounded turns or concepts (for retraining) still name are kept.
       const saved = (this.db.prepare('SELECT query FROM saved_queries').pluck().all() as string[]).join(' ');
-      await this.uploads.sweep(new Set([...(saved.match(/[0-9a-f]{64}/g) ?? []), ...this.editor.store.referencedHashes()]));
+      await this.uploads.sweep(new Set([...(saved.match(/[0-9a-f]{64}/g) ?? []), ...this.editor.store.referencedHashes(), ...this.concepts.photoHashes()]));
     } catch {
       // Cleaning is best effort; the next start tries again.
     }

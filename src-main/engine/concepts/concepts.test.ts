@@ -1,4 +1,4 @@
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,5 +170,12 @@ describe('personal concepts in the studio', () => {
     const imported = await engine.concepts.importFile(engine.concepts.exportFile(sunny.id), 'sunnycopy');
     await expect(engine.concepts.startAddingPhotos({ id: imported.id, photos: more })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     engine.concepts.remove(imported.id);
+
+    // The startup sweep of old uploads keeps the photos concepts were taught with; one that is gone anyway is named.
+    expect(engine.concepts.photoHashes()).toEqual(expect.arrayContaining(engine.concepts.photoFiles('sunny')!.map((p) => p.sha256)));
+    const brick = engine.concepts.list().find((c) => c.name === 'brick')!;
+    const [first] = engine.concepts.photoFiles('brick')!;
+    await rm(first!.path);
+    await expect(engine.concepts.startAddingPhotos({ id: brick.id, photos: [await up('brick-3.png')] })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/is gone/) });
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../storage/atomic-write';
@@ -186,6 +187,8 @@ export class Concepts {
     if (total > MAX_RETRAIN_PHOTOS) {
       throw new AppError('INVALID_PARAMS', `*${row.name} has ${stored.length} photos; add at most ${MAX_RETRAIN_PHOTOS - stored.length} more (${MAX_RETRAIN_PHOTOS} in all).`);
     }
+    const gone = stored.find((p) => !existsSync(p.path));
+    if (gone) throw new AppError('NOT_FOUND', `A photo *${row.name} was taught with is gone (${gone.path}); teach it anew from photos instead.`);
     const photos = [...stored.map((p) => ({ path: p.path, thumb: p.thumb })), ...req.photos.map((p) => this.photoFile(p))];
     return this.train({ label: `Retraining *${row.name} with ${req.photos.length} more photo${req.photos.length === 1 ? '' : 's'}`, parent: row.parent, photos, seed: req.seed, generateNegatives: false }, (record) => {
       const changes = this.deps.db
@@ -425,6 +428,11 @@ export class Concepts {
     const photos = this.deps.db.prepare('SELECT photos FROM concepts WHERE name = ?').pluck().get(name.toLowerCase()) as string | undefined;
     if (photos === undefined) return null;
     return (JSON.parse(photos) as { path?: string; sha256?: string; thumb?: string | null }[]).flatMap((p) => (p.path ? [{ path: p.path, sha256: p.sha256 ?? null, thumb: p.thumb ?? null }] : []));
+  }
+
+  /** The content hashes of every concept's photos: the startup sweep of old uploads keeps these (retraining reads them). */
+  photoHashes(): string[] {
+    return (this.deps.db.prepare('SELECT photos FROM concepts').pluck().all() as string[]).flatMap((json) => (JSON.parse(json) as { sha256?: string }[]).flatMap((p) => (p.sha256 ? [p.sha256] : [])));
   }
 
   /** A concept photo's file with exactly this content, if any concept holds one. */
