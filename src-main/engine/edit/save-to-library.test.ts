@@ -38,8 +38,11 @@ describe('Save to library', () => {
     const meta = await sharp(first.path).metadata();
     expect([meta.width, meta.height]).toEqual([project.originalWidth, project.originalHeight]);
     expect(readdirSync(photos).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // Saves at the same moment each get a name of their own.
+    const together = await Promise.all([0, 1, 2].map(() => engine.saveTurnToLibrary({ turnId: project.cursor, folder: photos, format: 'webp' })));
+    expect(new Set(together.map((t) => t.path)).size).toBe(3);
     const items = await indexed(engine);
-    expect(items.map((i) => i.path).sort()).toEqual([join(photos, 'a.png'), first.path, second.path, third.path].sort());
+    expect(items.map((i) => i.path).sort()).toEqual([join(photos, 'a.png'), first.path, second.path, third.path, ...together.map((t) => t.path)].sort());
     await engine.close();
   });
 

@@ -45,9 +45,23 @@ export async function freeFileName(folder: string, fileName: string): Promise<st
   throw new AppError('CONFLICT', `Too many files named like “${fileName}” in ${folder}.`);
 }
 
+/** Saves into one folder one at a time, so two saves at once cannot both pick the same free name. */
+const folderQueues = new Map<string, Promise<unknown>>();
+
 /** Writes the picture atomically under a free name in the folder; returns its path. */
-export async function saveIntoLibrary(folder: string, roots: readonly string[], fileName: string, bytes: Uint8Array): Promise<string> {
-  const target = await freeFileName(libraryTarget(folder, roots), fileName);
-  await writeFileAtomic(target, bytes, PHOTO_FILE_MODE);
-  return target;
+export function saveIntoLibrary(folder: string, roots: readonly string[], fileName: string, bytes: Uint8Array): Promise<string> {
+  const real = libraryTarget(folder, roots);
+  const previous = folderQueues.get(real) ?? Promise.resolve();
+  const next = previous
+    .catch(() => undefined)
+    .then(async () => {
+      const target = await freeFileName(real, fileName);
+      await writeFileAtomic(target, bytes, PHOTO_FILE_MODE);
+      return target;
+    });
+  folderQueues.set(real, next);
+  void next.catch(() => undefined).finally(() => {
+    if (folderQueues.get(real) === next) folderQueues.delete(real);
+  });
+  return next;
 }
