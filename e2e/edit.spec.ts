@@ -109,6 +109,8 @@ test.describe('editing turn by turn', () => {
     await expect(dialog.getByLabel('Size')).toContainText('Full size · 300×240');
     await dialog.getByRole('button', { name: 'Export' }).click();
     await expect(dialog.getByRole('status')).toContainText('300×240 PNG');
+    // The download event can arrive just after the status shows.
+    await expect.poll(() => downloads.length).toBe(1);
     expect(downloads.map((d) => d.suggestedFilename())).toEqual(['red square study - blue.png']);
     const exported = await sharp(await readFile((await downloads[0]!.path())!)).metadata();
     expect([exported.width, exported.height, exported.format]).toEqual([300, 240, 'png']);

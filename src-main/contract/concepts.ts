@@ -48,6 +48,16 @@ export const TeachRequestSchema = z
   .strict();
 export type TeachRequest = z.input<typeof TeachRequestSchema>;
 
+/** Retrain a concept with its stored photos and these new ones (up to 8 in all); the old token stays until it finishes. */
+export const AddPhotosRequestSchema = z
+  .object({
+    id: z.number().int(),
+    photos: TeachRequestSchema.shape.photos.max(5),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  })
+  .strict();
+export type AddPhotosRequest = z.input<typeof AddPhotosRequestSchema>;
+
 export const TeachProgressSchema = z.object({
   jobId: z.string(),
   generation: z.number().int(),

@@ -186,3 +186,17 @@ export const ExportResultSchema = z.object({
   bytes: z.number().int(),
 });
 export type ExportResult = z.infer<typeof ExportResultSchema>;
+
+/** Save a turn at full size into a library folder (a root or a folder inside one); the library then indexes it. */
+export const SaveToLibraryRequestSchema = z
+  .object({
+    turnId: z.number().int(),
+    folder: z.string().min(1).max(4096),
+    format: ExportFormatSchema.default('png'),
+    quality: z.number().int().min(1).max(100).default(92),
+  })
+  .strict();
+export type SaveToLibraryRequest = z.input<typeof SaveToLibraryRequestSchema>;
+
+export const SaveToLibraryResultSchema = z.object({ path: z.string(), width: z.number().int(), height: z.number().int(), bytes: z.number().int() });
+export type SaveToLibraryResult = z.infer<typeof SaveToLibraryResultSchema>;

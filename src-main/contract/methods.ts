@@ -4,8 +4,8 @@ import { JobSchema } from './jobs';
 import { ModelRecommendationSchema, ModelStatusSchema, PrecisionSchema } from './models';
 import { TokenCountParamsSchema, TokenCountSchema } from './text';
 import { SettingsSchema, SettingsViewSchema } from './settings';
-import { ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
-import { EditCapabilitiesSchema, ExportRequestSchema, ExportResultSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema } from './edit';
+import { AddPhotosRequestSchema, ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
+import { EditCapabilitiesSchema, ExportRequestSchema, ExportResultSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema, SaveToLibraryRequestSchema, SaveToLibraryResultSchema } from './edit';
 import { GroundedRecipeSchema, GroundedTurnSchema, NeighboursQuerySchema, NeighboursResultSchema } from './grounding';
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
 import { FacetsSchema, ItemDetailSchema, ItemsUpdateSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
@@ -216,6 +216,11 @@ export const methods = {
     result: ExportResultSchema,
     summary: 'A turn at full size: its change upscaled onto the full-resolution original (outside the mask, the original pixels), as PNG, JPEG or WebP.',
   }),
+  'edit.saveToLibrary': method({
+    params: SaveToLibraryRequestSchema,
+    result: SaveToLibraryResultSchema,
+    summary: 'Save a turn at full size into a library folder under a new name (never over a file); the library indexes it.',
+  }),
   'edit.recipe': method({ params: z.object({ turnId: z.number().int() }).strict(), result: RecipeSchema, summary: 'The recipe that replays the chain up to a turn.' }),
   'grounding.neighbours': method({ params: NeighboursQuerySchema, result: NeighboursResultSchema, summary: 'The k neighbours of a prompt: a named concept’s photos first, then the library by CLIP and names (fused).' }),
   'grounding.turn': method({ params: GroundedTurnSchema, result: JobSchema, summary: 'Run a grounded turn (create from neighbours, or edit grounded in them) as a job; its result is the new turn.' }),
@@ -225,6 +230,11 @@ export const methods = {
     params: TeachRequestSchema,
     result: JobSchema,
     summary: 'Teach a concept from 3–5 photos under a parent word, as a job (progress: concepts.progress events); its result is the concept.',
+  }),
+  'concepts.addPhotos': method({
+    params: AddPhotosRequestSchema,
+    result: JobSchema,
+    summary: 'Add photos to a concept and retrain it (its stored photos plus the new, 8 at most), as a job; the old token stays until it finishes.',
   }),
   'concepts.rename': method({ params: z.object({ id: z.number().int(), name: ConceptNameSchema }).strict(), result: ConceptSchema, summary: 'Rename a concept (its *name).' }),
   'concepts.delete': method({ params: z.object({ id: z.number().int() }).strict(), result: z.object({ removed: z.literal(true) }), summary: 'Delete a concept.' }),

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type Root, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision, type ModelRecommendation } from '@contract';
+import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type Root, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision, type ModelRecommendation, SaveToLibraryRequestSchema, type SaveToLibraryRequest, type SaveToLibraryResult } from '@contract';
 import manifestJson from '../../models/manifest.json';
 import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
@@ -30,6 +30,7 @@ import { ComposerRegistry } from './compose/composer-registry';
 import { SavedQueries } from './compose/saved-queries';
 import sharp from 'sharp';
 import { Editor, projectName } from './edit/editor';
+import { libraryTarget, saveIntoLibrary } from './edit/save-to-library';
 import { Concepts } from './concepts/concepts';
 import { groundingDeps } from './grounding/deps';
 import { Grounding } from './grounding/grounding';
@@ -206,6 +207,18 @@ export class Engine {
     return this.editor.createProject(bytes, name ?? ('itemId' in reference ? projectName(path) : 'Untitled'));
   }
 
+  /** Saves a turn at full size into a library folder (never over a file) and indexes it. */
+  async saveTurnToLibrary(request: SaveToLibraryRequest): Promise<SaveToLibraryResult> {
+    const { turnId, folder, format, quality } = SaveToLibraryRequestSchema.parse(request);
+    const roots = this.library.listRoots().map((r) => r.path);
+    libraryTarget(folder, roots); // refused before the render, which takes a while
+    const { bytes, fileName, width, height } = await this.editor.renderTurn({ turnId, format, quality, maxSide: null });
+    const path = await saveIntoLibrary(folder, roots, fileName, bytes);
+    if (this.jobs.unfinished(REFRESH_KEY)) this.refreshAgain = true;
+    else this.startLibraryRefresh();
+    return { path, width, height, bytes: bytes.length };
+  }
+
   /** Where thumbnails are cached; the hosts serve /thumbs/… from here and nowhere else. */
   get thumbDir(): string {
     return join(this.options.dataDir, 'cache', 'thumbs');
@@ -310,9 +323,9 @@ export class Engine {
   private async cleanUp(): Promise<void> {
     try {
       await sweepTempFiles(this.options.dataDir);
-      // Dropped files that saved queries or grounded turns still name are kept.
+      // Dropped files that saved queries, grounded turns or concepts (for retraining) still name are kept.
       const saved = (this.db.prepare('SELECT query FROM saved_queries').pluck().all() as string[]).join(' ');
-      await this.uploads.sweep(new Set([...(saved.match(/[0-9a-f]{64}/g) ?? []), ...this.editor.store.referencedHashes()]));
+      await this.uploads.sweep(new Set([...(saved.match(/[0-9a-f]{64}/g) ?? []), ...this.editor.store.referencedHashes(), ...this.concepts.photoHashes()]));
     } catch {
       // Cleaning is best effort; the next start tries again.
     }

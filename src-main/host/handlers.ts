@@ -61,6 +61,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'edit.turns.rename': ({ turnId, label }) => engine.editor.store.rename(turnId, label),
     'edit.turns.delete': ({ turnId }) => engine.editor.store.deleteBranch(turnId),
     'edit.export': (request) => engine.editor.exportTurn(request),
+    'edit.saveToLibrary': (request) => engine.saveTurnToLibrary(request),
     'edit.recipe': ({ turnId }) => engine.editor.recipe(turnId),
     'grounding.neighbours': async ({ prompt, k }) => {
       const { neighbours, note } = await engine.grounding.retrieve(prompt, k);
@@ -70,6 +71,7 @@ export function engineHandlers(engine: Engine): Handlers {
     'grounding.recipe': ({ turnId }) => engine.groundedTurns.recipe(turnId),
     'concepts.list': () => engine.concepts.list(),
     'concepts.teach': (request) => engine.concepts.startTeaching(request),
+    'concepts.addPhotos': (request) => engine.concepts.startAddingPhotos(request),
     'concepts.rename': ({ id, name }) => engine.concepts.rename(id, name),
     'concepts.delete': ({ id }) => {
       engine.concepts.remove(id);

@@ -15,7 +15,8 @@ export class ConceptsState {
   parent = $state('');
   /** Also generate parent-class pictures as negatives (needs the text-to-image model; slow without a GPU). */
   generateNegatives = $state(false);
-  teaching = $state<{ jobId: string; generation: number; accuracy: number; curve: number[]; matches: LibraryItem[] } | null>(null);
+  /** The training running: a new concept, or (`retraining` set) an existing one given more photos. */
+  teaching = $state<{ jobId: string; generation: number; accuracy: number; curve: number[]; matches: LibraryItem[]; retraining?: string } | null>(null);
   error = $state<string | null>(null);
   /** Generated previews of a concept, on request. */
   readonly previews: ConceptPreviewsState;
@@ -92,14 +93,36 @@ export class ConceptsState {
     }
   }
 
+  /** Adds dropped or chosen pictures to a concept and retrains it; its old token stays until the retraining finishes. */
+  async addPhotos(concept: Concept, files: Iterable<File>): Promise<void> {
+    if (this.teaching) return;
+    try {
+      const chosen = [...files];
+      const problems = (await Promise.all(chosen.map((f) => checkDroppedImage(f)))).filter((p): p is string => !!p);
+      if (problems.length) throw new Error(problems.join(' '));
+      if (!chosen.length) return;
+      const photos = await Promise.all(chosen.map(async (f) => ({ uploadId: await this.client.upload(await f.arrayBuffer()) })));
+      const job = await this.client.call('concepts.addPhotos', { id: concept.id, photos });
+      this.jobs.apply(job);
+      this.teaching = { jobId: job.id, generation: 0, accuracy: 0, curve: [], matches: [], retraining: concept.name };
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
   cancel(): void {
     if (this.teaching) void this.jobs.cancel(this.teaching.jobId);
   }
 
   private onJob(job: Job): void {
     if (job.id !== this.teaching?.jobId || !isFinished(job.state)) return;
+    const retraining = this.teaching.retraining;
     this.teaching = null;
-    if (job.state === 'done' && ConceptSchema.safeParse(job.result).success) {
+    if (retraining) {
+      if (job.state === 'failed') this.error = job.error?.message ?? 'Retraining failed.';
+      void this.load();
+    } else if (job.state === 'done' && ConceptSchema.safeParse(job.result).success) {
       this.photos = [];
       this.name = '';
       this.parent = '';

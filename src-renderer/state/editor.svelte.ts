@@ -255,6 +255,18 @@ export class EditorState {
     }
     return result;
   }
+
+  /** Saves the current turn at full size into a library folder (the library then indexes it); the path it got. */
+  async saveToLibrary(folder: string, format: ExportFormat, quality: number): Promise<string | undefined> {
+    const turn = this.current;
+    if (!turn) return undefined;
+    return (await this.attempt(() => this.client.call('edit.saveToLibrary', { turnId: turn.id, folder, format, quality })))?.path;
+  }
+
+  /** The library folders a turn can be saved into. */
+  async libraryFolders(): Promise<string[]> {
+    return ((await this.attempt(() => this.client.call('library.roots.list', {}))) ?? []).map((r) => r.path);
+  }
 }
 
 export type TurnType = 'auto' | 'text2img' | 'grounded-create' | 'grounded-edit';

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,5 +133,49 @@ describe('personal concepts in the studio', () => {
     const { text, replaced } = engine.concepts.describe('put *sunny on the desk');
     expect(replaced).toEqual(['sunny']);
     expect(text).toMatch(/^put \w+ \w+ circle on the desk$/);
+  });
+
+  it('adds photos to *sunny and retrains it; a cancelled retraining keeps the old token, bad requests are refused', async () => {
+    const up = async (f: string) => ({ uploadId: await engine.uploads.put(await (await import('node:fs/promises')).readFile(join(photos, f))) });
+    const sunny = engine.concepts.list().find((c) => c.name === 'sunny')!;
+    const before = engine.concepts.exportFile(sunny.id).embedding;
+    const more = await Promise.all(['sunny-3.png', 'sunny-4.png'].map(up));
+
+    const cancelled = await engine.concepts.startAddingPhotos({ id: sunny.id, photos: more, seed: 3 });
+    const off = engine.subscribe((e) => {
+      if (e.topic === 'concepts.progress' && e.payload.jobId === cancelled.id && e.payload.generation === 2) engine.jobs.cancel(cancelled.id);
+    });
+    expect((await engine.jobs.settled(cancelled.id)).state).toBe('cancelled');
+    off();
+    expect(engine.concepts.exportFile(sunny.id).embedding).toBe(before);
+    expect(engine.concepts.list().find((c) => c.id === sunny.id)!.photos).toHaveLength(3);
+
+    const job = await engine.concepts.startAddingPhotos({ id: sunny.id, photos: more, seed: 3 });
+    const done = await engine.jobs.settled(job.id);
+    expect(done.state, done.error?.message).toBe('done');
+    const retrained = done.result as Concept;
+    expect(retrained).toMatchObject({ id: sunny.id, name: 'sunny', parent: 'circle' });
+    expect(retrained.photos).toHaveLength(5);
+    expect(engine.concepts.photoFiles('sunny')!.map((p) => p.sha256)).toHaveLength(5);
+    expect(engine.concepts.exportFile(sunny.id).embedding).not.toBe(before);
+    expect(engine.concepts.list().filter((c) => c.name === 'sunny')).toHaveLength(1);
+    const result = await engine.searchLibrary({ text: 'a photo of *sunny', limit: 5 });
+    expect(result.items.every((i) => /sunny-\d\.png$/.test(i.name))).toBe(true);
+
+    // A photo it already has, too many in all, an unknown concept, and one with no stored photos are refused up front.
+    await expect(engine.concepts.startAddingPhotos({ id: sunny.id, photos: [await up('sunny-0.png')] })).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/same picture/) });
+    const four = await Promise.all(['plum-0.png', 'plum-1.png', 'plum-2.png', 'brick-0.png'].map(up));
+    await expect(engine.concepts.startAddingPhotos({ id: sunny.id, photos: four })).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/add at most 3 more \(8 in all\)/) });
+    await expect(engine.concepts.startAddingPhotos({ id: 99_999, photos: more })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const imported = await engine.concepts.importFile(engine.concepts.exportFile(sunny.id), 'sunnycopy');
+    await expect(engine.concepts.startAddingPhotos({ id: imported.id, photos: more })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    engine.concepts.remove(imported.id);
+
+    // The startup sweep of old uploads keeps the photos concepts were taught with; one that is gone anyway is named.
+    expect(engine.concepts.photoHashes()).toEqual(expect.arrayContaining(engine.concepts.photoFiles('sunny')!.map((p) => p.sha256)));
+    const brick = engine.concepts.list().find((c) => c.name === 'brick')!;
+    const [first] = engine.concepts.photoFiles('brick')!;
+    await rm(first!.path);
+    await expect(engine.concepts.startAddingPhotos({ id: brick.id, photos: [await up('brick-3.png')] })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/is gone/) });
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../storage/atomic-write';
@@ -9,6 +10,8 @@ import {
   ConceptFileSchema,
   ConceptNameSchema,
   TeachRequestSchema,
+  AddPhotosRequestSchema,
+  type AddPhotosRequest,
   type Concept,
   type ConceptFile,
   type Job,
@@ -70,6 +73,21 @@ export interface ConceptsDeps {
 
 /** How many parent-class pictures to generate when asked. */
 const GENERATED_NEGATIVES = 4;
+
+/** Retraining keeps the stored photos and adds new ones, up to this many in all (teaching anew takes 3–5). */
+export const MAX_RETRAIN_PHOTOS = 8;
+
+/** A finished training as the concepts table stores it. */
+interface TrainedRecord {
+  model: string;
+  basisId: string;
+  z: string;
+  embedding: Buffer;
+  positives: Buffer;
+  attributes: string;
+  photos: string;
+  stats: string;
+}
 
 const blob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 
@@ -146,14 +164,58 @@ export class Concepts {
     if (this.deps.db.prepare('SELECT 1 FROM concepts WHERE name = ?').get(req.name)) {
       throw new AppError('CONFLICT', `A concept named *${req.name} exists already; pick another name or delete that one.`);
     }
+    const photos = req.photos.map((p) => this.photoFile(p));
+    return this.train({ label: `Teaching *${req.name} (${req.parent})`, parent: req.parent, photos, seed: req.seed, generateNegatives: req.generateNegatives }, (record) =>
+      Number(
+        this.deps.db
+          .prepare('INSERT INTO concepts (name, parent, model, basis_id, z, embedding, positives, attributes, photos, stats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(req.name, req.parent, record.model, record.basisId, record.z, record.embedding, record.positives, record.attributes, record.photos, record.stats, Date.now()).lastInsertRowid,
+      ),
+    );
+  }
+
+  /**
+   * Retrains a concept with its stored photos plus new ones (up to MAX_RETRAIN_PHOTOS in all), as a job. The stored token
+   * is replaced only when the new training finishes: a cancelled or failed retraining keeps the concept as it was.
+   */
+  async startAddingPhotos(request: AddPhotosRequest): Promise<Job> {
+    const req = AddPhotosRequestSchema.parse(request);
+    const row = this.row(req.id);
+    const stored = this.photoFiles(row.name) ?? [];
+    if (stored.length === 0) throw new AppError('UNAVAILABLE', `*${row.name} has no stored photos (imported?); teach it anew from photos instead.`);
+    const total = stored.length + req.photos.length;
+    if (total > MAX_RETRAIN_PHOTOS) {
+      throw new AppError('INVALID_PARAMS', `*${row.name} has ${stored.length} photos; add at most ${MAX_RETRAIN_PHOTOS - stored.length} more (${MAX_RETRAIN_PHOTOS} in all).`);
+    }
+    const gone = stored.find((p) => !existsSync(p.path));
+    if (gone) throw new AppError('NOT_FOUND', `A photo *${row.name} was taught with is gone (${gone.path}); teach it anew from photos instead.`);
+    const photos = [...stored.map((p) => ({ path: p.path, thumb: p.thumb })), ...req.photos.map((p) => this.photoFile(p))];
+    return this.train({ label: `Retraining *${row.name} with ${req.photos.length} more photo${req.photos.length === 1 ? '' : 's'}`, parent: row.parent, photos, seed: req.seed, generateNegatives: false }, (record) => {
+      const changes = this.deps.db
+        .prepare('UPDATE concepts SET model = ?, basis_id = ?, z = ?, embedding = ?, positives = ?, attributes = ?, photos = ?, stats = ? WHERE id = ?')
+        .run(record.model, record.basisId, record.z, record.embedding, record.positives, record.attributes, record.photos, record.stats, req.id).changes;
+      if (changes === 0) throw new AppError('NOT_FOUND', `*${row.name} was deleted while it was retrained.`);
+      return req.id;
+    });
+  }
+
+  private photoFile(p: { itemId: number } | { uploadId: string }): { path: string; thumb: string | null } {
+    return 'itemId' in p ? this.deps.itemFile(p.itemId) : { path: this.deps.uploadPath(p.uploadId), thumb: null };
+  }
+
+  /** Reads and checks the photos, then teaches a token as a job; `store` writes the finished concept and returns its id. */
+  private async train(
+    plan: { label: string; parent: string; photos: { path: string; thumb: string | null }[]; seed: number; generateNegatives: boolean },
+    store: (record: TrainedRecord) => number,
+  ): Promise<Job> {
+    const { photos, parent } = plan;
     const model = this.deps.servingModel();
     const clip = await this.deps.clip(model);
     if (!clip) this.deps.requireModel(model);
-    const parentTokens = clip!.tokenizer.encode(req.parent).length - 2;
-    if (singleToken(clip!.tokenizer, req.parent) === null) {
-      throw new AppError('INVALID_PARAMS', `“${req.parent}” is ${parentTokens} tokens for the text encoder; use a one-word parent such as “mug” or “dress”.`);
+    const parentTokens = clip!.tokenizer.encode(parent).length - 2;
+    if (singleToken(clip!.tokenizer, parent) === null) {
+      throw new AppError('INVALID_PARAMS', `“${parent}” is ${parentTokens} tokens for the text encoder; use a one-word parent such as “mug” or “dress”.`);
     }
-    const photos = req.photos.map((p) => ('itemId' in p ? this.deps.itemFile(p.itemId) : { path: this.deps.uploadPath(p.uploadId), thumb: null }));
     // Read once, as regular files only (a library photo swapped for a FIFO cannot hang teaching).
     const bytes = await Promise.all(photos.map((p) => readRegularFile(p.path, { timeoutMs: 60_000 })));
     const hashes = bytes.map((b) => createHash('sha256').update(b).digest('hex'));
@@ -161,17 +223,17 @@ export class Concepts {
       const j = hashes.indexOf(hashes[i]!);
       if (j !== i) throw new AppError('INVALID_PARAMS', `Photos ${j + 1} and ${i + 1} are the same picture; use different photos of the concept.`);
     }
-    const job: Job = this.deps.jobs.submit({ kind: 'concepts.teach', label: `Teaching *${req.name} (${req.parent})`, unit: 'generations', total: 120 }, async (ctx) => {
+    const job: Job = this.deps.jobs.submit({ kind: 'concepts.teach', label: plan.label, unit: 'generations', total: 120 }, async (ctx) => {
       const encoded = await clip!.encodeImages(bytes);
       const positives = encoded.map((e, i) => {
         if (!e.ok) throw new AppError('BAD_IMAGE', `Photo ${i + 1} (${photos[i]!.path}) could not be read: ${e.error.message}`);
         return e.embedding;
       });
-      const negatives = await this.negatives(clip!, model, req.parent, positives);
+      const negatives = await this.negatives(clip!, model, parent, positives);
       let generated = 0;
-      if (req.generateNegatives) {
+      if (plan.generateNegatives) {
         if (!this.deps.generate) throw new AppError('UNAVAILABLE', 'This studio cannot generate pictures.');
-        const pictures = await this.deps.generate(TEMPLATES[0]!.replace('{}', req.parent), GENERATED_NEGATIVES, req.seed, ctx.signal);
+        const pictures = await this.deps.generate(TEMPLATES[0]!.replace('{}', parent), GENERATED_NEGATIVES, plan.seed, ctx.signal);
         for (const result of await clip!.encodeImages(pictures)) {
           if (!result.ok) continue;
           negatives.push(result.embedding);
@@ -179,15 +241,15 @@ export class Concepts {
         }
       }
       // The concept's own subspace: the attribute words most like its photos (MRR on the PerVL-style set: README).
-      const space = await this.rankedSpace(clip!, DEFAULT_DIMENSIONS, req.parent, positives);
+      const space = await this.rankedSpace(clip!, DEFAULT_DIMENSIONS, parent, positives);
       const curve: number[] = [];
       const result = await teach({
         clip: clip!,
         space,
-        parent: req.parent,
+        parent,
         positives,
         negatives,
-        seed: req.seed,
+        seed: plan.seed,
         signal: ctx.signal,
         onGeneration: async (stats, best) => {
           ctx.progress(stats.generation, 120);
@@ -208,15 +270,18 @@ export class Concepts {
         generatedNegatives: generated,
         dimensions: space.basis.length,
       };
-      const positivesBlob = Buffer.concat(positives.map(blob));
       // Explained by the curated word list (readable words), whichever subspace the token was searched in.
       const explanation = nearestWords(await this.space(clip!), result.embedding, 8);
-      const id = Number(
-        this.deps.db
-          .prepare('INSERT INTO concepts (name, parent, model, basis_id, z, embedding, positives, attributes, photos, stats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(req.name, req.parent, model, space.id, JSON.stringify(result.z), blob(result.embedding), positivesBlob, JSON.stringify(explanation), JSON.stringify(thumbs.map((thumb, i) => ({ thumb, path: photos[i]!.path, sha256: hashes[i] }))), JSON.stringify(stats), Date.now())
-          .lastInsertRowid,
-      );
+      const id = store({
+        model,
+        basisId: space.id,
+        z: JSON.stringify(result.z),
+        embedding: blob(result.embedding),
+        positives: Buffer.concat(positives.map(blob)),
+        attributes: JSON.stringify(explanation),
+        photos: JSON.stringify(thumbs.map((thumb, i) => ({ thumb, path: photos[i]!.path, sha256: hashes[i] }))),
+        stats: JSON.stringify(stats),
+      });
       this.version++;
       return this.toConcept(this.row(id));
     });
@@ -363,6 +428,11 @@ export class Concepts {
     const photos = this.deps.db.prepare('SELECT photos FROM concepts WHERE name = ?').pluck().get(name.toLowerCase()) as string | undefined;
     if (photos === undefined) return null;
     return (JSON.parse(photos) as { path?: string; sha256?: string; thumb?: string | null }[]).flatMap((p) => (p.path ? [{ path: p.path, sha256: p.sha256 ?? null, thumb: p.thumb ?? null }] : []));
+  }
+
+  /** The content hashes of every concept's photos: the startup sweep of old uploads keeps these (retraining reads them). */
+  photoHashes(): string[] {
+    return (this.deps.db.prepare('SELECT photos FROM concepts').pluck().all() as string[]).flatMap((json) => (JSON.parse(json) as { sha256?: string }[]).flatMap((p) => (p.sha256 ? [p.sha256] : [])));
   }
 
   /** A concept photo's file with exactly this content, if any concept holds one. */

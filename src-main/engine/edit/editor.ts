@@ -228,6 +228,13 @@ export class Editor {
    * original's pixels), encoded as asked and written to the project's exports file.
    */
   async exportTurn(request: ExportRequest): Promise<ExportResult> {
+    const { projectId, bytes, fileName, width, height, format } = await this.renderTurn(request);
+    const url = await this.store.writeExport(projectId, bytes, format === 'jpeg' ? 'jpg' : format);
+    return { url, fileName, width, height, bytes: bytes.length };
+  }
+
+  /** A turn rendered at full size (see exportTurn), with the file name it is offered under. */
+  async renderTurn(request: ExportRequest) {
     const { turnId, format, quality, maxSide } = ExportRequestSchema.parse(request);
     const chain = this.store.chain(turnId);
     const last = chain.at(-1)!;
@@ -244,9 +251,7 @@ export class Editor {
     const full = await renderFullSize(original, steps);
     const { bytes, width, height } = await encodeExport(full, format, quality, maxSide);
     const label = last.parent_id === null ? 'original' : (last.label ?? last.instruction);
-    const fileName = exportFileName(view.name, label, format);
-    const url = await this.store.writeExport(last.project_id, bytes, format === 'jpeg' ? 'jpg' : format);
-    return { url, fileName, width, height, bytes: bytes.length };
+    return { projectId: last.project_id, bytes, width, height, format, fileName: exportFileName(view.name, label, format) };
   }
 
   /** The recipe of the chain up to a turn: the source picture, and each turn's instruction, mask, knobs and model. */
