@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UploadIdSchema } from './ids';
 import { FiltersSchema, SearchResultSchema } from './library';
 
 /** How the reference image and the texts become one query vector (see docs/composed-search.md). */
@@ -6,7 +7,7 @@ export const COMPOSERS = ['sum', 'combiner', 'gated', 'compodiff'] as const;
 export const ComposerIdSchema = z.enum(COMPOSERS);
 export type ComposerId = z.infer<typeof ComposerIdSchema>;
 
-const UploadId = z.string().regex(/^[0-9a-f]{64}$/);
+const UploadId = UploadIdSchema;
 
 export const ComposeWeightsSchema = z
   .object({

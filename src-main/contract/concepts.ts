@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UploadIdSchema } from './ids';
 import { LibraryItemSchema } from './library';
 
 export const ConceptNameSchema = z
@@ -40,7 +41,7 @@ export const TeachRequestSchema = z
     name: ConceptNameSchema,
     parent: z.string().trim().toLowerCase().min(1).max(40),
     /** 3–5 photos: library items or dropped files. */
-    photos: z.array(z.union([z.object({ itemId: z.number().int() }).strict(), z.object({ uploadId: z.string().regex(/^[0-9a-f]{64}$/) }).strict()])).min(1).max(12),
+    photos: z.array(z.union([z.object({ itemId: z.number().int() }).strict(), z.object({ uploadId: UploadIdSchema }).strict()])).min(1).max(12),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     /** Also generate parent-class negatives ("image of a <parent>") with the text-to-image model, as the paper does. */
     generateNegatives: z.boolean().default(false),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { CONTENT_HASH, UploadIdSchema } from './ids';
 
-const UploadId = z.string().regex(/^[0-9a-f]{64}$/);
+const UploadId = UploadIdSchema;
 
 export const SCHEDULER_NAMES = ['ddim', 'euler-ancestral', 'dpmpp-2m'] as const;
 
@@ -39,7 +40,7 @@ export const NeighbourRefSchema = z.object({
   source: z.enum(['concept', 'library', 'file']),
   name: z.string(),
   /** Content hash: a replay finds the neighbour by it (dropped files, library, concept photos). */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sha256: z.string().regex(CONTENT_HASH),
   path: z.string(),
 });
 export type NeighbourRef = z.infer<typeof NeighbourRefSchema>;

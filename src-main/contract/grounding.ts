@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UploadIdSchema } from './ids';
 import { NeighbourRefSchema, SCHEDULER_NAMES, TurnTimingsSchema } from './edit';
 
 export const GROUNDED_MODES = ['create', 'edit'] as const;
@@ -47,7 +48,7 @@ export const GroundedRecipeSchema = z.object({
 });
 export type GroundedRecipe = z.infer<typeof GroundedRecipeSchema>;
 
-const UploadId = z.string().regex(/^[0-9a-f]{64}$/);
+const UploadId = UploadIdSchema;
 
 /** A neighbour the user chose: a library item (pinned), a dropped picture (an upload) with its file name, or one known by content. */
 export const NeighbourInputSchema = z.union([

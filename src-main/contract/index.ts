@@ -14,3 +14,4 @@ export * from './edit';
 export * from './concepts';
 export * from './text';
 export * from './grounding';
+export * from './ids';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UploadIdSchema } from './ids';
 
 export const RootSchema = z.object({
   id: z.number().int(),
@@ -56,7 +57,7 @@ export const SearchQuerySchema = z
     /** "More like this": a library item. */
     likeId: z.number().int().optional(),
     /** "Like this picture": an image the user dropped (its upload id). */
-    uploadId: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    uploadId: UploadIdSchema.optional(),
     filters: FiltersSchema.optional(),
     /** GAIR weight for texts that name a concept (*name): 1 = the learned token only, 0 = its attribute words only. */
     gairW: z.number().min(0).max(1).optional(),

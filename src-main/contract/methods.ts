@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UploadIdSchema } from './ids';
 import { AppInfoSchema } from './app-info';
 import { JobSchema } from './jobs';
 import { ModelRecommendationSchema, ModelStatusSchema, PrecisionSchema } from './models';
@@ -185,7 +186,7 @@ export const methods = {
       .object({
         reference: z.union([
           z.object({ itemId: z.number().int() }).strict(),
-          z.object({ uploadId: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+          z.object({ uploadId: UploadIdSchema }).strict(),
           z.object({ blank: z.object({ width: z.number().int().min(64).max(2048), height: z.number().int().min(64).max(2048) }).strict() }).strict(),
         ]),
         name: z.string().trim().min(1).max(200).optional(),

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { AppError, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type Root, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision, type ModelRecommendation, SaveToLibraryRequestSchema, type SaveToLibraryRequest, type SaveToLibraryResult } from '@contract';
+import { AppError, contentHashesIn, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type Root, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision, type ModelRecommendation, SaveToLibraryRequestSchema, type SaveToLibraryRequest, type SaveToLibraryResult } from '@contract';
 import manifestJson from '../../models/manifest.json';
 import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
@@ -325,7 +325,7 @@ export class Engine {
       await sweepTempFiles(this.options.dataDir);
       // Dropped files that saved queries, grounded turns or concepts (for retraining) still name are kept.
       const saved = (this.db.prepare('SELECT query FROM saved_queries').pluck().all() as string[]).join(' ');
-      await this.uploads.sweep(new Set([...(saved.match(/[0-9a-f]{64}/g) ?? []), ...this.editor.store.referencedHashes(), ...this.concepts.photoHashes()]));
+      await this.uploads.sweep(new Set([...contentHashesIn(saved), ...this.editor.store.referencedHashes(), ...this.concepts.photoHashes()]));
     } catch {
       // Cleaning is best effort; the next start tries again.
     }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, utimesSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError } from '@contract';
+import { AppError, CONTENT_HASH } from '@contract';
 import { writeFileAtomic } from './storage/atomic-write';
 import { writeError } from './storage/io-errors';
 
@@ -10,7 +10,6 @@ import { writeError } from './storage/io-errors';
 export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 /** Dropped files not used for this long are removed at startup (ones a saved query names are kept). */
 export const UPLOAD_MAX_AGE_MS = 30 * 24 * 3600_000;
-const ID = /^[0-9a-f]{64}$/;
 
 /** Sizes in the binary units limits are set in (64 MiB, not “67 MB”). */
 function mib(bytes: number): string {
@@ -44,7 +43,7 @@ export class Uploads {
   }
 
   path(id: string): string {
-    if (!ID.test(id)) throw new AppError('INVALID_PARAMS', 'That is not an upload id.');
+    if (!CONTENT_HASH.test(id)) throw new AppError('INVALID_PARAMS', 'That is not an upload id.');
     const file = join(this.dir, id);
     if (!existsSync(file)) throw new AppError('NOT_FOUND', 'That dropped file is no longer available; drop it again.');
     try {
@@ -67,7 +66,7 @@ export class Uploads {
     }
     let removed = 0;
     for (const name of names) {
-      if (!ID.test(name) || keep.has(name)) continue;
+      if (!CONTENT_HASH.test(name) || keep.has(name)) continue;
       const info = await stat(join(this.dir, name)).catch(() => null);
       if (info && now - info.mtimeMs > maxAgeMs && (await rm(join(this.dir, name)).then(() => true, () => false))) removed++;
     }

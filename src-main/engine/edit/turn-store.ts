@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
-import { AppError, TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams } from '@contract';
+import { AppError, contentHashesIn, TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams } from '@contract';
 import { openDatabase, type Db } from '../library/db';
 import type { StageTimings } from './pipeline';
 
@@ -365,7 +365,7 @@ export class TurnStore {
   /** Content hashes that grounded turns name (their neighbours): dropped files they need for replay. */
   referencedHashes(): string[] {
     const rows = this.db.prepare('SELECT grounding FROM turns WHERE grounding IS NOT NULL').pluck().all() as string[];
-    return rows.flatMap((json) => json.match(/[0-9a-f]{64}/g) ?? []);
+    return rows.flatMap(contentHashesIn);
   }
 
   close(): void {

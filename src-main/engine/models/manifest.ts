@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { AppError } from '@contract';
+import { AppError, CONTENT_HASH } from '@contract';
 
 export const MODEL_TASKS = ['clip', 'sd-instruct-edit', 'sd-inpaint', 'sd-text2img', 'sd-lcm', 'composer'] as const;
 /** Precisions a model's files come in; the order is the display order. */
@@ -18,7 +18,7 @@ export const ModelFileSchema = z.object({
   role: z.string(),
   /** For display and disk planning; the real size comes from the host or `bytes`. */
   approxBytes: z.number().int().positive(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  sha256: z.string().regex(CONTENT_HASH).nullable(),
   bytes: z.number().int().positive().nullable(),
   /** Present in some exports only (e.g. external weights of a >2 GB fp32 UNet): not required for "installed". */
   optional: z.boolean().default(false),
