@@ -214,8 +214,7 @@ export class Engine {
     libraryTarget(folder, roots); // refused before the render, which takes a while
     const { bytes, fileName, width, height } = await this.editor.renderTurn({ turnId, format, quality, maxSide: null });
     const path = await saveIntoLibrary(folder, roots, fileName, bytes);
-    if (this.jobs.unfinished(REFRESH_KEY)) this.refreshAgain = true;
-    else this.startLibraryRefresh();
+    this.refreshSoon();
     return { path, width, height, bytes: bytes.length };
   }
 
@@ -292,10 +291,7 @@ export class Engine {
    * keep watching its folders and rescan shortly after anything changes.
    */
   keepLibraryInSync(): void {
-    this.watcher ??= new FolderWatcher(() => {
-      if (this.jobs.unfinished(REFRESH_KEY)) this.refreshAgain = true;
-      else this.startLibraryRefresh();
-    });
+    this.watcher ??= new FolderWatcher(() => this.refreshSoon());
     const roots = this.library.listRoots();
     this.watcher.sync(roots.map((r) => r.path));
     if (roots.length) this.startLibraryRefresh();
@@ -340,8 +336,16 @@ export class Engine {
   addLibraryRoot(path: string): { root: Root; job: Job } {
     if (this.options.confinement) checkRootAllowed(path, this.options.confinement);
     const root = this.library.addRoot(path);
+    return { root, job: this.refreshSoon() };
+  }
+
+  /**
+   * Indexes what changed on disk: starts a refresh, or, when one is running (it may have listed the folders already),
+   * has it run once more when done. Returns the refresh job.
+   */
+  private refreshSoon(): Job {
     if (this.jobs.unfinished(REFRESH_KEY)) this.refreshAgain = true;
-    return { root, job: this.startLibraryRefresh() };
+    return this.startLibraryRefresh();
   }
 
   /** Where models are found and downloaded to, as currently in effect. */
