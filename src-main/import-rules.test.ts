@@ -1,44 +1,165 @@
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { checkFile, checkTree, importSpecifiers } from './import-rules';
+import { findCycles, loadStructure, parseStructure, structureProblems } from './structure-file';
 
 const root = join(import.meta.dirname, '..');
+const structure = loadStructure(root);
 const at = (path: string) => join(root, path);
+// Sources are written with ‹quotes› so that this file's own text holds no import for the tree check to read.
+const js = (text: string) => text.replace(/[‹›]/g, "'").replace(/[“”]/g, '"');
+const importOf = (spec: string) => js(`import x from ‹${spec}›;`);
 
-describe('import rules', () => {
+describe('importSpecifiers', () => {
   it('finds every kind of import', () => {
-    const source = `
-      import a from 'a';
-      import type { B } from "b";
+    const source = js(`
+      import a from ‹a›;
+      import type { B } from “b”;
       import { c,
-        d } from './c';
-      export * from './e';
-      import './side-effect.css';
-      const f = await import('f');
-      const g = require('g');
-    `;
+        d } from ‹./c›;
+      export * from ‹./e›;
+      import ‹./side-effect.css›;
+      const f = await import(‹f›);
+      const g = require(‹g›);
+      store.require(‹not-a-module›);
+    `);
     expect(importSpecifiers(source).sort()).toEqual(['./c', './e', './side-effect.css', 'a', 'b', 'f', 'g']);
   });
+});
 
-  it('flags each forbidden import', () => {
-    expect(checkFile(root, at('src-main/engine/x.ts'), "import { app } from 'electron';")[0]?.rule).toMatch(/electron/);
-    expect(checkFile(root, at('src-main/engine/x.ts'), "import { h } from '../host/dispatcher';")[0]?.rule).toMatch(/engine never imports/);
-    expect(checkFile(root, at('src-main/host/x.ts'), "import '../app/main';")[0]?.rule).toMatch(/host never imports/);
-    expect(checkFile(root, at('src-main/contract/x.ts'), "import { readFile } from 'node:fs';")[0]?.rule).toMatch(/only zod/);
-    expect(checkFile(root, at('src-main/contract/x.ts'), "import '../engine/engine';")[0]?.rule).toMatch(/imports nothing/);
-    expect(checkFile(root, at('src-renderer/x.ts'), "import { Engine } from '../src-main/engine/engine';")[0]?.rule).toMatch(/only the contract/);
-    expect(checkFile(root, at('src-renderer/x.ts'), "import fs from 'node:fs';")[0]?.rule).toMatch(/Node built-ins/);
-    expect(checkFile(root, at('src-renderer/x.svelte'), "import { ipcRenderer } from 'electron';").map((v) => v.rule).join()).toMatch(/electron/);
-  });
-
-  it('allows what the architecture allows', () => {
-    expect(checkFile(root, at('src-main/app/main.ts'), "import { app } from 'electron'; import '../engine/engine'; import '../host/dispatcher';")).toEqual([]);
-    expect(checkFile(root, at('src-main/preload/index.ts'), "import { contextBridge } from 'electron';")).toEqual([]);
-    expect(checkFile(root, at('src-main/host/x.ts'), "import '../engine/engine'; import { z } from 'zod'; import '@contract';")).toEqual([]);
-    expect(checkFile(root, at('src-renderer/x.svelte'), "import { mount } from 'svelte'; import Konva from 'konva'; import type { Job } from '@contract';")).toEqual([]);
-  });
-
-  it('holds for the whole source tree', () => {
+describe('the real structure', () => {
+  it('holds for the whole source tree, test files included', () => {
     expect(checkTree(root)).toEqual([]);
+  });
+
+  it('declares its arrows without a cycle, so the engine feature folders form an order', () => {
+    expect(structureProblems(structure)).toEqual([]);
+    expect(findCycles(structure)).toEqual([]);
+  });
+
+  it('denies what no part declares', () => {
+    const denied = (file: string, spec: string) => checkFile(root, at(file), importOf(spec), structure).map((v) => `${v.from} → ${v.to}`);
+    expect(denied('src-main/engine/library/x.ts', 'electron')).toEqual(['engine/library → electron']);
+    expect(denied('src-main/engine/library/x.ts', '../../host/dispatcher')).toEqual(['engine/library → host']);
+    expect(denied('src-main/host/x.ts', '../app/main')).toEqual(['host → app']);
+    expect(denied('src-main/contract/x.ts', 'node:fs')).toEqual(['contract → node:fs']);
+    expect(denied('src-main/contract/x.ts', '../engine/engine')).toEqual(['contract → engine']);
+    expect(denied('src-renderer/x.ts', '../src-main/engine/engine')).toEqual(['renderer → engine']);
+    expect(denied('src-renderer/state/x.ts', 'fs')).toEqual(['renderer/state → node:fs']);
+    expect(denied('src-renderer/x.svelte', 'electron')).toEqual(['renderer → electron']);
+    expect(denied('src-main/engine/storage/x.ts', '../library/db')).toEqual(['engine/storage → engine/library']);
+    expect(denied('src-main/engine/shared/x.ts', '../storage/atomic-write')).toEqual(['engine/shared → engine/storage']);
+    expect(denied('src-main/engine/library/x.ts', '../grounding/grounding')).toEqual(['engine/library → engine/grounding']);
+    // A test may use fixtures in models/, production code may not.
+    expect(denied('src-main/engine/clip/x.ts', '../../../models/fixtures')).toEqual(['engine/clip → models']);
+    expect(denied('src-main/engine/clip/x.test.ts', '../../../models/fixtures')).toEqual([]);
+  });
+
+  it('allows what it declares', () => {
+    const allowed = (file: string, ...specs: string[]) => checkFile(root, at(file), specs.map(importOf).join('\n'), structure);
+    expect(allowed('src-main/app/main.ts', 'electron', '../engine/engine', '../host/dispatcher')).toEqual([]);
+    expect(allowed('src-main/preload/index.ts', 'electron', '@contract/bridge')).toEqual([]);
+    expect(allowed('src-main/host/x.ts', '../engine/engine', 'zod', '@contract', 'node:http')).toEqual([]);
+    expect(allowed('src-renderer/x.svelte', 'svelte', './state/studio.svelte', '@contract')).toEqual([]);
+    expect(allowed('src-renderer/areas/x.svelte', 'konva', '../components/Icon.svelte')).toEqual([]);
+    expect(allowed('src-main/engine/services/x.ts', '../library/library', '../storage/atomic-write', '../shared/lru')).toEqual([]);
+    expect(allowed('src-main/engine/app-services.ts', './services/library-service', './edit/editor')).toEqual([]);
+    expect(allowed('src-main/engine/storage/x.ts', 'better-sqlite3', '../shared/lru', '@contract')).toEqual([]);
+  });
+});
+
+describe('a synthetic tree', () => {
+  const made: string[] = [];
+  afterEach(() => made.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  const synthetic = {
+    sourceFiles: ['**/*.ts'],
+    testFiles: ['**/*.test.ts'],
+    testPackages: ['vitest'],
+    skip: ['node_modules'],
+    aliases: { '@contract': 'src/contract/index.ts' },
+    parts: [
+      { name: 'contract', paths: ['src/contract/**'], packages: ['zod'] },
+      { name: 'core', paths: ['src/core/**'], imports: ['contract'], packages: ['node:*'], tests: { imports: ['fixtures'] } },
+      { name: 'ui', paths: ['src/ui/**'], imports: ['contract'], packages: ['svelte'] },
+      { name: 'fixtures', paths: ['fixtures/**'] },
+    ],
+  };
+  function tree(files: Record<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'structure-'));
+    made.push(dir);
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+  const clean = {
+    'src/contract/index.ts': importOf('zod'),
+    'src/core/search.ts': [importOf('@contract'), importOf('node:fs')].join('\n'),
+    'src/core/search.test.ts': [importOf('./search'), importOf('../../fixtures/photos'), importOf('vitest')].join('\n'),
+    'src/ui/view.ts': [importOf('../contract'), importOf('svelte')].join('\n'),
+    'fixtures/photos.ts': '',
+    'node_modules/lib/index.ts': importOf('anything'),
+  };
+
+  it('passes when every arrow is declared', () => {
+    expect(checkTree(tree(clean), parseStructure(synthetic))).toEqual([]);
+  });
+
+  it('fails on an undeclared arrow, naming the file, the import and both parts', () => {
+    const dir = tree({ ...clean, 'src/ui/panel.ts': importOf('../core/search') });
+    const [violation, ...rest] = checkTree(dir, parseStructure(synthetic));
+    expect(rest).toEqual([]);
+    expect(violation).toMatchObject({ file: 'src/ui/panel.ts', specifier: '../core/search', from: 'ui', to: 'core' });
+    expect(violation!.message).toContain('src/ui/panel.ts');
+    expect(violation!.message).toContain("'../core/search'");
+    expect(violation!.message).toContain('ui → core');
+  });
+
+  it('gives a test file only the extra arrows declared for tests', () => {
+    const dir = tree({ ...clean, 'src/core/index.ts': importOf('../../fixtures/photos'), 'src/ui/view.test.ts': importOf('../../fixtures/photos') });
+    expect(checkTree(dir, parseStructure(synthetic)).map((v) => `${v.file}: ${v.from} → ${v.to}`)).toEqual([
+      'src/core/index.ts: core → fixtures',
+      'src/ui/view.test.ts: ui → fixtures',
+    ]);
+  });
+
+  it('denies packages and Node built-ins a part does not declare', () => {
+    const dir = tree({ ...clean, 'src/ui/store.ts': [importOf('node:path'), importOf('konva'), importOf('svelte/store')].join('\n') });
+    expect(checkTree(dir, parseStructure(synthetic)).map((v) => v.to)).toEqual(['node:path', 'konva']);
+  });
+
+  it('reports a file that belongs to no part, and an import of one', () => {
+    const dir = tree({ ...clean, 'tools/gen.ts': '', 'src/core/gen.ts': importOf('../../tools/gen') });
+    const messages = checkTree(dir, parseStructure(synthetic)).map((v) => v.message);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toMatch(/src\/core\/gen\.ts imports '\.\.\/\.\.\/tools\/gen' \(tools\/gen\.ts\), which belongs to no part/);
+    expect(messages[1]).toMatch(/^tools\/gen\.ts belongs to no part/);
+  });
+
+  it('reports a cycle among the declared arrows', () => {
+    const cyclic = { ...synthetic, parts: synthetic.parts.map((p) => (p.name === 'contract' ? { ...p, imports: ['ui'] } : p)) };
+    expect(findCycles(parseStructure(cyclic))).toEqual([['contract', 'ui', 'contract']]);
+    expect(checkTree(tree(clean), parseStructure(cyclic)).map((v) => v.message)).toEqual([
+      'src-main/structure.json: the declared arrows form a cycle: contract → ui → contract',
+    ]);
+  });
+
+  it('reports arrows to unknown parts', () => {
+    const typo = { ...synthetic, parts: [...synthetic.parts, { name: 'cli', paths: ['cli/**'], imports: ['croe'] }] };
+    expect(structureProblems(parseStructure(typo))).toEqual(['part "cli" imports "croe", which is not a declared part']);
+  });
+
+  it('allows a listed exception for its one file, and reports one that no import uses any more', () => {
+    const exception = { file: 'src/ui/panel.ts', imports: 'src/core/search.ts', why: 'on its way out' };
+    const withException = parseStructure({ ...synthetic, exceptions: [exception] });
+    expect(checkTree(tree({ ...clean, 'src/ui/panel.ts': importOf('../core/search') }), withException)).toEqual([]);
+    expect(checkTree(tree({ ...clean, 'src/ui/other.ts': importOf('../core/search') }), withException).map((v) => v.message)).toEqual([
+      expect.stringContaining('ui → core'),
+      'src-main/structure.json: the exception src/ui/panel.ts → src/core/search.ts matches no import any more: remove it',
+    ]);
   });
 });

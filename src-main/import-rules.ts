@@ -1,85 +1,123 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, sep } from 'node:path';
+import { loadStructure, matchesAny, partOf, STRUCTURE_FILE, structureProblems, type Part, type Structure } from './structure-file';
 
 /** Every module specifier a TypeScript or Svelte source imports, re-exports, dynamically imports or requires. */
 export function importSpecifiers(source: string): string[] {
   const patterns = [
     /\b(?:import|export)\s+(?:type\s+)?[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
-    // A bare `import 'x'` statement (not a word ending in "import", such as the method name 'concepts.import').
+    // A bare side-effect import statement (not a word ending in "import", such as the method name 'concepts.import').
     /(?:^|[;{}\n])\s*import\s*['"]([^'"]+)['"]/g,
     /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    // A require call, not a method that happens to be named require (the model store's require of a model id).
+    /(?<![.\w$])require\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
   ];
   const found = new Set<string>();
   for (const pattern of patterns) for (const match of source.matchAll(pattern)) found.add(match[1]!);
   return [...found];
 }
 
-/** The top-level area a file belongs to: src-main/<folder>, src-renderer, or another top folder. */
-export function areaOf(root: string, file: string): string {
-  const parts = relative(root, file).split(sep);
-  return parts[0] === 'src-main' ? `src-main/${parts[1]}` : parts[0]!;
-}
-
-const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-const RENDERER_PACKAGES = ['svelte', 'konva'];
-
-function packageName(spec: string): string {
-  return spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
-}
-
 export interface Violation {
+  /** The file at fault, relative to the repository root ('/'-separated). */
   file: string;
-  specifier: string;
-  rule: string;
+  specifier?: string;
+  from?: string;
+  to?: string;
+  message: string;
 }
 
-/** Checks one file's imports against the architecture's rules (see ARCHITECTURE.md in docs/). */
-export function checkFile(root: string, file: string, source: string): Violation[] {
-  const from = areaOf(root, file);
-  const violations: Violation[] = [];
-  for (const spec of importSpecifiers(source)) {
-    const target = spec.startsWith('.')
-      ? areaOf(root, resolve(dirname(file), spec))
-      : spec === '@contract' || spec.startsWith('@contract/')
-        ? 'src-main/contract'
-        : null;
-    const add = (rule: string) => violations.push({ file: relative(root, file), specifier: spec, rule });
+const BUILTINS = new Set(builtinModules);
 
-    if ((spec === 'electron' || spec.startsWith('electron/')) && from !== 'src-main/app' && from !== 'src-main/preload') {
-      add('only src-main/app (and the preload bridge) may import electron');
+/** The package a bare specifier names: `@scope/name`, `name`, or `node:<module>` for a Node built-in. */
+export function packageName(spec: string): string {
+  const bare = spec.startsWith('node:') ? spec.slice(5) : spec;
+  const name = bare.startsWith('@') ? bare.split('/').slice(0, 2).join('/') : bare.split('/')[0]!;
+  return spec.startsWith('node:') || BUILTINS.has(name) ? `node:${name}` : name;
+}
+
+function packageAllowed(name: string, allowed: readonly string[]): boolean {
+  return allowed.includes(name) || (name.startsWith('node:') && allowed.includes('node:*'));
+}
+
+const toPosix = (path: string) => path.split(sep).join('/');
+
+/** The repository-relative file a relative or aliased specifier points at, or null for a package. */
+function targetPath(root: string, fileRel: string, spec: string, aliases: Record<string, string>): string | null {
+  let path: string | null = null;
+  if (spec.startsWith('.')) path = posix.normalize(posix.join(posix.dirname(fileRel), spec));
+  else {
+    const alias = Object.keys(aliases)
+      .sort((a, b) => b.length - a.length)
+      .find((key) => (key.endsWith('/') ? spec.startsWith(key) : spec === key));
+    if (alias !== undefined) path = alias.endsWith('/') ? aliases[alias]! + spec.slice(alias.length) : aliases[alias]!;
+  }
+  if (path === null) return null;
+  const candidates = [path, `${path}.ts`, `${path}.js`, `${path}.mjs`, `${path}.svelte`, `${path}/index.ts`, path.replace(/\.js$/, '.ts')];
+  return candidates.find((candidate) => existsSync(join(root, candidate)) && statSync(join(root, candidate)).isFile()) ?? path;
+}
+
+/**
+ * Checks one file's imports against the structure: an import is allowed only when it stays inside the file's part,
+ * follows an arrow its part declares (test files: plus the part's test arrows), names a package its part declares,
+ * or is listed as an exception. `usedExceptions` collects the indexes of the exceptions that allowed something.
+ */
+export function checkFile(root: string, file: string, source: string, structure: Structure = loadStructure(root), usedExceptions?: Set<number>): Violation[] {
+  const fileRel = toPosix(relative(root, file));
+  const part = partOf(structure, fileRel);
+  if (!part) return [{ file: fileRel, message: `${fileRel} belongs to no part in ${STRUCTURE_FILE}` }];
+  const isTest = matchesAny(fileRel, structure.testFiles);
+  const imports = [...part.imports, ...(isTest ? (part.tests?.imports ?? []) : [])];
+  const packages = [...part.packages, ...(isTest ? [...structure.testPackages, ...(part.tests?.packages ?? [])] : [])];
+  const who = isTest ? `the tests of "${part.name}"` : `part "${part.name}"`;
+  const violations: Violation[] = [];
+
+  for (const spec of importSpecifiers(source)) {
+    const add = (message: string, to?: string) => violations.push({ file: fileRel, specifier: spec, from: part.name, ...(to ? { to } : {}), message });
+    const path = targetPath(root, fileRel, spec, structure.aliases);
+    if (path === null) {
+      const name = packageName(spec);
+      if (!packageAllowed(name, packages)) add(`${fileRel} imports '${spec}': ${who} may not use the package "${name}" (declare it in ${STRUCTURE_FILE})`, name);
+      continue;
     }
-    if (from === 'src-main/engine' && target && ['src-main/app', 'src-main/host', 'src-main/cli', 'src-main/preload'].includes(target)) {
-      add('the engine never imports app, host, cli or preload');
+    const exception = structure.exceptions.findIndex((e) => e.file === fileRel && e.imports === path);
+    if (exception >= 0) {
+      usedExceptions?.add(exception);
+      continue;
     }
-    if (from === 'src-main/host' && target && ['src-main/app', 'src-main/cli', 'src-main/preload'].includes(target)) {
-      add('the host never imports app, cli or preload');
+    if (matchesAny(path, structure.testFiles) && path !== fileRel) {
+      add(`${fileRel} imports '${spec}', which is a test file: nothing imports a test file`);
+      continue;
     }
-    if (from === 'src-main/contract') {
-      if (target && target !== 'src-main/contract') add('the contract imports nothing of the app');
-      if (!target && packageName(spec) !== 'zod') add('the contract is pure TypeScript: only zod');
-    }
-    if (from === 'src-renderer') {
-      if (target && target !== 'src-renderer' && target !== 'src-main/contract') add('the renderer imports only the contract from src-main');
-      if (!target && NODE_BUILTINS.has(spec)) add('the renderer never imports Node built-ins');
-      if (!target && !NODE_BUILTINS.has(spec) && !RENDERER_PACKAGES.includes(packageName(spec)) && packageName(spec) !== 'zod') {
-        add(`the renderer may import only ${RENDERER_PACKAGES.join(', ')} and the contract`);
-      }
+    const target: Part | undefined = partOf(structure, path);
+    if (!target) add(`${fileRel} imports '${spec}' (${path}), which belongs to no part in ${STRUCTURE_FILE}`);
+    else if (target !== part && !imports.includes(target.name)) {
+      add(`${fileRel} imports '${spec}': the arrow ${part.name} → ${target.name} is not declared for ${who} in ${STRUCTURE_FILE}`, target.name);
     }
   }
   return violations;
 }
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
-    return /\.(ts|svelte)$/.test(name) ? [path] : [];
+/** The source files under root that the structure covers, '/'-separated and relative to root. */
+export function sourceFiles(root: string, structure: Structure, dir = ''): string[] {
+  return readdirSync(join(root, dir)).sort().flatMap((name) => {
+    const rel = dir ? `${dir}/${name}` : name;
+    if (statSync(join(root, rel)).isDirectory()) return matchesAny(rel, structure.skip) ? [] : sourceFiles(root, structure, rel);
+    return matchesAny(rel, structure.sourceFiles) ? [rel] : [];
   });
 }
 
-export function checkTree(root: string): Violation[] {
-  const files = ['src-main', 'src-renderer'].flatMap((d) => sourceFiles(join(root, d)));
-  return files.filter((f) => !f.endsWith('.test.ts')).flatMap((f) => checkFile(root, f, readFileSync(f, 'utf8')));
+/** Every way the tree under root departs from its structure file (empty when it holds). */
+export function checkTree(root: string, structure: Structure = loadStructure(root)): Violation[] {
+  const problems: Violation[] = structureProblems(structure).map((problem) => ({ file: STRUCTURE_FILE, message: `${STRUCTURE_FILE}: ${problem}` }));
+  const used = new Set<number>();
+  for (const file of sourceFiles(root, structure)) {
+    problems.push(...checkFile(root, join(root, file), readFileSync(join(root, file), 'utf8'), structure, used));
+  }
+  structure.exceptions.forEach((exception, index) => {
+    if (!used.has(index)) {
+      problems.push({ file: STRUCTURE_FILE, message: `${STRUCTURE_FILE}: the exception ${exception.file} → ${exception.imports} matches no import any more: remove it` });
+    }
+  });
+  return problems;
 }
