@@ -140,6 +140,13 @@ describe('a synthetic tree', () => {
     expect(messages[1]).toMatch(/^tools\/gen\.ts belongs to no part/);
   });
 
+  it('reports an import of a test file, even inside one part', () => {
+    const dir = tree({ ...clean, 'src/core/helper.ts': importOf('./search.test') });
+    expect(checkTree(dir, parseStructure(synthetic)).map((v) => v.message)).toEqual([
+      "src/core/helper.ts imports './search.test', which is a test file: nothing imports a test file",
+    ]);
+  });
+
   it('reports a cycle among the declared arrows', () => {
     const cyclic = { ...synthetic, parts: synthetic.parts.map((p) => (p.name === 'contract' ? { ...p, imports: ['ui'] } : p)) };
     expect(findCycles(parseStructure(cyclic))).toEqual([['contract', 'ui', 'contract']]);
