@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EvalReport } from './evaluate';
+import type { EvalReport } from './eval-context';
 
 const TITLES = { cirr: 'CIRR', fashioniq: 'FashionIQ', pervl: 'PerVL-style concept retrieval' } as const;
 

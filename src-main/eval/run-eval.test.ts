@@ -6,7 +6,7 @@ import { fixturePaths } from '../../models/fixtures';
 import { COMPOSER_MODELS } from '../engine/compose/composer-registry';
 import { Engine } from '../engine/engine';
 import { EmbeddingCache } from './embedding-cache';
-import type { EvalReport } from './evaluate';
+import type { EvalReport } from './eval-context';
 import { markdownTable } from './report';
 import { runEval } from './run-eval';
 
