@@ -3,25 +3,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { bombPng } from '../../models/bomb-png.mjs';
 import { HAS_SETPRIV, IS_ROOT, checkData, cli, connect, prepareModels, restartAndCheck, scratch, startServer, worldPhotos } from './harness.mjs';
-
-/** A PNG whose header claims 100000×100000 pixels. */
-function bombPng() {
-  const chunk = (type, body) => {
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(body.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), body])));
-    return Buffer.concat([head, Buffer.from(type), body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(100_000, 0);
-  ihdr.writeUInt32BE(100_000, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
-}
 
 function chownTree(path, uid) {
   chownSync(path, uid, uid);
