@@ -1,18 +1,9 @@
 import { ensureComputeHeavySd, ensureFixtures } from '../../models/fixtures';
-import { runDiffusion, type StageTimings } from '../../src-main/engine/edit/pipeline';
-import type { Rgb } from '../../src-main/engine/edit/pixels';
+import { runDiffusion } from '../../src-main/engine/edit/pipeline';
 import { SdModel } from '../../src-main/engine/edit/sd-model';
 import { SessionPool } from '../../src-main/engine/models/session-pool';
-import { groundedTurn } from './grounded';
+import { flat, groundedTurn, median, ms } from './grounded';
 import type { Figure } from './library';
-
-function flat(size: number): Rgb {
-  const data = new Uint8Array(size * size * 3);
-  for (let i = 0; i < size * size; i++) data.set([200, 40, 40], i * 3);
-  return { width: size, height: size, data };
-}
-
-const ms = (v: number) => Math.round(v * 10) / 10;
 
 /**
  * One edit turn through the real pipeline, split into text encoding, UNet, scheduler, VAE and the pipeline's own
@@ -29,11 +20,9 @@ export async function editingTurn(log: (line: string) => void): Promise<Figure[]
   ];
   for (const [label, dir, size, steps] of runs) {
     const model = await SdModel.load(dir, pool);
-    const request = { pipeline: 'instruct' as const, source: flat(size), mask: null, prompt: 'make it green', negative: '', steps, textGuidance: 7.5, imageGuidance: 1.5, strength: 1, seed: 1, scheduler: 'euler-ancestral' as const, feather: 0 };
+    const request = { pipeline: 'instruct' as const, source: flat(size, [200, 40, 40]), mask: null, prompt: 'make it green', negative: '', steps, textGuidance: 7.5, imageGuidance: 1.5, strength: 1, seed: 1, scheduler: 'euler-ancestral' as const, feather: 0 };
     await runDiffusion(model, { ...request, steps: 1 }); // warm sessions
-    const timings: StageTimings[] = [];
-    for (let i = 0; i < 3; i++) timings.push((await runDiffusion(model, request)).timings);
-    const t = timings.sort((a, b) => a.totalMs - b.totalMs)[1]!;
+    const t = await median(async () => (await runDiffusion(model, request)).timings);
     log(`bench: edit turn, ${label}: ${ms(t.totalMs)} ms`);
     figures.push(
       { name: `edit turn, ${label}, ${steps} steps (median of 3)`, value: ms(t.totalMs), unit: 'ms', note: `text ${ms(t.textMs)}, UNet ${ms(t.unetMs)}, scheduler ${ms(t.schedulerMs)}, VAE ${ms(t.vaeMs)}, overhead ${ms(t.overheadMs)} ms` },

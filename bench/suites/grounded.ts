@@ -6,14 +6,16 @@ import { SdModel } from '../../src-main/engine/edit/sd-model';
 import { SessionPool } from '../../src-main/engine/models/session-pool';
 import type { Figure } from './library';
 
-function flat(size: number, rgb: [number, number, number]): Rgb {
+/** A size×size image of one color. */
+export function flat(size: number, rgb: [number, number, number]): Rgb {
   const data = new Uint8Array(size * size * 3);
   for (let i = 0; i < size * size; i++) data.set(rgb, i * 3);
   return { width: size, height: size, data };
 }
 
-const ms = (v: number) => Math.round(v * 10) / 10;
-const median = async (run: () => Promise<StageTimings>) => {
+export const ms = (v: number) => Math.round(v * 10) / 10;
+/** The median of three runs' timings, by total time. */
+export const median = async (run: () => Promise<StageTimings>) => {
   const t: StageTimings[] = [];
   for (let i = 0; i < 3; i++) t.push(await run());
   return t.sort((a, b) => a.totalMs - b.totalMs)[1]!;
