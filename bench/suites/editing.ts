@@ -1,6 +1,6 @@
 import { ensureComputeHeavySd, ensureFixtures } from '../../models/fixtures';
 import { runDiffusion, type StageTimings } from '../../src-main/engine/edit/pipeline';
-import type { Rgb } from '../../src-main/engine/edit/pixels';
+import type { Rgb } from '../../src-main/engine/shared/pixels';
 import { SdModel } from '../../src-main/engine/edit/sd-model';
 import { SessionPool } from '../../src-main/engine/models/session-pool';
 import { groundedTurn } from './grounded';

@@ -2,7 +2,7 @@ import { AppError, ComposedQuerySchema, type ComposedQuery, type ComposerId } fr
 import type { ClipModel } from '../engine/clip/clip-model';
 import { ComposedSearch } from '../engine/compose/composed-search';
 import type { ComposerRegistry } from '../engine/compose/composer-registry';
-import { meanDirection } from '../engine/compose/embedding-math';
+import { meanDirection } from '../engine/shared/embedding-math';
 import type { EmbeddingCache } from './embedding-cache';
 import type { CirrSet } from './formats/cirr';
 import type { FashionIqCategory } from './formats/fashioniq';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, type TokenCount } from '@contract';
 import { loadSdTokenizer } from '../edit/sd-model';
-import { resourceDir } from '../edit/resources';
+import { resourceDir } from '../shared/resources';
 import type { ModelStore } from '../models/model-store';
 import { ClipTokenizer } from './tokenizer';
 

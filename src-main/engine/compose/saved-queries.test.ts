@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../library/db';
+import { openDatabase } from '../storage/db';
 import { SavedQueries } from './saved-queries';
 
 describe('saved queries', () => {

@@ -1,5 +1,5 @@
 import { AppError, ComposedQuerySchema, type ComposedQuery, type SavedQuery } from '@contract';
-import type { Db } from '../library/db';
+import type { Db } from '../storage/db';
 
 interface Row {
   id: number;

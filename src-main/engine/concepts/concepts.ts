@@ -20,9 +20,9 @@ import {
   type TeachRequest,
 } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
-import { LruCache } from '../compose/lru-cache';
+import { LruCache } from '../shared/lru-cache';
 import type { JobRunner } from '../jobs/runner';
-import type { Db } from '../library/db';
+import type { Db } from '../storage/db';
 import { toVector } from '../library/queries';
 import { buildAttributeSpace, nearestWords, readAttributeWords, singleToken, type AttributeSpace } from './attribute-space';
 import { encodeWithTokens, expandMentions, mentions, MENTION, type ConceptToken } from './concept-text';

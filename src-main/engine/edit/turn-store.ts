@@ -3,53 +3,9 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
 import { AppError, contentHashesIn, TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams } from '@contract';
-import { openDatabase, type Db } from '../library/db';
+import { openDatabase, type Db } from '../storage/db';
+import { EDIT_MIGRATIONS } from '../storage/migrations';
 import type { StageTimings } from './pipeline';
-
-/** Append-only schema of the edit projects database (index i = version i + 1). */
-const MIGRATIONS = [
-  `
-CREATE TABLE projects (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL,
-  width INTEGER NOT NULL,
-  height INTEGER NOT NULL,
-  cursor_turn_id INTEGER,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
-CREATE TABLE turns (
-  id INTEGER PRIMARY KEY,
-  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-  parent_id INTEGER REFERENCES turns(id) ON DELETE CASCADE,
-  label TEXT,
-  pipeline TEXT NOT NULL,
-  instruction TEXT NOT NULL DEFAULT '',
-  negative TEXT NOT NULL DEFAULT '',
-  params TEXT,
-  model_id TEXT,
-  provider TEXT,
-  image_file TEXT NOT NULL,
-  thumb_file TEXT NOT NULL,
-  mask_file TEXT,
-  timings TEXT,
-  created_at INTEGER NOT NULL,
-  visited_at INTEGER NOT NULL
-);
-CREATE INDEX turns_project ON turns(project_id);
-CREATE INDEX turns_parent ON turns(parent_id);
-`,
-  // Grounded turns: η, γ, schedule and neighbours (content hashes).
-  `ALTER TABLE turns ADD COLUMN grounding TEXT;`,
-  // The full-resolution picture a project was made from (exports come back at its size); null for older projects and blank canvases.
-  `
-ALTER TABLE projects ADD COLUMN original_file TEXT;
-ALTER TABLE projects ADD COLUMN original_width INTEGER;
-ALTER TABLE projects ADD COLUMN original_height INTEGER;
-ALTER TABLE projects ADD COLUMN kind TEXT NOT NULL DEFAULT 'photo';
-ALTER TABLE turns ADD COLUMN typed TEXT;
-`,
-];
 
 interface TurnRow {
   id: number;
@@ -116,7 +72,7 @@ export class TurnStore {
   private clock = 0;
 
   constructor(readonly dir: string, readOnly = false) {
-    this.db = openDatabase(join(dir, 'edit.db'), MIGRATIONS, { readOnly });
+    this.db = openDatabase(join(dir, 'edit.db'), EDIT_MIGRATIONS, { readOnly });
     if (!readOnly) this.removeUnfinishedProjects(10 * 60_000);
   }
 

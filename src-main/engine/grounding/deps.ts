@@ -1,6 +1,6 @@
 import type { ClipModel } from '../clip/clip-model';
 import type { Concepts } from '../concepts/concepts';
-import type { Db } from '../library/db';
+import type { Db } from '../storage/db';
 import type { Library } from '../library/library';
 import { ftsHits, itemRows } from '../library/search';
 import type { ModelStore } from '../models/model-store';

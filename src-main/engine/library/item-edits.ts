@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { AppError, type ItemsUpdate } from '@contract';
-import type { Db } from './db';
+import type { Db } from '../storage/db';
 
 const FLAGS = { pick: 1, none: 0, reject: -1 } as const;
 export const flagName = (value: number): 'pick' | 'reject' | 'none' => (value > 0 ? 'pick' : value < 0 ? 'reject' : 'none');

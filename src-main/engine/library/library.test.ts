@@ -9,7 +9,7 @@ import type { SceneLabel } from '../../../models/scene-world/generate-world';
 import { ClipModel } from '../clip/clip-model';
 import { JobRunner } from '../jobs/runner';
 import { SessionPool } from '../models/session-pool';
-import { openDatabase, type Db } from './db';
+import { openDatabase, type Db } from '../storage/db';
 import { Library, type RefreshSummary } from './library';
 
 const paths = fixturePaths();

@@ -5,7 +5,7 @@ import type { ClipModel } from '../clip/clip-model';
 import type { PreprocessConfig } from '../clip/preprocess';
 import type { JobContext } from '../jobs/runner';
 import { VectorIndex, type Quantization, type VectorSource } from '../vectors/vector-index';
-import type { Db } from './db';
+import type { Db } from '../storage/db';
 import { facets, forEachConcurrent, identicalGroups, toVector } from './queries';
 import { itemRows, searchLibrary } from './search';
 import { failureReason, processImage } from './file-processor';

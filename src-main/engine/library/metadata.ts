@@ -1,6 +1,6 @@
 import exifr from 'exifr';
 import type { ItemDetail } from '@contract';
-import type { Db } from './db';
+import type { Db } from '../storage/db';
 import { flagName } from './item-edits';
 import { readRegularFile } from '../storage/regular-file';
 

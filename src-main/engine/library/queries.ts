@@ -1,6 +1,6 @@
 import { sep } from 'node:path';
 import type { Facets, Filters, LibraryItem } from '@contract';
-import type { Db } from './db';
+import type { Db } from '../storage/db';
 
 /** The columns a LibraryItem is read from. */
 export const ITEM_COLUMNS = "id, path, name, folder, width, height, thumb, rating, CASE flag WHEN 1 THEN 'pick' WHEN -1 THEN 'reject' ELSE 'none' END AS flag";

@@ -1,5 +1,5 @@
-import { dot } from '../clip/vector';
-import type { Db } from './db';
+import { dot } from '../shared/vector';
+import type { Db } from '../storage/db';
 import { toVector } from './queries';
 
 /** A result this many standard deviations above the library's typical score for the query is shown… */

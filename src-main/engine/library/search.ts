@@ -1,8 +1,8 @@
 import { AppError, type LibraryItem, type SearchQuery, type SearchResult } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
-import { dot } from '../clip/vector';
+import { dot } from '../shared/vector';
 import type { VectorIndex } from '../vectors/vector-index';
-import type { Db } from './db';
+import type { Db } from '../storage/db';
 import { filterSql, ITEM_COLUMNS, orderSql, toVector } from './queries';
 import { baseline, exactMatches, exactPhrases, GOOD_Z, KEEP_Z, relevanceOf } from './relevance';
 
