@@ -25,4 +25,12 @@ describe('saved queries', () => {
     db.prepare("INSERT INTO saved_queries (name, query, created_at) VALUES ('future', '{\"conditions\": 5}', 0)").run();
     expect(saved.list().map((s) => s.name)).toEqual(['good']);
   });
+
+  it('names the uploads its queries refer to, so the upload sweep keeps them', () => {
+    const saved = new SavedQueries(openDatabase(':memory:'));
+    const upload = 'ab'.repeat(32);
+    saved.save('dropped', { reference: { uploadId: upload }, conditions: ['in blue'] });
+    saved.save('library', { reference: { itemId: 7 }, conditions: ['in red'] });
+    expect(saved.referencedHashes()).toEqual([upload]);
+  });
 });

@@ -1,4 +1,4 @@
-import { AppError, ComposedQuerySchema, type ComposedQuery, type SavedQuery } from '@contract';
+import { AppError, ComposedQuerySchema, contentHashesIn, type ComposedQuery, type SavedQuery } from '@contract';
 import type { Db } from '../storage/db';
 import { SavedQueriesRepository } from '../storage/library/saved-queries-repository';
 
@@ -27,5 +27,10 @@ export class SavedQueries {
 
   remove(id: number): void {
     if (!this.repository.remove(id)) throw new AppError('NOT_FOUND', `No saved query ${id}.`);
+  }
+
+  /** Content hashes that saved queries name (dropped pictures): the startup sweep of old uploads keeps these. */
+  referencedHashes(): string[] {
+    return this.repository.allQueryJson().flatMap(contentHashesIn);
   }
 }
