@@ -3,8 +3,6 @@ import type { FilesRepository } from '../storage/library/files-repository';
 import type { PhotoMetadata } from '../storage/library/records';
 import { readRegularFile } from '../storage/regular-file';
 
-export type { PhotoMetadata } from '../storage/library/records';
-
 /** Bumped when the library reads more from photos; indexed photos read with an older version are read again (metadata only). */
 export const METADATA_VERSION = 1;
 
