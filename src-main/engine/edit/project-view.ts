@@ -1,5 +1,5 @@
 import { TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn } from '@contract';
-import type { ProjectRow } from '../storage/edit/projects-repository';
+import type { StoredProject } from '../storage/edit/projects-repository';
 import type { TurnRow } from '../storage/edit/turns-repository';
 
 /** A stored turn as the contract shows it (pictures as /turns/<project>/<file> URLs). */
@@ -26,21 +26,21 @@ export function toTurn(row: TurnRow): Turn {
 }
 
 /** A project in the projects list: its current turn's thumbnail (the first turn's before any cursor). */
-export function projectSummary(project: ProjectRow, rows: TurnRow[]): ProjectSummary {
-  const current = rows.find((r) => r.id === project.cursor_turn_id) ?? rows[0]!;
-  return { id: project.id, name: project.name, width: project.width, height: project.height, turns: rows.length, thumb: toTurn(current).thumb, updatedAt: project.updated_at };
+export function projectSummary(project: StoredProject, rows: TurnRow[]): ProjectSummary {
+  const current = rows.find((r) => r.id === project.cursorTurnId) ?? rows[0]!;
+  return { id: project.id, name: project.name, width: project.width, height: project.height, turns: rows.length, thumb: toTurn(current).thumb, updatedAt: project.updatedAt };
 }
 
 /** A project with its whole turn tree, the cursor, and whether undo and redo can move it; null when it has no turns. */
-export function projectView(project: ProjectRow, rows: TurnRow[]): ProjectView | null {
-  const cursor = project.cursor_turn_id ?? rows[0]?.id;
+export function projectView(project: StoredProject, rows: TurnRow[]): ProjectView | null {
+  const cursor = project.cursorTurnId ?? rows[0]?.id;
   if (cursor === undefined) return null;
   const current = rows.find((r) => r.id === cursor)!;
   return {
     ...projectSummary(project, rows),
     kind: project.kind,
-    originalWidth: project.original_width ?? project.width,
-    originalHeight: project.original_height ?? project.height,
+    originalWidth: project.originalWidth ?? project.width,
+    originalHeight: project.originalHeight ?? project.height,
     tree: rows.map(toTurn),
     cursor,
     canUndo: current.parent_id !== null,

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
 import { AppError, contentHashesIn, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams } from '@contract';
 import { openDatabase, type Db } from '../storage/db';
-import { ProjectsRepository, type ProjectRow } from '../storage/edit/projects-repository';
+import { ProjectsRepository, type StoredProject } from '../storage/edit/projects-repository';
 import { TurnsRepository, type TurnRow } from '../storage/edit/turns-repository';
 import { EDIT_MIGRATIONS } from '../storage/migrations';
 import { projectSummary, projectView } from './project-view';
@@ -92,7 +92,7 @@ export class TurnStore {
   /** The full-resolution original's file, or null when the project has none (its first turn is then the original). */
   originalPath(projectId: number): string | null {
     const row = this.project(projectId);
-    return row.original_file ? join(this.projectDir(projectId), row.original_file) : null;
+    return row.originalFile ? join(this.projectDir(projectId), row.originalFile) : null;
   }
 
   /** Writes an export as the project's one export file (replacing the previous one); returns its URL. */
@@ -136,7 +136,7 @@ export class TurnStore {
     );
   }
 
-  private project(id: number): ProjectRow {
+  private project(id: number): StoredProject {
     const row = this.projects.get(id);
     if (!row) throw new AppError('NOT_FOUND', `No edit project ${id}.`);
     return row;
@@ -211,7 +211,7 @@ export class TurnStore {
     const doomed = new Set([turnId]);
     for (const r of rows) if (r.parent_id !== null && doomed.has(r.parent_id)) doomed.add(r.id);
     const project = this.project(row.project_id);
-    const cursorDoomed = project.cursor_turn_id !== null && doomed.has(project.cursor_turn_id);
+    const cursorDoomed = project.cursorTurnId !== null && doomed.has(project.cursorTurnId);
     this.turns.deleteBranch(turnId, cursorDoomed ? { projectId: row.project_id, turnId: row.parent_id } : undefined);
     for (const r of rows.filter((x) => doomed.has(x.id))) {
       for (const name of [r.image_file, r.thumb_file, r.mask_file]) if (name) await rm(join(this.projectDir(r.project_id), name), { force: true });

@@ -1,7 +1,6 @@
 import type { Db } from '../db';
 
-/** An edit project as stored. */
-export interface ProjectRow {
+interface ProjectRow {
   id: number;
   name: string;
   width: number;
@@ -15,6 +14,39 @@ export interface ProjectRow {
   kind: 'photo' | 'canvas';
 }
 
+/** An edit project as stored. */
+export interface StoredProject {
+  id: number;
+  name: string;
+  width: number;
+  height: number;
+  /** The turn shown (null until the first turn is made). */
+  cursorTurnId: number | null;
+  createdAt: number;
+  updatedAt: number;
+  /** The full-resolution original's file name in the project folder, if it has one. */
+  originalFile: string | null;
+  originalWidth: number | null;
+  originalHeight: number | null;
+  kind: 'photo' | 'canvas';
+}
+
+function toStored(row: ProjectRow): StoredProject {
+  return {
+    id: row.id,
+    name: row.name,
+    width: row.width,
+    height: row.height,
+    cursorTurnId: row.cursor_turn_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    originalFile: row.original_file,
+    originalWidth: row.original_width,
+    originalHeight: row.original_height,
+    kind: row.kind,
+  };
+}
+
 /** Edit projects (edit.db's projects table): name, size, the turn shown (cursor) and the full-size original. */
 export class ProjectsRepository {
   constructor(private readonly db: Db) {}
@@ -23,13 +55,14 @@ export class ProjectsRepository {
     return Number(this.db.prepare('INSERT INTO projects (name, width, height, kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(name, width, height, kind, now, now).lastInsertRowid);
   }
 
-  get(id: number): ProjectRow | undefined {
-    return this.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as ProjectRow | undefined;
+  get(id: number): StoredProject | undefined {
+    const row = this.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as ProjectRow | undefined;
+    return row && toStored(row);
   }
 
   /** Most recently changed first. */
-  list(): ProjectRow[] {
-    return this.db.prepare('SELECT * FROM projects ORDER BY updated_at DESC, id DESC').all() as ProjectRow[];
+  list(): StoredProject[] {
+    return (this.db.prepare('SELECT * FROM projects ORDER BY updated_at DESC, id DESC').all() as ProjectRow[]).map(toStored);
   }
 
   /** Projects created before `before` that have no turn (their creation never finished). */
