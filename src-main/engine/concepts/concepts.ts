@@ -15,6 +15,7 @@ import {
   type TeachRequest,
 } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
+import { AsyncCache } from '../shared/async-cache';
 import { LruCache } from '../shared/lru-cache';
 import { toVector, vectorBytes } from '../shared/vector';
 import type { JobRunner } from '../jobs/runner';
@@ -56,7 +57,7 @@ export const MAX_RETRAIN_PHOTOS = 8;
 
 /** Personal concepts: teaching (a job), storage, export/import, and "*name" in text queries (with GAIR). */
 export class Concepts {
-  private readonly spaces = new Map<string, Promise<AttributeSpace>>();
+  private readonly spaces = new AsyncCache<AttributeSpace>();
   private readonly queries = new LruCache<{ token: Float32Array; context: Float32Array[] | null }>(128);
   private readonly repository: ConceptsRepository;
   /** Bumped on every change, so cached query encodings of renamed or deleted concepts are not reused. */
@@ -103,17 +104,10 @@ export class Concepts {
 
   /** The attribute subspace of a CLIP model's text encoder (built once per model). */
   space(clip: ClipModel, k = DEFAULT_DIMENSIONS): Promise<AttributeSpace> {
-    const key = `${clip.textFile}|${k}`;
-    let pending = this.spaces.get(key);
-    if (!pending) {
-      pending = (async () => {
-        const encoder = await clip.tokenEmbeddingEncoder();
-        return buildAttributeSpace(encoder.table, encoder.dim, clip.tokenizer, await readAttributeWords(this.deps.attributeWordsFile), k);
-      })();
-      pending.catch(() => this.spaces.delete(key));
-      this.spaces.set(key, pending);
-    }
-    return pending;
+    return this.spaces.get(`${clip.textFile}|${k}`, async () => {
+      const encoder = await clip.tokenEmbeddingEncoder();
+      return buildAttributeSpace(encoder.table, encoder.dim, clip.tokenizer, await readAttributeWords(this.deps.attributeWordsFile), k);
+    });
   }
 
   /** Checks a teaching request and starts it as a job; nothing is stored unless it finishes. */
