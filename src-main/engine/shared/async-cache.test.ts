@@ -10,6 +10,7 @@ describe('AsyncCache', () => {
     expect(await cache.get('a', load)).toBe(1);
     expect(await cache.get('b', load)).toBe(2);
     expect(loads).toBe(2);
+    expect([...cache.entries()].map(([key]) => key)).toEqual(['a', 'b']);
   });
 
   it('forgets a failed load, so the next ask loads again', async () => {

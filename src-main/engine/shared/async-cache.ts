@@ -3,26 +3,31 @@
  * ask tries again (a model that was missing, then installed). Unbounded: for a few keys (models, tokenizers, spaces).
  */
 export class AsyncCache<T> {
-  private readonly entries = new Map<string, Promise<T>>();
+  private readonly loads = new Map<string, Promise<T>>();
 
   get(key: string, load: () => Promise<T>): Promise<T> {
-    let pending = this.entries.get(key);
+    let pending = this.loads.get(key);
     if (!pending) {
       pending = load();
-      this.entries.set(key, pending);
+      this.loads.set(key, pending);
       const settled = pending;
       settled.catch(() => {
-        if (this.entries.get(key) === settled) this.entries.delete(key);
+        if (this.loads.get(key) === settled) this.loads.delete(key);
       });
     }
     return pending;
   }
 
+  /** The loads held now, settled or not. */
+  entries(): IterableIterator<[string, Promise<T>]> {
+    return this.loads.entries();
+  }
+
   delete(key: string): void {
-    this.entries.delete(key);
+    this.loads.delete(key);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.loads.size;
   }
 }
