@@ -1,5 +1,5 @@
 // Builds better-sqlite3 for Electron's module ABI into its own folder, beside the Node build that npm installed:
-// node_modules/.studio-native/electron-abi<N>/better_sqlite3.node (the layout src-main/engine/library/sqlite-binding.ts
+// node_modules/.studio-native/electron-abi<N>/better_sqlite3.node (the layout src-main/engine/storage/sqlite-binding.ts
 // reads). It tries the published prebuilt binary first (prebuild-install), then a source build against Electron's
 // headers (node-gyp), and loads the result inside Electron to prove it. usearch, sharp and onnxruntime-node use N-API
 // and need nothing.

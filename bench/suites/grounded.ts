@@ -1,7 +1,7 @@
 import { ensureComputeHeavySd } from '../../models/fixtures';
 import { runGrounded } from '../../src-main/engine/edit/grounded-pipeline';
 import { runDiffusion, type StageTimings } from '../../src-main/engine/edit/pipeline';
-import type { Rgb } from '../../src-main/engine/edit/pixels';
+import type { Rgb } from '../../src-main/engine/shared/pixels';
 import { SdModel } from '../../src-main/engine/edit/sd-model';
 import { SessionPool } from '../../src-main/engine/models/session-pool';
 import type { Figure } from './library';

@@ -14,7 +14,7 @@ import { ClipModel } from '../../src-main/engine/clip/clip-model';
 import { HNSW_SETTINGS } from '../../src-main/engine/vectors/vector-index';
 import { CLIP_PREPROCESS } from '../../src-main/engine/clip/preprocess';
 import { JobRunner } from '../../src-main/engine/jobs/runner';
-import { openDatabase } from '../../src-main/engine/library/db';
+import { openDatabase } from '../../src-main/engine/storage/db';
 import { Library } from '../../src-main/engine/library/library';
 import { SessionPool } from '../../src-main/engine/models/session-pool';
 import type { Sample } from '../measure';

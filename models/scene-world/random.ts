@@ -1,4 +1,4 @@
-import { SeededRandom } from '../../src-main/engine/diffusion/rng';
+import { SeededRandom } from '../../src-main/engine/shared/rng';
 
 /** The engine's seeded PRNG (mulberry32), with the helpers fixture generators use, so fixtures are identical everywhere. */
 export class Random extends SeededRandom {

@@ -6,7 +6,7 @@ import { IPC_CALL, IPC_EVENT, IPC_UPLOAD } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { parseAllowRoots } from '../engine/config/confinement';
 import { Engine } from '../engine/engine';
-import { sqliteBindingFor, useSqliteBinding } from '../engine/library/sqlite-binding';
+import { sqliteBindingFor, useSqliteBinding } from '../engine/storage/sqlite-binding';
 import { createDispatcher } from '../host/dispatcher';
 import { engineHandlers } from '../host/handlers';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../host/security-headers';

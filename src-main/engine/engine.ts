@@ -21,7 +21,7 @@ import { sweepTempFiles } from './storage/temp-sweep';
 import { readRegularFile } from './storage/regular-file';
 import { ClipModel } from './clip/clip-model';
 import { TokenCounter } from './clip/token-count';
-import { openDatabase, type Db } from './library/db';
+import { openDatabase, type Db } from './storage/db';
 import { Library } from './library/library';
 import { FolderWatcher } from './library/watcher';
 import { Uploads } from './uploads';
@@ -35,7 +35,7 @@ import { Concepts } from './concepts/concepts';
 import { groundingDeps } from './grounding/deps';
 import { Grounding } from './grounding/grounding';
 import { GroundedTurns } from './grounding/turns';
-import { resourceDir } from './edit/resources';
+import { resourceDir } from './shared/resources';
 
 /** The job key under which the library refresh runs (at most one at a time). */
 const REFRESH_KEY = 'library.refresh';

@@ -1,5 +1,5 @@
 import { AppError } from '@contract';
-import { meanDirection } from '../engine/compose/embedding-math';
+import { meanDirection } from '../engine/shared/embedding-math';
 import { embedGallery, galleryComposer, methodsOf, vectorOf, type EvalContext, type EvalReport, type MethodResult } from './eval-context';
 import type { CirrSet } from './formats/cirr';
 import type { FashionIqCategory } from './formats/fashioniq';

@@ -7,7 +7,7 @@ import type { SceneLabel } from '../../../models/scene-world/generate-world';
 import { COLOR_NAMES, SHAPES } from '../../../models/scene-world/vocabulary';
 import { SessionPool } from '../models/session-pool';
 import { ClipModel } from './clip-model';
-import { dot } from './vector';
+import { dot } from '../shared/vector';
 
 const paths = fixturePaths();
 const pool = new SessionPool({ providers: ['cpu'], intraOpThreads: 1 });

@@ -10,7 +10,7 @@ import { floatTensor, halfSignature, int32Signature, intTensor, toFloat32 } from
 import { loadPreprocessConfig, preprocessImage, type PreprocessConfig } from './preprocess';
 import { CLIP_TEXT, CLIP_TEXT_EMBEDS, CLIP_VISION } from './signatures';
 import { ClipTokenizer, type TokenBatch } from './tokenizer';
-import { normalizeRows } from './vector';
+import { normalizeRows } from '../shared/vector';
 
 /** A text's token states from the text encoder: [length, hidden], row-major. */
 export interface TextTokens {

@@ -8,7 +8,7 @@ import manifestJson from '../../../models/manifest.json';
 import { fixturePaths } from '../../../models/fixtures';
 import type { SceneLabel } from '../../../models/scene-world/generate-world';
 import { ClipModel } from '../clip/clip-model';
-import { dot } from '../clip/vector';
+import { dot } from '../shared/vector';
 import { parseManifest } from '../models/manifest';
 import { ModelStore } from '../models/model-store';
 import { SessionPool } from '../models/session-pool';

@@ -2,9 +2,9 @@ import { AppError, type ComposeWeights, type ComposedQueryParsed, type ComposedR
 import { readRegularFile } from '../storage/regular-file';
 import type { ClipModel, ImageInput, TextTokens } from '../clip/clip-model';
 import type { ComposerRegistry } from './composer-registry';
-import { normalized, weightedSum } from './embedding-math';
+import { normalized, weightedSum } from '../shared/embedding-math';
 import type { Conditions, TextCondition } from './composers/types';
-import { LruCache } from './lru-cache';
+import { LruCache } from '../shared/lru-cache';
 import { REGION_KEEP, splitRegion, type RegionSplit } from './region';
 
 export interface ComposedSearchDeps {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { AppError, type ComposeWeights, type ComposerId, type ComposerInfo } from '@contract';
 import type { ModelStore } from '../models/model-store';
 import type { SessionPool } from '../models/session-pool';
+import { AsyncCache } from '../shared/async-cache';
 import { compodiffComposer } from './composers/compodiff';
 import { checkComposerFits, readComposerConfig, type ComposerConfig } from './composers/config';
 import { pairwiseComposer } from './composers/pairwise';
@@ -35,7 +36,7 @@ const PLAIN_DEFAULTS = { weights: { image: 1, text: 1, negative: 1 }, steps: nul
 
 /** Finds, checks and loads composers: sum is built in; the others are ONNX modules in the models folder. */
 export class ComposerRegistry {
-  private readonly loaded = new Map<string, Promise<LoadedComposer>>();
+  private readonly loaded = new AsyncCache<LoadedComposer>();
 
   constructor(
     private readonly models: () => ModelStore,
@@ -45,14 +46,7 @@ export class ComposerRegistry {
   async get(id: ComposerId): Promise<LoadedComposer> {
     if (id === 'sum') return { composer: sumComposer, defaults: PLAIN_DEFAULTS };
     const dir = this.models().require(COMPOSER_MODELS[id]);
-    const key = `${id}:${dir}`;
-    let pending = this.loaded.get(key);
-    if (!pending) {
-      pending = this.load(id, dir);
-      this.loaded.set(key, pending);
-      pending.catch(() => this.loaded.delete(key));
-    }
-    return pending;
+    return this.loaded.get(`${id}:${dir}`, () => this.load(id, dir));
   }
 
   private async load(id: Exclude<ComposerId, 'sum'>, dir: string): Promise<LoadedComposer> {

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { AppError } from '@contract';
-import { decodeMask } from '../edit/pixels';
+import { decodeMask } from '../shared/pixels';
 import { MASK_SIZE } from './composers/signatures';
 
 /** How much of the region's own content the image condition keeps (the texts decide what it becomes). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../library/db';
+import { openDatabase } from '../storage/db';
 import { SavedQueries } from './saved-queries';
 
 describe('saved queries', () => {
@@ -24,5 +24,13 @@ describe('saved queries', () => {
     saved.save('good', { conditions: ['red'] });
     db.prepare("INSERT INTO saved_queries (name, query, created_at) VALUES ('future', '{\"conditions\": 5}', 0)").run();
     expect(saved.list().map((s) => s.name)).toEqual(['good']);
+  });
+
+  it('names the uploads its queries refer to, so the upload sweep keeps them', () => {
+    const saved = new SavedQueries(openDatabase(':memory:'));
+    const upload = 'ab'.repeat(32);
+    saved.save('dropped', { reference: { uploadId: upload }, conditions: ['in blue'] });
+    saved.save('library', { reference: { itemId: 7 }, conditions: ['in red'] });
+    expect(saved.referencedHashes()).toEqual([upload]);
   });
 });

@@ -1,5 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { SeededRandom } from '../diffusion/rng';
+import { SeededRandom } from '../shared/rng';
 
 /**
  * CMA-ES, (μ/μ_w, λ) with rank-one and rank-μ covariance updates and cumulative step-size adaptation, following

@@ -1,5 +1,5 @@
-import { dot } from '../clip/vector';
-import { meanDirection, normalized, weightedSum } from '../compose/embedding-math';
+import { dot } from '../shared/vector';
+import { meanDirection, normalized, weightedSum } from '../shared/embedding-math';
 
 /**
  * Parent-class negatives among candidate image embeddings (best parent matches first): not the concept's photos, not

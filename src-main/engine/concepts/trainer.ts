@@ -1,7 +1,7 @@
 import { AppError } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
-import { dot } from '../clip/vector';
-import { meanDirection } from '../compose/embedding-math';
+import { dot } from '../shared/vector';
+import { meanDirection } from '../shared/embedding-math';
 import { type AttributeSpace, embeddingOf } from './attribute-space';
 import { CmaEs } from './cma-es';
 import { encodeWithTokens } from './concept-text';

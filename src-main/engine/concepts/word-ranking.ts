@@ -1,5 +1,5 @@
 import type { ClipModel } from '../clip/clip-model';
-import { dot } from '../clip/vector';
+import { dot } from '../shared/vector';
 import { singleToken } from './attribute-space';
 
 /** How many of the best-ranked attribute words span a concept's subspace (the paper uses about a hundred). */

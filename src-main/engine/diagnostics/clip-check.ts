@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClipModel } from '../clip/clip-model';
-import { dot } from '../clip/vector';
+import { dot } from '../shared/vector';
 
 /** A text and the ids OpenAI's reference tokenizer gives it (start and end tokens included, cut to 77). */
 export interface ReferenceCase {

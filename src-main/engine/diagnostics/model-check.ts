@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelCheck } from '@contract';
 import { ClipModel } from '../clip/clip-model';
-import { resourceDir } from '../edit/resources';
+import { resourceDir } from '../shared/resources';
 import { SdModel, type UnetKind } from '../edit/sd-model';
 import type { ModelStore } from '../models/model-store';
 import type { SessionPool } from '../models/session-pool';

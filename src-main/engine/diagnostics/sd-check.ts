@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
-import { SeededRandom } from '../diffusion/rng';
+import { SeededRandom } from '../shared/rng';
 import { runDiffusion } from '../edit/pipeline';
-import { decodeRgb, type Rgb } from '../edit/pixels';
+import { decodeRgb, type Rgb } from '../shared/pixels';
 import type { SdModel } from '../edit/sd-model';
 import type { CheckOutcome } from './clip-check';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dualGuidance, guidance } from './guidance';
-import { SeededRandom } from './rng';
+import { SeededRandom } from '../shared/rng';
 
 describe('classifier-free guidance', () => {
   const u = Float32Array.from([1, 0, -2]);

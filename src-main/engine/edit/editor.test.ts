@@ -13,7 +13,7 @@ import { ModelStore } from '../models/model-store';
 import { SessionPool } from '../models/session-pool';
 import { Uploads } from '../uploads';
 import { EDIT_MODELS, Editor, workingSize } from './editor';
-import { decodeRgb } from './pixels';
+import { decodeRgb } from '../shared/pixels';
 import { TurnStore } from './turn-store';
 
 const paths = fixturePaths();

@@ -22,7 +22,7 @@ import type { ModelStore } from '../models/model-store';
 import type { SessionPool } from '../models/session-pool';
 import { runDiffusion, type StageTimings } from './pipeline';
 import { decodeOriginal, encodeExport, exportFileName, renderFullSize, type ChainStep } from './full-size';
-import { decodeMask, decodeRgb, encodeMaskPng, encodePng, type Mask, type Rgb } from './pixels';
+import { decodeMask, decodeRgb, encodeMaskPng, encodePng, type Mask, type Rgb } from '../shared/pixels';
 import { SdModel, type UnetKind } from './sd-model';
 import { TurnStore } from './turn-store';
 import { readRegularFile } from '../storage/regular-file';

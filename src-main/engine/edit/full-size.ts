@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { ExportFormat, PIPELINES } from '@contract';
-import { decodeRgb, type Rgb } from './pixels';
+import { decodeRgb, type Rgb } from '../shared/pixels';
 
 /** One turn of a chain as the full-size render needs it: its picture and mask at the working size. */
 export interface ChainStep {

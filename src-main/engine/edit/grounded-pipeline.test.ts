@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixturePaths } from '../../../models/fixtures';
 import { SessionPool } from '../models/session-pool';
 import { runGrounded, type GroundedRequest } from './grounded-pipeline';
-import type { Rgb } from './pixels';
+import type { Rgb } from '../shared/pixels';
 import { SdModel } from './sd-model';
 
 const paths = fixturePaths();

@@ -1,9 +1,9 @@
 import * as ort from 'onnxruntime-node';
 import { AppError } from '@contract';
 import { enhance, interleavedSchedule, scheduleString, type GuidanceStepKind } from '../diffusion/interleaved';
-import { SeededRandom } from '../diffusion/rng';
+import { SeededRandom } from '../shared/rng';
 import { createScheduler, type SchedulerName } from '../diffusion/scheduler';
-import { fromTensor, latentPreview, toTensor, type Rgb } from './pixels';
+import { fromTensor, latentPreview, toTensor, type Rgb } from '../shared/pixels';
 import { roundToMultiple, stageTimer, type StageTimings, type StepEvent } from './pipeline';
 import type { SdModel } from './sd-model';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureHalfSd, fixturePaths } from '../../../models/fixtures';
 import { SessionPool } from '../models/session-pool';
 import { runDiffusion, roundToMultiple, type DiffusionRequest } from './pipeline';
-import type { Mask, Rgb } from './pixels';
+import type { Mask, Rgb } from '../shared/pixels';
 import { SdModel } from './sd-model';
 
 const paths = fixturePaths();

@@ -1,9 +1,9 @@
 import * as ort from 'onnxruntime-node';
 import { AppError } from '@contract';
 import { dualGuidance, guidance } from '../diffusion/guidance';
-import { SeededRandom } from '../diffusion/rng';
+import { SeededRandom } from '../shared/rng';
 import { createScheduler, type SchedulerName } from '../diffusion/scheduler';
-import { compositeInside, fromTensor, latentMask, latentPreview, toTensor, type Mask, type Rgb } from './pixels';
+import { compositeInside, fromTensor, latentMask, latentPreview, toTensor, type Mask, type Rgb } from '../shared/pixels';
 import type { SdModel, UnetKind } from './sd-model';
 
 export interface DiffusionRequest {

@@ -9,7 +9,7 @@ import { schedulerConfigFrom, type SchedulerConfig } from '../diffusion/schedule
 import type { SessionPool } from '../models/session-pool';
 import type { Signature } from '../models/signature';
 import { floatTensor, halfSignature, toFloat32 } from './precision';
-import { resourceDir } from './resources';
+import { resourceDir } from '../shared/resources';
 
 export type UnetKind = 'text2img' | 'instruct' | 'inpaint';
 const KIND_BY_CHANNELS: Record<number, UnetKind> = { 4: 'text2img', 8: 'instruct', 9: 'inpaint' };

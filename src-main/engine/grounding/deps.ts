@@ -1,8 +1,10 @@
 import type { ClipModel } from '../clip/clip-model';
 import type { Concepts } from '../concepts/concepts';
-import type { Db } from '../library/db';
+import type { Db } from '../storage/db';
+import { ItemsRepository } from '../storage/library/items-repository';
+import { ListingRepository } from '../storage/library/listing-repository';
 import type { Library } from '../library/library';
-import { ftsHits, itemRows } from '../library/search';
+import { ftsHits } from '../library/search';
 import type { ModelStore } from '../models/model-store';
 import type { SessionPool } from '../models/session-pool';
 import type { GroundingDeps } from './grounding';
@@ -18,7 +20,9 @@ export function groundingDeps(engine: {
   provider: () => string;
   uploadPath: (id: string) => string;
 }): GroundingDeps {
-  const { db, library, concepts } = engine;
+  const { library, concepts } = engine;
+  const listing = new ListingRepository(engine.db);
+  const items = new ItemsRepository(engine.db);
   return {
     models: engine.models,
     pool: engine.pool,
@@ -33,8 +37,8 @@ export function groundingDeps(engine: {
       return (await library.search({ limit }, clip, vector, model)).items.map((i) => i.id);
     },
     nameRanking: (text, limit) => {
-      const hits = ftsHits(db, text);
-      const indexed = new Set(itemRows(db, [...hits.keys()], { sql: '', params: [] }).map((r) => r.id));
+      const hits = ftsHits(listing, text);
+      const indexed = new Set(listing.items([...hits.keys()]).map((r) => r.id));
       return [...hits.entries()]
         .filter(([id]) => indexed.has(id))
         .sort((a, b) => b[1] - a[1])
@@ -43,7 +47,7 @@ export function groundingDeps(engine: {
     },
     item: (id) => {
       const item = library.item(id);
-      return { path: item.path, name: item.name, thumb: item.thumb ? `/thumbs/${item.thumb}` : null, hash: (db.prepare('SELECT hash FROM files WHERE id = ?').pluck().get(id) as string | null) ?? null };
+      return { path: item.path, name: item.name, thumb: item.thumb ? `/thumbs/${item.thumb}` : null, hash: items.hashOf(id) };
     },
     itemsWithHash: (hash) => library.itemsWithHash(hash),
     uploadPath: engine.uploadPath,

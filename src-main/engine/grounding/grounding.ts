@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { AppError, GroundedParamsSchema, GroundedRecipeSchema, type GroundedParams, type GroundedRecipe, type NeighbourInput, type NeighbourRef, type NeighbourView } from '@contract';
 import { EDIT_MODELS, workingSize } from '../edit/editor';
 import { runGrounded } from '../edit/grounded-pipeline';
-import { decodeRgb, encodePng, type Rgb } from '../edit/pixels';
+import { decodeRgb, encodePng, type Rgb } from '../shared/pixels';
 import type { StageTimings, StepEvent } from '../edit/pipeline';
 import { SdModel } from '../edit/sd-model';
 import type { ModelStore } from '../models/model-store';

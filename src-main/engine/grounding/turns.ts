@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { AppError, GroundedRecipeSchema, GroundedTurnSchema, type EditStep, type GroundedRecipe, type GroundedTurn, type Job } from '@contract';
 import { EDIT_MODELS } from '../edit/editor';
-import { decodeRgb, encodePng } from '../edit/pixels';
+import { decodeRgb, encodePng } from '../shared/pixels';
 import type { TurnStore } from '../edit/turn-store';
 import type { JobRunner } from '../jobs/runner';
 import type { Grounding } from './grounding';

@@ -6,17 +6,11 @@ import { readRegularFile, withDeadline, type ReadOptions } from '../storage/regu
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { CLIP_PREPROCESS, cropAndNormalize, decodeForClip, type PreprocessConfig, type ResizedImage } from '../clip/preprocess';
-import { readMetadata, type PhotoMetadata } from './metadata';
+import type { IndexedFacts } from '../storage/library/records';
+import { readMetadata } from './metadata';
 
-export interface ImageFacts extends PhotoMetadata {
-  hash: string;
-  format: string;
-  width: number;
-  height: number;
-  orientation: number | null;
-  /** Thumbnail file name inside the thumbnail folder. */
-  thumb: string;
-  /** The CLIP input tensor (CHW float32), from the same decode as the thumbnail. */
+/** What indexing learns from a photo (see IndexedFacts), plus the CLIP input tensor (CHW float32) from the same decode as the thumbnail. */
+export interface ImageFacts extends IndexedFacts {
   clipInput: Float32Array;
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePaths } from '../../../models/fixtures';
 import { JobRunner } from '../jobs/runner';
-import { openDatabase, type Db } from './db';
+import { openDatabase, type Db } from '../storage/db';
 import { Library } from './library';
 
 const FILES = ['red-circle-0.png', 'blue-square-0.png', 'green-triangle-0.png', 'yellow-circle-0.png'];

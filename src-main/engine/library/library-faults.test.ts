@@ -9,7 +9,7 @@ import type { SceneLabel } from '../../../models/scene-world/generate-world';
 import { ClipModel } from '../clip/clip-model';
 import type { JobContext } from '../jobs/runner';
 import { SessionPool } from '../models/session-pool';
-import { openDatabase } from './db';
+import { openDatabase } from '../storage/db';
 import { processImage } from './file-processor';
 import { Library } from './library';
 

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePaths } from '../../../models/fixtures';
 import type { SceneLabel } from '../../../models/scene-world/generate-world';
 import { ClipModel } from '../clip/clip-model';
-import { dot } from '../clip/vector';
+import { dot } from '../shared/vector';
 import { encodeWithTokens } from '../concepts/concept-text';
 import { JobRunner } from '../jobs/runner';
 import { SessionPool } from '../models/session-pool';
-import { openDatabase } from './db';
+import { openDatabase } from '../storage/db';
 import { Library, type RefreshSummary } from './library';
 
 // The MobileCLIP-layout fixture (256 px, no mean/std, fixed-length input_ids) through the same library code as CLIP.

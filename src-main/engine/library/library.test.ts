@@ -9,7 +9,8 @@ import type { SceneLabel } from '../../../models/scene-world/generate-world';
 import { ClipModel } from '../clip/clip-model';
 import { JobRunner } from '../jobs/runner';
 import { SessionPool } from '../models/session-pool';
-import { openDatabase, type Db } from './db';
+import { openDatabase, type Db } from '../storage/db';
+import { VectorIndex } from '../vectors/vector-index';
 import { Library, type RefreshSummary } from './library';
 
 const paths = fixturePaths();
@@ -201,7 +202,17 @@ describe('Library', () => {
   });
 
   it('opens the vector index once when searches and a check arrive together', async () => {
-    const lib = new Library({ db, thumbDir: join(data, 'thumbs'), vectorsDir: join(data, 'vectors'), model: () => ({ id: 'scene-clip', load: async () => clip }) });
+    const opened: string[] = [];
+    const lib = new Library({
+      db,
+      thumbDir: join(data, 'thumbs'),
+      vectorsDir: join(data, 'vectors'),
+      model: () => ({ id: 'scene-clip', load: async () => clip }),
+      openVectorIndex: (file, dim, precision) => {
+        opened.push(file);
+        return new VectorIndex(file, dim, precision);
+      },
+    });
     const [a, b, check] = await Promise.all([
       lib.search({ text: 'a red square', limit: 2 }, clip),
       lib.search({ text: 'a red square', limit: 2 }, clip),
@@ -210,6 +221,11 @@ describe('Library', () => {
     expect(a.items.map((i) => i.id)).toEqual(b.items.map((i) => i.id));
     expect(a.items[0]!.name).toMatch(/^red-square/);
     expect(check).toMatch(/^ok: 66 vectors match the database$/);
+    expect(opened).toEqual([join(data, 'vectors', 'scene-clip.f32.usearch')]);
+    // Once open, later searches and checks use the same index.
+    await lib.search({ text: 'a blue circle', limit: 1 }, clip);
+    await lib.verify();
+    expect(opened).toHaveLength(1);
     await lib.close();
   });
 

@@ -5,10 +5,10 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { formatExposure } from '@contract';
 import { JobRunner } from '../jobs/runner';
-import { migrate, openDatabase } from './db';
+import { migrate, openDatabase } from '../storage/db';
 import { Library } from './library';
 import { cleanText, readMetadata } from './metadata';
-import { MIGRATIONS } from './migrations';
+import { LIBRARY_MIGRATIONS as MIGRATIONS } from '../storage/migrations';
 import { taggedJpeg } from '../../../models/tagged-photo';
 
 describe('photo metadata', () => {

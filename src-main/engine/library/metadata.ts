@@ -1,27 +1,7 @@
 import exifr from 'exifr';
-import type { ItemDetail } from '@contract';
-import type { Db } from './db';
-import { flagName } from './item-edits';
+import type { FilesRepository } from '../storage/library/files-repository';
+import type { PhotoMetadata } from '../storage/library/records';
 import { readRegularFile } from '../storage/regular-file';
-
-/** What the library keeps from a photo's EXIF, XMP and IPTC. */
-export interface PhotoMetadata {
-  takenAt: number | null;
-  camera: string | null;
-  lens: string | null;
-  gpsLat: number | null;
-  gpsLon: number | null;
-  iso: number | null;
-  /** f-number, e.g. 2.8. */
-  aperture: number | null;
-  /** Exposure time in seconds, e.g. 0.004 (1/250). */
-  shutter: number | null;
-  /** Focal length in mm. */
-  focalLength: number | null;
-  title: string | null;
-  caption: string | null;
-  keywords: string[];
-}
 
 /** Bumped when the library reads more from photos; indexed photos read with an older version are read again (metadata only). */
 export const METADATA_VERSION = 1;
@@ -104,19 +84,9 @@ export async function readMetadata(input: string | Buffer): Promise<PhotoMetadat
   };
 }
 
-/** Writes a photo's metadata onto its row; keywords join its tags (so they are searched like tags). */
-export function storeMetadata(db: Db, id: number, meta: PhotoMetadata): void {
-  db.prepare(
-    `UPDATE files SET taken_at = ?, camera = ?, lens = ?, gps_lat = ?, gps_lon = ?, iso = ?, aperture = ?, shutter = ?, focal_length = ?,
-     title = ?, caption = ?, meta_version = ? WHERE id = ?`,
-  ).run(meta.takenAt, meta.camera, meta.lens, meta.gpsLat, meta.gpsLon, meta.iso, meta.aperture, meta.shutter, meta.focalLength, meta.title, meta.caption, METADATA_VERSION, id);
-  const add = db.prepare('INSERT OR IGNORE INTO tags (file_id, tag) VALUES (?, ?)');
-  for (const keyword of meta.keywords) add.run(id, keyword);
-}
-
 /** Indexed photos read by an older version of the studio: their metadata is read again (no decode, no new vectors). */
-export async function rereadOldMetadata(db: Db, signal?: AbortSignal): Promise<number> {
-  const rows = db.prepare("SELECT id, path FROM files WHERE status = 'indexed' AND meta_version < ?").all(METADATA_VERSION) as { id: number; path: string }[];
+export async function rereadOldMetadata(files: FilesRepository, signal?: AbortSignal): Promise<number> {
+  const rows = files.staleMetadata(METADATA_VERSION);
   let done = 0;
   for (const row of rows) {
     if (signal?.aborted) break;
@@ -124,32 +94,8 @@ export async function rereadOldMetadata(db: Db, signal?: AbortSignal): Promise<n
     const bytes = await readRegularFile(row.path, { signal }).catch(() => null);
     if (!bytes) continue;
     const meta = await readMetadata(bytes);
-    db.transaction(() => storeMetadata(db, row.id, meta))();
+    files.storeMetadata(row.id, meta, METADATA_VERSION);
     done++;
   }
   return done;
 }
-
-interface MetadataRow {
-  iso: number | null;
-  aperture: number | null;
-  shutter: number | null;
-  focal_length: number | null;
-  title: string | null;
-  caption: string | null;
-  rating: number | null;
-  flag: number | null;
-}
-
-/** The details panel's view of the stored metadata beyond date, camera, lens and place. */
-export function metadataDetail(row: MetadataRow): Pick<ItemDetail, 'exposure' | 'title' | 'caption' | 'rating' | 'flag'> {
-  const exposure = { iso: row.iso, aperture: row.aperture, shutter: row.shutter, focalLength: row.focal_length };
-  return {
-    exposure: Object.values(exposure).some((v) => v !== null) ? exposure : null,
-    title: row.title,
-    caption: row.caption,
-    rating: row.rating ?? 0,
-    flag: flagName(row.flag ?? 0),
-  };
-}
-

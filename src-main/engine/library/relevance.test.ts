@@ -6,7 +6,7 @@ import { fixturePaths } from '../../../models/fixtures';
 import { ClipModel } from '../clip/clip-model';
 import { JobRunner } from '../jobs/runner';
 import { SessionPool } from '../models/session-pool';
-import { openDatabase, type Db } from './db';
+import { openDatabase, type Db } from '../storage/db';
 import { Library } from './library';
 import { exactPhrases } from './relevance';
 

@@ -1,6 +1,7 @@
-import { dot } from '../clip/vector';
-import type { Db } from './db';
-import { toVector } from './queries';
+import { dot } from '../shared/vector';
+import type { EmbeddingsRepository } from '../storage/library/embeddings-repository';
+import type { ListingRepository } from '../storage/library/listing-repository';
+import type { TagsRepository } from '../storage/library/tags-repository';
 
 /** A result this many standard deviations above the library's typical score for the query is shown… */
 export const KEEP_Z = 1;
@@ -21,25 +22,18 @@ export function exactPhrases(text: string): { phrases: string[]; quoted: boolean
   return { phrases: whole ? [whole] : [], quoted: false, rest: text.trim() };
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Photos the words name exactly: a tag equal to the phrase, a title equal to it, or a file name that holds it as a
  * whole word ("client-x.jpg", "client-x_brief.png"); a quoted phrase also matches inside folders, titles and captions.
  */
-export function exactMatches(db: Db, text: string): Set<number> {
+export function exactMatches(store: { listing: ListingRepository; tags: TagsRepository }, text: string): Set<number> {
   const { phrases, quoted } = exactPhrases(text);
   const out = new Set<number>();
   for (const phrase of phrases) {
-    for (const id of db.prepare('SELECT file_id FROM tags WHERE tag = ?').pluck().all(phrase) as number[]) out.add(id);
-    const like = `%${escapeLike(phrase)}%`;
-    const rows = db
-      .prepare(
-        `SELECT id, name, folder, title, caption FROM files WHERE status = 'indexed' AND (lower(name) LIKE ? ESCAPE '\\' OR lower(coalesce(title, '')) LIKE ? ESCAPE '\\'
-         ${quoted ? "OR lower(folder) LIKE ? ESCAPE '\\' OR lower(coalesce(caption, '')) LIKE ? ESCAPE '\\'" : ''})`,
-      )
-      .all(...(quoted ? [like, like, like, like] : [like, like])) as { id: number; name: string; folder: string; title: string | null; caption: string | null }[];
+    for (const id of store.tags.filesTagged(phrase)) out.add(id);
+    const rows = store.listing.containing(phrase, quoted);
     const word = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegex(phrase)}($|[^\\p{L}\\p{N}])`, 'u');
     for (const row of rows) {
       const stem = row.name.toLowerCase().replace(/\.[^.]+$/, '');
@@ -53,16 +47,11 @@ export function exactMatches(db: Db, text: string): Set<number> {
 const samples = new Map<string, { count: number; vectors: Float32Array[] }>();
 
 /** How this query scores against the library in general: the mean and spread of its similarity to a sample of photos. */
-export function baseline(db: Db, model: string, query: Float32Array): { mean: number; std: number } | null {
-  const count = db.prepare('SELECT count(*) FROM embeddings WHERE model = ?').pluck().get(model) as number;
+export function baseline(embeddings: EmbeddingsRepository, model: string, query: Float32Array): { mean: number; std: number } | null {
+  const count = embeddings.count(model);
   let sample = samples.get(model);
   if (!sample || sample.count !== count) {
-    const step = Math.max(1, Math.floor(count / SAMPLE));
-    const blobs = db
-      .prepare('SELECT vector FROM (SELECT vector, row_number() OVER (ORDER BY file_id) AS n FROM embeddings WHERE model = ?) WHERE n % ? = 0 LIMIT ?')
-      .pluck()
-      .all(model, step, SAMPLE) as Buffer[];
-    sample = { count, vectors: blobs.map(toVector) };
+    sample = { count, vectors: embeddings.sample(model, SAMPLE) };
     samples.set(model, sample);
   }
   if (sample.vectors.length < 8) return null;

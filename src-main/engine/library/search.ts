@@ -1,14 +1,17 @@
 import { AppError, type LibraryItem, type SearchQuery, type SearchResult } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
-import { dot } from '../clip/vector';
+import { dot } from '../shared/vector';
 import type { VectorIndex } from '../vectors/vector-index';
-import type { Db } from './db';
-import { filterSql, ITEM_COLUMNS, orderSql, toVector } from './queries';
+import type { EmbeddingsRepository } from '../storage/library/embeddings-repository';
+import type { ListingRepository } from '../storage/library/listing-repository';
+import type { TagsRepository } from '../storage/library/tags-repository';
 import { baseline, exactMatches, exactPhrases, GOOD_Z, KEEP_Z, relevanceOf } from './relevance';
 
 /** What search needs from the library. */
 export interface SearchDeps {
-  db: Db;
+  listing: ListingRepository;
+  tags: TagsRepository;
+  embeddings: EmbeddingsRepository;
   /** The (checked) vector index of a model. */
   vectorIndex(model: string, clip: ClipModel | null): Promise<VectorIndex>;
   /** The model searched when none is named. */
@@ -29,10 +32,10 @@ export async function searchLibrary(
   servingModel?: string,
   exclude: ReadonlySet<number> = new Set(),
 ): Promise<SearchResult> {
-  const db = deps.db;
+  const { listing, embeddings } = deps;
   const limit = query.limit ?? 60;
   const offset = query.offset ?? 0;
-  const filter = filterSql(query.filters ?? {});
+  const filter = listing.filter(query.filters ?? {});
   // `clip` must be the serving model's encoder when one is given.
   const model = servingModel ?? deps.defaultModel();
 
@@ -40,23 +43,22 @@ export async function searchLibrary(
   if (vector) {
     // Given by the caller.
   } else if (query.likeId !== undefined) {
-    const blob = db.prepare('SELECT vector FROM embeddings WHERE file_id = ? AND model = ?').pluck().get(query.likeId, model) as Buffer | undefined;
-    if (!blob) throw new AppError('NOT_FOUND', `Item ${query.likeId} has no embedding yet; index the library first.`);
-    vector = toVector(blob);
+    vector = embeddings.vector(query.likeId, model);
+    if (!vector) throw new AppError('NOT_FOUND', `Item ${query.likeId} has no embedding yet; index the library first.`);
   } else if (query.text?.trim() && clip) {
     vector = (await clip.encodeTexts([exactPhrases(query.text).rest || query.text]))[0]!;
   }
-  const textHits = query.text?.trim() ? ftsHits(db, query.text) : new Map<number, number>();
-  const exact = query.text?.trim() ? exactMatches(db, query.text) : new Set<number>();
+  const textHits = query.text?.trim() ? ftsHits(listing, query.text) : new Map<number, number>();
+  const exact = query.text?.trim() ? exactMatches(deps, query.text) : new Set<number>();
 
   if (!vector) {
     if (textHits.size === 0 && query.text?.trim()) {
       return { items: [], mode: 'names', note: clip ? null : 'No CLIP model is installed, so only file names, folders and tags were searched.' };
     }
     const ids = textHits.size || exact.size ? [...new Set([...exact, ...textHits.keys()])] : null;
-    const rows = itemRows(db, ids, filter, ids ? undefined : { limit, offset, sort: query.sort });
+    const rows = listing.items(ids, filter, ids ? undefined : { limit, offset, sort: query.sort });
     const rank = (id: number) => (exact.has(id) ? 2 : 0) + (textHits.get(id) ?? 0);
-    const items = ids ? sortItems(rows.sort((a, b) => rank(b.id) - rank(a.id)), query.sort, db).slice(offset, offset + limit) : rows;
+    const items = ids ? sortItems(rows.sort((a, b) => rank(b.id) - rank(a.id)), query.sort, listing).slice(offset, offset + limit) : rows;
     return {
       items: items.map((r) => ({ ...r, score: ids ? (textHits.get(r.id) ?? null) : null, ...(exact.has(r.id) ? { exact: true } : {}) })),
       mode: ids ? 'names' : 'list',
@@ -68,25 +70,24 @@ export async function searchLibrary(
   const wanted = offset + limit + exclude.size;
   const scores = new Map<number, number>();
   for (const hit of index.search(vector, Math.max(200, wanted * 10))) scores.set(hit.key, hit.score);
-  let rows = itemRows(db, [...scores.keys()], filter);
+  let rows = listing.items([...scores.keys()], filter);
   if (rows.length < wanted && (filter.sql || scores.size < index.size)) {
     // Filters removed too many candidates: rank the filtered set exactly from the stored embeddings.
-    rows = itemRows(db, null, filter);
-    const stored = db.prepare('SELECT file_id, vector FROM embeddings WHERE model = ?').all(model) as { file_id: number; vector: Buffer }[];
-    const byId = new Map(stored.map((s) => [s.file_id, s.vector]));
+    rows = listing.items(null, filter);
+    const byId = embeddings.vectorsById(model);
     for (const r of rows) {
-      const blob = byId.get(r.id);
-      if (blob && !scores.has(r.id)) scores.set(r.id, dot(vector, toVector(blob)));
+      const stored = byId.get(r.id);
+      if (stored && !scores.has(r.id)) scores.set(r.id, dot(vector, stored));
     }
     rows = rows.filter((r) => scores.has(r.id));
   }
   // Photos the words name exactly come first, wherever their pictures rank.
   const missingExact = [...exact].filter((id) => !scores.has(id));
   if (missingExact.length) {
-    const extra = itemRows(db, missingExact, filter);
+    const extra = listing.items(missingExact, filter);
     for (const r of extra) {
-      const blob = db.prepare('SELECT vector FROM embeddings WHERE file_id = ? AND model = ?').pluck().get(r.id, model) as Buffer | undefined;
-      scores.set(r.id, blob ? dot(vector, toVector(blob)) : 0);
+      const stored = embeddings.vector(r.id, model);
+      scores.set(r.id, stored ? dot(vector, stored) : 0);
     }
     rows = [...rows, ...extra];
   }
@@ -96,7 +97,7 @@ export async function searchLibrary(
     .map((r) => ({ ...r, score: (scores.get(r.id) ?? 0) + 0.05 * (textHits.get(r.id) ?? 0), ...(exact.has(r.id) ? { exact: true } : {}) }));
   blended.sort((a, b) => Number(exact.has(b.id)) - Number(exact.has(a.id)) || b.score - a.score);
   // Words: photos far from them are left out, and a search where nothing stands out says so.
-  const base = query.text?.trim() ? baseline(db, model, vector) : null;
+  const base = query.text?.trim() ? baseline(embeddings, model, vector) : null;
   let hidden = 0;
   let noGoodMatch = false;
   if (base) {
@@ -106,48 +107,24 @@ export async function searchLibrary(
     noGoodMatch = exact.size === 0 && !blended.some((r) => z(r.score) >= GOOD_Z);
     blended = kept.map((r) => ({ ...r, relevance: exact.has(r.id) ? 1 : relevanceOf(z(r.score)) }));
   }
-  blended = sortItems(blended, query.sort, db);
+  blended = sortItems(blended, query.sort, listing);
   return { items: blended.slice(offset, offset + limit), mode: textHits.size ? 'hybrid' : 'vector', note: null, ...(base ? { hidden, noGoodMatch } : {}) };
 }
 
 /** FTS matches for the words, as a 0…1 strength (best match 1). */
-export function ftsHits(db: Db, text: string): Map<number, number> {
+export function ftsHits(listing: ListingRepository, text: string): Map<number, number> {
   const terms = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (terms.length === 0) return new Map();
-  const match = terms.map((t) => `"${t}"`).join(' OR ');
-  const rows = db.prepare('SELECT rowid AS id, bm25(files_fts) AS rank FROM files_fts WHERE files_fts MATCH ? ORDER BY rank LIMIT 500').all(match) as {
-    id: number;
-    rank: number;
-  }[];
+  const rows = listing.textMatches(terms);
   if (rows.length === 0) return new Map();
   const best = rows[0]!.rank;
   return new Map(rows.map((r) => [r.id, best === 0 ? 1 : r.rank / best]));
 }
 
-/** Indexed items, optionally only these ids, filtered, and paged in date order. */
-export function itemRows(db: Db, ids: number[] | null, filter: { sql: string; params: unknown[] }, page?: { limit: number; offset: number; sort?: SearchQuery['sort'] }): LibraryItem[] {
-  const where = ["status = 'indexed'"];
-  const params: unknown[] = [];
-  if (ids) {
-    if (ids.length === 0) return [];
-    where.push(`id IN (${ids.map(() => '?').join(',')})`);
-    params.push(...ids);
-  }
-  if (filter.sql) {
-    where.push(filter.sql);
-    params.push(...filter.params);
-  }
-  const tail = page ? ` ORDER BY ${orderSql(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}` : '';
-  return (db.prepare(`SELECT ${ITEM_COLUMNS} FROM files WHERE ${where.join(' AND ')}${tail}`).all(...params) as LibraryItem[]).map((r) => ({ ...r, score: null }));
-}
-
 /** Ranked results put in another order on request (relevance keeps the ranking; the cut-off has already applied). */
-function sortItems<T extends LibraryItem>(items: T[], sort: SearchQuery['sort'], db: Db): T[] {
+function sortItems<T extends LibraryItem>(items: T[], sort: SearchQuery['sort'], listing: ListingRepository): T[] {
   if (!sort || sort === 'relevance' || items.length < 2) return items;
   if (sort === 'name') return [...items].sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.id - b.id);
   if (sort === 'added') return [...items].sort((a, b) => b.id - a.id);
-  const taken = new Map(
-    (db.prepare(`SELECT id, coalesce(taken_at, mtime_ms) AS t FROM files WHERE id IN (${items.map(() => '?').join(',')})`).all(...items.map((i) => i.id)) as { id: number; t: number }[]).map((r) => [r.id, r.t]),
-  );
+  const taken = listing.takenTimes(items.map((i) => i.id));
   return [...items].sort((a, b) => (taken.get(b.id) ?? 0) - (taken.get(a.id) ?? 0) || b.id - a.id);
 }

@@ -6,7 +6,7 @@ import { fixturePaths } from '../../../models/fixtures';
 import { startModelMirror, type ModelMirror } from '../../../models/model-mirror';
 import { pinToFixtures, xenovaClipLayout } from '../../../models/repo-layouts';
 import { ClipModel } from '../clip/clip-model';
-import { dot } from '../clip/vector';
+import { dot } from '../shared/vector';
 import { JobRunner } from '../jobs/runner';
 import { loadManifest, type Manifest, type Precision } from './manifest';
 import { ModelStore } from './model-store';

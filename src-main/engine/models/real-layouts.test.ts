@@ -8,7 +8,7 @@ import { fixturePaths } from '../../../models/fixtures';
 import { startModelMirror, type ModelMirror } from '../../../models/model-mirror';
 import { diffusersOnnxLayout, pinToFixtures, withInt32Inputs, xenovaClipLayout } from '../../../models/repo-layouts';
 import { ClipModel } from '../clip/clip-model';
-import { dot } from '../clip/vector';
+import { dot } from '../shared/vector';
 import { runDiffusion } from '../edit/pipeline';
 import { SdModel } from '../edit/sd-model';
 import { JobRunner } from '../jobs/runner';

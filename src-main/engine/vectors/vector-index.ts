@@ -6,16 +6,11 @@ import { dirname } from 'node:path';
 // usearch is CommonJS: take the classes from its default export (works under Vite and Node's ESM loader alike).
 import usearch from 'usearch';
 import type { Index as UsearchIndex, ScalarKind } from 'usearch';
+import type { VectorSource } from '../shared/vector-source';
 
 export type Quantization = 'f32' | 'f16' | 'i8';
 
-export interface VectorSource {
-  /** Every stored vector for the model, as (key, vector) pairs: the source of truth the index is derived from. */
-  all(): Iterable<{ key: number; vector: Float32Array }>;
-  count(): number;
-  /** Up to `n` stored keys spread over the whole range (a quick check's sample). */
-  sampleKeys(n: number): number[];
-}
+export type { VectorSource } from '../shared/vector-source';
 
 export interface VerifyReport {
   /** What was found and what was done about it, in words. */

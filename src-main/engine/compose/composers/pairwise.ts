@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { AppError, type ComposerId } from '@contract';
 import type { SessionPool } from '../../models/session-pool';
 import type { Signature } from '../../models/signature';
-import { normalized } from '../embedding-math';
+import { normalized } from '../../shared/embedding-math';
 import { checkEmbeddingDims } from './dims';
 import { steer } from './steer';
 import type { Composer } from './types';

@@ -1,5 +1,5 @@
 import type { ComposeWeights } from '@contract';
-import { meanDirection, normalized, weightedSum, withoutComponent } from '../embedding-math';
+import { meanDirection, normalized, weightedSum, withoutComponent } from '../../shared/embedding-math';
 import type { Conditions } from './types';
 
 /** The texts' joint direction: the normalized sum of their embeddings (null without texts). */

@@ -1,4 +1,4 @@
-import { weightedSum } from '../embedding-math';
+import { weightedSum } from '../../shared/embedding-math';
 import { steer, textDirection } from './steer';
 import type { Composer } from './types';
 

@@ -1,5 +1,4 @@
-/** Roots, files with metadata, tags, embeddings per model, and full-text search over names, folders and tags. */
-export const initial = /* sql */ `
+-- Roots, files with metadata, tags, embeddings per model, and full-text search over names, folders and tags.
 CREATE TABLE roots (
   id INTEGER PRIMARY KEY,
   path TEXT NOT NULL UNIQUE,
@@ -71,4 +70,3 @@ END;
 CREATE TRIGGER tags_fts_delete AFTER DELETE ON tags BEGIN
   UPDATE files_fts SET tags = coalesce((SELECT group_concat(tag, ' ') FROM tags WHERE file_id = old.file_id), '') WHERE rowid = old.file_id;
 END;
-`;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '@contract';
-import { MIGRATIONS } from './migrations';
+import { LIBRARY_MIGRATIONS } from './migrations';
 import { configuredSqliteBinding, explainBindingError } from './sqlite-binding';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../storage/atomic-write';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './atomic-write';
 
 export type Db = Database.Database;
 
@@ -21,7 +21,7 @@ export interface OpenOptions {
  * Opens the library database: WAL, foreign keys, a busy timeout, and every pending migration applied in one
  * transaction (so a crash mid-migration leaves the previous schema intact).
  */
-export function openDatabase(file: string, migrations: readonly string[] = MIGRATIONS, options: OpenOptions = {}): Db {
+export function openDatabase(file: string, migrations: readonly string[] = LIBRARY_MIGRATIONS, options: OpenOptions = {}): Db {
   if (options.readOnly) return openCopy(file, migrations);
   const fresh = file !== ':memory:' && !existsSync(file);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });

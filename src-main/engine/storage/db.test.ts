@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase, schemaVersion } from './db';
-import { MIGRATIONS } from './migrations';
+import { LIBRARY_MIGRATIONS as MIGRATIONS } from './migrations';
 
 describe('library database', () => {
   it('applies all migrations, with WAL and foreign keys on', async () => {

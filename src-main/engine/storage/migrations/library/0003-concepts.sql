@@ -1,5 +1,4 @@
-/** Personal concepts: a learned token per name, for one CLIP model, with what it was learned from. */
-export const concepts = `
+-- Personal concepts: a learned token per name, for one CLIP model, with what it was learned from.
 CREATE TABLE concepts (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
@@ -14,4 +13,3 @@ CREATE TABLE concepts (
   stats TEXT NOT NULL,
   created_at INTEGER NOT NULL
 );
-`;

@@ -1,0 +1,48 @@
+import type { LibraryItem } from '@contract';
+import type { JobContext } from '../jobs/runner';
+import type { EmbeddingsRepository } from '../storage/library/embeddings-repository';
+import type { ListingRepository } from '../storage/library/listing-repository';
+import type { VectorIndex } from '../vectors/vector-index';
+
+/**
+ * Groups of near-identical photos: pairs whose vectors are at least `threshold` similar (the index's 8 nearest of each
+ * photo), joined transitively with union–find; largest groups first, each in path order.
+ */
+export async function nearDuplicateGroups(
+  store: { embeddings: EmbeddingsRepository; listing: ListingRepository },
+  model: string,
+  index: () => Promise<VectorIndex>,
+  ctx: JobContext,
+  threshold: number,
+): Promise<LibraryItem[][]> {
+  const total = store.embeddings.count(model);
+  ctx.progress(0, total);
+  if (total === 0) return [];
+  const vectors = await index();
+  const parent = new Map<number, number>();
+  const find = (x: number): number => {
+    let root = x;
+    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(x, root);
+    return root;
+  };
+  let done = 0;
+  for (const { key, vector } of store.embeddings.source(model).all()) {
+    if (done % 256 === 0) await ctx.checkpoint();
+    for (const hit of vectors.search(vector, 8)) {
+      if (hit.key !== key && hit.score >= threshold) parent.set(find(hit.key), find(key));
+    }
+    if (++done % 500 === 0) ctx.progress(done, total);
+  }
+  ctx.progress(total, total);
+  const groups = new Map<number, number[]>();
+  for (const id of parent.keys()) {
+    const root = find(id);
+    groups.set(root, [...(groups.get(root) ?? []), id]);
+  }
+  const multi = [...groups.values()].filter((g) => g.length > 1);
+  return multi
+    .map((ids) => store.listing.items([...new Set(ids)]).sort((a, b) => a.path.localeCompare(b.path)))
+    .filter((g) => g.length > 1)
+    .sort((a, b) => b.length - a.length);
+}
