@@ -6,7 +6,7 @@ import { AppError, type WireError } from '@contract';
 import { EMBEDS_INPUT, lookUpRows, rewriteForTokenEmbeddings } from '../models/onnx/token-embedding-rewrite';
 import type { SessionPool } from '../models/session-pool';
 import { toWireError } from '../jobs/runner';
-import { floatTensor, halfSignature, int32Signature, intTensor, toFloat32 } from '../edit/precision';
+import { floatTensor, halfSignature, int32Signature, intTensor, toFloat32 } from '../models/tensor-precision';
 import { loadPreprocessConfig, preprocessImage, type PreprocessConfig } from './preprocess';
 import { CLIP_TEXT, CLIP_TEXT_EMBEDS, CLIP_VISION } from './signatures';
 import { ClipTokenizer, type TokenBatch } from './tokenizer';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, type TokenCount } from '@contract';
-import { loadSdTokenizer } from '../edit/sd-model';
+import { loadSdTokenizer } from './sd-tokenizer';
 import { AsyncCache } from '../shared/async-cache';
 import { resourceDir } from '../shared/resources';
 import type { ModelStore } from '../models/model-store';

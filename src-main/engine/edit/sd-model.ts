@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '@contract';
-import { ClipTokenizer } from '../clip/tokenizer';
+import type { ClipTokenizer } from '../clip/tokenizer';
+import { loadSdTokenizer } from '../clip/sd-tokenizer';
 import { schedulerConfigFrom, type SchedulerConfig } from '../diffusion/scheduler';
+import { readJsonOrEmpty as readJson } from '../models/json-file';
 import type { SessionPool } from '../models/session-pool';
 import type { Signature } from '../models/signature';
-import { floatTensor, halfSignature, toFloat32 } from './precision';
+import { floatTensor, halfSignature, toFloat32 } from '../models/tensor-precision';
 import { resourceDir } from '../shared/resources';
 
 export type UnetKind = 'text2img' | 'instruct' | 'inpaint';
@@ -41,29 +41,6 @@ const SD_LATENT_RGB = [
   [-0.184, -0.271, -0.473],
 ];
 
-async function readJson(file: string): Promise<Record<string, unknown>> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}
-
-/** The tokenizer of an SD folder; Optimum exports ship only vocab.json/merges.txt, so the bundled CLIP tokenizer.json (same vocabulary) fills in. */
-export async function loadSdTokenizer(dir: string): Promise<ClipTokenizer> {
-  const folder = join(dir, 'tokenizer');
-  if (existsSync(join(folder, 'tokenizer.json'))) return ClipTokenizer.fromDir(folder);
-  const bundled = resourceDir('clip-tokenizer');
-  if (!bundled || !existsSync(join(folder, 'vocab.json'))) throw new AppError('MODEL_MISSING', `${folder} has no tokenizer (tokenizer.json or vocab.json).`);
-  const [theirs, ours] = await Promise.all([readJson(join(folder, 'vocab.json')), readJson(join(bundled, 'vocab.json'))]);
-  if (Object.keys(theirs).length !== Object.keys(ours).length || theirs['a</w>'] !== ours['a</w>']) {
-    throw new AppError('MODEL_MISMATCH', `${folder}/vocab.json is not CLIP's vocabulary, and the folder has no tokenizer.json.`);
-  }
-  const temp = await mkdtemp(join(tmpdir(), 'studio-tokenizer-'));
-  await copyFile(join(bundled, 'tokenizer.json'), join(temp, 'tokenizer.json'));
-  await copyFile(existsSync(join(folder, 'tokenizer_config.json')) ? join(folder, 'tokenizer_config.json') : join(bundled, 'tokenizer_config.json'), join(temp, 'tokenizer_config.json'));
-  return ClipTokenizer.fromDir(temp);
-}
 
 /**
  * The folder's scheduler config; some exports ship none (TensorStack's InstructPix2Pix), and then SD 1.5's published

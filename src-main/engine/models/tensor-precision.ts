@@ -1,6 +1,6 @@
 import { Float16Array } from '@petamoriken/float16';
 import * as ort from 'onnxruntime-node';
-import type { Signature } from '../models/signature';
+import type { Signature } from './signature';
 
 /**
  * fp16 exports (half the memory, the usual choice on CUDA) take and return float16 tensors; the pipelines compute in
