@@ -85,8 +85,7 @@ function galleryComposer(ctx: EvalContext, vectors: Float32Array[]): ComposedSea
   };
   return new ComposedSearch({
     servingModel: () => ctx.clipModel,
-    clip: async () => ctx.clip,
-    requireModel: refuse,
+    requireClip: async () => ctx.clip,
     storedEmbedding: (id) => vectors[id] ?? null,
     itemPath: refuse,
     itemsWithContent: () => [],

@@ -4,6 +4,7 @@ import { AppError, type TokenCount } from '@contract';
 import { loadSdTokenizer } from '../edit/sd-model';
 import { resourceDir } from '../edit/resources';
 import type { ModelStore } from '../models/model-store';
+import { AsyncCache } from '../shared/async-cache';
 import { ClipTokenizer } from './tokenizer';
 
 /**
@@ -27,7 +28,7 @@ export function countTokens(tokenizer: ClipTokenizer, text: string): Omit<TokenC
 
 /** Tokenizers by model: the model's own files when installed (CLIP folder or SD's tokenizer/), else the bundled CLIP tokenizer. */
 export class TokenCounter {
-  private readonly cache = new Map<string, Promise<ClipTokenizer>>();
+  private readonly cache = new AsyncCache<string, ClipTokenizer>();
 
   constructor(private readonly models: () => ModelStore) {}
 
@@ -39,14 +40,7 @@ export class TokenCounter {
   }
 
   private load(dir: string | null): Promise<ClipTokenizer> {
-    const key = dir ?? '<bundled>';
-    let pending = this.cache.get(key);
-    if (!pending) {
-      pending = dir === null ? this.bundled() : existsSync(join(dir, 'tokenizer.json')) ? ClipTokenizer.fromDir(dir) : loadSdTokenizer(dir);
-      pending.catch(() => this.cache.delete(key));
-      this.cache.set(key, pending);
-    }
-    return pending;
+    return this.cache.get(dir ?? '<bundled>', () => (dir === null ? this.bundled() : existsSync(join(dir, 'tokenizer.json')) ? ClipTokenizer.fromDir(dir) : loadSdTokenizer(dir)));
   }
 
   private bundled(): Promise<ClipTokenizer> {

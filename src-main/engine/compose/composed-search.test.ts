@@ -36,10 +36,7 @@ beforeAll(async () => {
   const store = new ModelStore({ manifest: parseManifest(manifestJson), modelsDir });
   search = new ComposedSearch({
     servingModel: () => 'clip-vit-b32',
-    clip: async () => clip,
-    requireModel: () => {
-      throw new Error('installed');
-    },
+    requireClip: async () => clip,
     storedEmbedding: (id) => vectors[id] ?? null,
     itemPath: (id) => join(paths.world, labels[id]!.file),
     itemsWithContent: (uploadId) => (uploadId === purpleSquareHash ? [find('purple', 'square')] : []),

@@ -7,6 +7,7 @@ import { checkComposerFits, readComposerConfig, type ComposerConfig } from './co
 import { pairwiseComposer } from './composers/pairwise';
 import { sumComposer } from './composers/sum';
 import type { Composer } from './composers/types';
+import { AsyncCache } from '../shared/async-cache';
 
 /** The manifest entry that holds each learned composer. */
 export const COMPOSER_MODELS: Record<Exclude<ComposerId, 'sum'>, string> = {
@@ -35,7 +36,7 @@ const PLAIN_DEFAULTS = { weights: { image: 1, text: 1, negative: 1 }, steps: nul
 
 /** Finds, checks and loads composers: sum is built in; the others are ONNX modules in the models folder. */
 export class ComposerRegistry {
-  private readonly loaded = new Map<string, Promise<LoadedComposer>>();
+  private readonly loaded = new AsyncCache<string, LoadedComposer>();
 
   constructor(
     private readonly models: () => ModelStore,
@@ -45,14 +46,7 @@ export class ComposerRegistry {
   async get(id: ComposerId): Promise<LoadedComposer> {
     if (id === 'sum') return { composer: sumComposer, defaults: PLAIN_DEFAULTS };
     const dir = this.models().require(COMPOSER_MODELS[id]);
-    const key = `${id}:${dir}`;
-    let pending = this.loaded.get(key);
-    if (!pending) {
-      pending = this.load(id, dir);
-      this.loaded.set(key, pending);
-      pending.catch(() => this.loaded.delete(key));
-    }
-    return pending;
+    return this.loaded.get(`${id}:${dir}`, () => this.load(id, dir));
   }
 
   private async load(id: Exclude<ComposerId, 'sum'>, dir: string): Promise<LoadedComposer> {

@@ -52,8 +52,8 @@ beforeAll(async () => {
     jobs,
     provider: () => 'cpu',
     publishStep: (s) => steps.push(s),
+    uploads,
   });
-  editor.upload = async (id) => uploads.path(id);
 });
 
 describe('the turn tree', () => {

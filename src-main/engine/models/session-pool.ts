@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '@contract';
+import { AsyncCache } from '../shared/async-cache';
 import { checkSignature, type Signature } from './signature';
 
 export interface SessionPoolOptions {
@@ -49,7 +50,7 @@ function fingerprint(file: string): string {
  * checks each model against the signature its task expects; releases sessions on demand (e.g. on model switch).
  */
 export class SessionPool {
-  private readonly sessions = new Map<string, Promise<PooledSession>>();
+  private readonly sessions = new AsyncCache<string, PooledSession>();
   /** Every time a model could not use the preferred provider, why (shown in Settings → Inference). */
   readonly fallbacks: string[] = [];
   private readonly providers: string[];
@@ -68,13 +69,7 @@ export class SessionPool {
   get(file: string, signature: Signature | Signature[], bytes?: Uint8Array): Promise<PooledSession> {
     const key = bytes ? file : this.contentKey(file);
     (this.paths.get(key) ?? this.paths.set(key, new Set()).get(key)!).add(file);
-    let pending = this.sessions.get(key);
-    if (!pending) {
-      pending = this.create(file, signature, bytes);
-      this.sessions.set(key, pending);
-      pending.catch(() => this.sessions.delete(key));
-    }
-    return pending;
+    return this.sessions.get(key, () => this.create(file, signature, bytes));
   }
 
   /** Model files loaded under each key (several folders may hold the same file). */
