@@ -17,7 +17,7 @@ import { quantizeCommands } from './commands-quantize';
 import { textCommands } from './commands-text';
 import { modelCommands } from './commands-models';
 import { type Command, follow, numberOf, print, readUserFile, reportJob, searchFilters } from './shared';
-import { startEngine } from './start-engine';
+import { openForCommand } from './start-engine';
 
 const HELP = `Usage: npm run cli -- <command> [options]
 
@@ -263,7 +263,7 @@ async function main(): Promise<void> {
   }
   let engine: Services;
   try {
-    engine = await startEngine(name, resolveLocations(locationFlags(parsed.values)));
+    engine = await openForCommand(name, resolveLocations(locationFlags(parsed.values)));
   } catch (error) {
     process.stderr.write(`error: ${error instanceof AppError ? `${error.code}: ${error.message}` : String((error as Error)?.stack ?? error)}\n`);
     process.exit(1);
