@@ -31,7 +31,7 @@ import type { EngineEnvironment, EngineOptions } from './services/engine-options
 import { composedSearchDeps, conceptsLibraryDeps } from './services/feature-deps';
 import { EventBus } from './services/events';
 import { GroundingService } from './services/grounding-service';
-import { cleanUp } from './services/housekeeping';
+import { cleanUp, savedQueryTexts } from './services/housekeeping';
 import { LibraryRefresh } from './services/library-refresh';
 import { LibraryService } from './services/library-service';
 import { ModelStoreRef } from './services/model-store-ref';
@@ -114,7 +114,7 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
   const clearModelCaches = () => (composedSearch.clear(), clip.clear());
   const settings = new SettingsService({ saved, effective, manifest, models: modelRef, pool, composers, clearModelCaches, library, refresh, jobs });
   const app = new AppService({ dataDir, host: options.host, electronVersion: options.electronVersion ?? null, readOnlyReason: options.readOnly?.reason ?? null, ort: env.ort, providers: choice, pool, jobs, modelsDir: () => models().modelsDir, settingsProblem: () => saved.problem });
-  const named = { savedQueries: () => savedQueries.list(), hashes: () => [...editor.store.referencedHashes(), ...concepts.photoHashes()] };
+  const named = { savedQueryTexts: () => savedQueryTexts(db), hashes: () => [...editor.store.referencedHashes(), ...concepts.photoHashes()] };
   const housekeeping = readOnly ? Promise.resolve() : cleanUp(dataDir, uploads, named);
   return {
     app,
