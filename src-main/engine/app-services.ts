@@ -37,13 +37,13 @@ import { LibraryService } from './services/library-service';
 import { ModelStoreRef } from './services/model-store-ref';
 import { ModelsService } from './services/models-service';
 import { SearchService } from './services/search-service';
+import type { Services } from './services/services';
 import { SettingsService } from './services/settings-service';
 import { TextService } from './services/text-service';
 import { Uploads } from './uploads';
 
 export type { EngineEnvironment, EngineOptions } from './services/engine-options';
-
-export type Services = Awaited<ReturnType<typeof wire>>;
+export type { Services } from './services/services';
 
 /** Reads the environment, opens the data folder and builds every service; the hosts, the CLI, eval and bench start here. */
 export async function startEngine(options: EngineOptions): Promise<Services> {
@@ -63,7 +63,7 @@ export async function startEngine(options: EngineOptions): Promise<Services> {
   }
 }
 
-function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsStore, manifest: Manifest) {
+function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsStore, manifest: Manifest): Services {
   const { dataDir } = options;
   const readOnly = options.readOnly !== undefined;
   const thumbDir = join(dataDir, 'cache', 'thumbs');
@@ -131,7 +131,6 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
     models: new ModelsService({ models: modelRef, jobs, pool, provider, clipModelId: () => effective.clipModelId(), refresh }),
     settings,
     text: new TextService(new TokenCounter(models), () => effective.clipModelId()),
-    /** Edit projects' pictures and the thumbnail cache: the hosts serve /turns/… and /thumbs/… from here and nowhere else. */
     files: { thumbDir, turnsDir: join(dataDir, 'edit', 'projects') },
     async close(): Promise<void> {
       refresh.close();
