@@ -40,7 +40,10 @@ export interface EditorDeps {
   models: () => ModelStore;
   pool: SessionPool;
   jobs: JobRunner;
-  /** The execution provider sessions use (recorded with each turn: replays match on the same provider). */
+  /**
+   * The execution provider sessions prefer (shown in capabilities). Turns record the one their sessions actually ran on
+   * (SdModel.provider, after any fallback), since replays match only on the same provider.
+   */
   provider: () => string;
   /** Pushes a step preview to clients. */
   publishStep: (step: EditStep) => void;
