@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../src-main/engine/config/locations';
-import { Engine } from '../src-main/engine/engine';
+import { startEngine } from '../src-main/engine/app-services';
 import { markdownTable, type Sample } from './measure';
 import { composedSearch } from './suites/compose';
 import { conceptTeaching } from './suites/concepts';
@@ -27,8 +27,8 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 async function main(): Promise<void> {
   const locations = resolveLocations(locationFlags(values));
   // The engine decides providers and knows whether real CLIP weights are installed.
-  const engine = await Engine.start({ ...locations, host: 'cli' });
-  const info = engine.info();
+  const engine = await startEngine({ ...locations, host: 'cli' });
+  const info = engine.app.info();
   const providers = info.inference.providers.filter((p) => p.available).map((p) => p.name);
   const clipStatus = engine.models.status('clip-vit-b32');
   await engine.close();

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureFixtures } from '../../models/fixtures';
 import { COMPOSER_MODELS } from '../../src-main/engine/compose/composer-registry';
-import { Engine } from '../../src-main/engine/engine';
+import { startEngine } from '../../src-main/engine/app-services';
 import { callDirect, createDispatcher } from '../../src-main/host/dispatcher';
-import { engineHandlers } from '../../src-main/host/handlers';
+import { serviceHandlers } from '../../src-main/host/handlers';
 import { measure, type Sample } from '../measure';
 import { syntheticLibrary, type Figure } from './library';
 
@@ -19,8 +19,8 @@ export async function composedSearch(log: (l: string) => void, count = 100_000):
   const modelsDir = await mkdtemp(join(tmpdir(), 'studio-bench-compose-models-'));
   await cp(paths.sceneClip, join(modelsDir, 'clip-vit-b32'), { recursive: true });
   for (const [id, folder] of Object.entries(paths.composers)) await cp(folder, join(modelsDir, COMPOSER_MODELS[id as keyof typeof COMPOSER_MODELS]), { recursive: true });
-  const engine = await Engine.start({ dataDir, modelsDir, host: 'cli' });
-  const dispatch = createDispatcher(engineHandlers(engine));
+  const engine = await startEngine({ dataDir, modelsDir, host: 'cli' });
+  const dispatch = createDispatcher(serviceHandlers(engine));
   const reference = { itemId: 42 };
   let i = 0;
   const slider = () => ({ image: 0.5 + (i++ % 20) / 10, text: 1, negative: 1 });

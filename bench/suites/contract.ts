@@ -2,18 +2,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { Engine } from '../../src-main/engine/engine';
+import { startEngine } from '../../src-main/engine/app-services';
 import { createDispatcher } from '../../src-main/host/dispatcher';
-import { engineHandlers } from '../../src-main/host/handlers';
+import { serviceHandlers } from '../../src-main/host/handlers';
 import { startHttpHost } from '../../src-main/host/http-host';
 import { measure, type Sample } from '../measure';
 
 /** The cost of one contract call in-process vs. through the loopback WebSocket host (what every UI action pays). */
 export async function contractRoundTrip(): Promise<Sample[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'studio-bench-'));
-  const engine = await Engine.start({ dataDir, host: 'server' });
-  const dispatch = createDispatcher(engineHandlers(engine));
-  const host = await startHttpHost({ dispatch, subscribe: (l) => engine.subscribe(l), staticDir: dataDir, port: 0 });
+  const engine = await startEngine({ dataDir, host: 'server' });
+  const dispatch = createDispatcher(serviceHandlers(engine));
+  const host = await startHttpHost({ dispatch, subscribe: (l) => engine.events.subscribe(l), staticDir: dataDir, port: 0 });
   const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`);
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const waiting = new Map<number, () => void>();

@@ -5,10 +5,10 @@ import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } fr
 import { IPC_CALL, IPC_EVENT, IPC_UPLOAD } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { parseAllowRoots } from '../engine/config/confinement';
-import { Engine } from '../engine/engine';
+import { startEngine, type Services } from '../engine/app-services';
 import { sqliteBindingFor, useSqliteBinding } from '../engine/storage/sqlite-binding';
 import { createDispatcher } from '../host/dispatcher';
-import { engineHandlers } from '../host/handlers';
+import { serviceHandlers } from '../host/handlers';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../host/security-headers';
 import { resolveInside, resolveRealInside } from '../host/static-files';
 
@@ -63,7 +63,7 @@ function lockDown(win: BrowserWindow): void {
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-async function createWindow(engine: Engine): Promise<void> {
+async function createWindow(engine: Services): Promise<void> {
   const win = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -81,7 +81,7 @@ async function createWindow(engine: Engine): Promise<void> {
     },
   });
   lockDown(win);
-  const off = engine.subscribe((event) => {
+  const off = engine.events.subscribe((event) => {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, event);
   });
   win.on('closed', off);
@@ -96,23 +96,23 @@ async function main(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  let engine: Engine;
+  let engine: Services;
   try {
     const versions = { electron: process.versions.electron, modules: process.versions.modules };
     useSqliteBinding(sqliteBindingFor({ ...versions, root: appRoot, packaged: app.isPackaged }));
     const confinement = allowRoots === undefined ? undefined : { allowRoots: parseAllowRoots(allowRoots), allowRemoteSettings: true };
-    engine = await Engine.start({ ...locations, host: 'electron', electronVersion: process.versions.electron, confinement });
+    engine = await startEngine({ ...locations, host: 'electron', electronVersion: process.versions.electron, confinement });
   } catch (error) {
     dialog.showErrorBox('Compose Studio cannot start', error instanceof Error ? error.message : String(error));
     app.exit(1);
     return;
   }
-  serveRenderer(engine.thumbDir, engine.turnsDir);
-  engine.verifyLibraryInBackground((line) => console.log(line));
-  engine.keepLibraryInSync();
-  const dispatch = createDispatcher(engineHandlers(engine), {
+  serveRenderer(engine.files.thumbDir, engine.files.turnsDir);
+  engine.library.verifyInBackground((line) => console.log(line));
+  engine.library.keepInSync();
+  const dispatch = createDispatcher(serviceHandlers(engine), {
     onInternalError: (error, method) => console.error(`[engine] ${method} failed:`, error),
-    explain: (error) => engine.explainFailure(error),
+    explain: (error) => engine.app.explainFailure(error),
   });
   ipcMain.handle(IPC_CALL, (event, frame: unknown) => {
     const sender = event.senderFrame?.url ?? '';

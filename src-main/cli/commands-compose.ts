@@ -1,5 +1,5 @@
 import { type Dispatch, callDirect } from '../host/dispatcher';
-import type { Engine } from '../engine/engine';
+import type { Services } from '../engine/app-services';
 import { type Options, numberOf, print, searchFilters, str, upload, weightsOf } from './shared';
 
 /** Whether search was asked for a composed query (any of its options given). */
@@ -8,7 +8,7 @@ export function isComposed(values: Options['values']): boolean {
 }
 
 /** search --image/--like with --text, --negative, --mask, weights, composer: through search.compose. */
-export async function composedSearch(dispatch: Dispatch, engine: Engine, opts: Options): Promise<void> {
+export async function composedSearch(dispatch: Dispatch, engine: Services, opts: Options): Promise<void> {
   const values = opts.values as Options['values'] & { text?: string[] };
   const image = str(values, 'image');
   const like = numberOf(values, 'like');

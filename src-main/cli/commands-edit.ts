@@ -1,5 +1,5 @@
 import { copyFile, writeFile } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { AppError, type ProjectView } from '@contract';
 import { projectName } from '../engine/edit/editor';
 import { callDirect } from '../host/dispatcher';
@@ -39,13 +39,13 @@ export const editCommands: Record<string, Command> = {
     );
     if (job.state !== 'done') return reportJob(opts, job, () => '');
     const view = job.result as ProjectView;
-    const turn = engine.editor.store.turnRow(view.cursor);
+    const turn = engine.edit.turn(view.cursor);
     // The full-size result (the change upscaled onto the original), in the format the file name asks for.
     const extension = extname(out).toLowerCase();
     const format = extension === '.jpg' || extension === '.jpeg' ? 'jpeg' : extension === '.webp' ? 'webp' : 'png';
-    const exported = await engine.editor.exportTurn({ turnId: view.cursor, format, ...defined(numberOf(opts.values, 'quality'), 'quality') });
-    await copyFile(join(engine.editor.store.projectDir(view.id), basename(exported.url)), out);
-    if (recipeOut) await writeFile(recipeOut, `${JSON.stringify(await engine.editor.recipe(view.cursor), null, 1)}\n`);
+    const exported = await engine.edit.exportTurn({ turnId: view.cursor, format, ...defined(numberOf(opts.values, 'quality'), 'quality') });
+    await copyFile(engine.edit.exportedFile(view.id, exported.url), out);
+    if (recipeOut) await writeFile(recipeOut, `${JSON.stringify(await engine.edit.recipe(view.cursor), null, 1)}\n`);
     const timings = view.tree.find((t) => t.id === view.cursor)!.timings!;
     print(
       opts,
@@ -64,7 +64,7 @@ export const editCommands: Record<string, Command> = {
       throw new AppError('INVALID_PARAMS', `Cannot read ${resolve(file)} as JSON: ${(error as Error).message}`);
     }
     if ((recipe as { format?: unknown } | null)?.format === 'compose-studio.grounded-recipe') return replayGrounded(engine, opts, recipe, out);
-    const { png, matches } = await engine.editor.replay(recipe, (i, n) => process.stderr.write(`Replaying turn ${i + 1} of ${n}…\n`));
+    const { png, matches } = await engine.edit.replay(recipe, (i, n) => process.stderr.write(`Replaying turn ${i + 1} of ${n}…\n`));
     await writeFile(out, png);
     const same = matches.every(Boolean);
     print(opts, { out, matches, identical: same }, `Wrote ${out}: ${same ? 'identical to the recorded result, bit for bit' : `turns ${matches.map((m, i) => (m ? null : i + 1)).filter(Boolean).join(', ')} differ from the recording (another model file or execution provider?)`}.`);

@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { AppError, type GroundedParams } from '@contract';
-import type { Engine } from '../engine/engine';
+import type { Services } from '../engine/app-services';
 import type { GroundedResult, NeighbourInput } from '../engine/grounding/grounding';
 import { type Command, type Options, numberOf, optionalPath, print, str, upload } from './shared';
 
 /** --neighbors / --ground: "auto" (retrieved for the prompt) or comma-separated picture files (kept as uploads). */
-async function neighbourInputs(engine: Engine, spec: string | undefined): Promise<'auto' | NeighbourInput[]> {
+async function neighbourInputs(engine: Services, spec: string | undefined): Promise<'auto' | NeighbourInput[]> {
   if (spec === undefined || spec === 'auto') return 'auto';
   const files = spec.split(',').map((f) => f.trim()).filter(Boolean);
   if (files.length === 0) throw new AppError('INVALID_PARAMS', 'Give “auto” or picture files separated by commas.');
@@ -26,7 +26,7 @@ function groundedParams(values: Options['values']): Partial<GroundedParams> {
   return out as Partial<GroundedParams>;
 }
 
-async function writeResult(engine: Engine, opts: Options, result: GroundedResult, out: string): Promise<void> {
+async function writeResult(opts: Options, result: GroundedResult, out: string): Promise<void> {
   await writeFile(out, result.png);
   const recipeOut = optionalPath(opts.values, 'recipe-out');
   if (recipeOut) await writeFile(recipeOut, `${JSON.stringify(result.recipe, null, 1)}\n`);
@@ -34,7 +34,7 @@ async function writeResult(engine: Engine, opts: Options, result: GroundedResult
   const t = result.timings;
   print(
     opts,
-    { out, recipe: recipeOut ?? null, schedule: result.schedule, neighbours: result.neighbours.map((n) => ({ source: n.source, name: n.name, path: n.path, sha256: n.sha256 })), timings: t, provider: engine.editor.capabilities().provider },
+    { out, recipe: recipeOut ?? null, schedule: result.schedule, neighbours: result.neighbours.map((n) => ({ source: n.source, name: n.name, path: n.path, sha256: n.sha256 })), timings: t, provider: result.recipe.provider },
     [
       `Wrote ${out}${recipeOut ? ` and ${recipeOut}` : ''} (${t.steps} steps in ${(t.totalMs / 1000).toFixed(2)} s; UNet ${(t.unetMs / 1000).toFixed(2)} s).`,
       `Schedule (T text-enhanced, N neighbour-enhanced): ${result.schedule}`,
@@ -57,12 +57,12 @@ export const groundingCommands: Record<string, Command> = {
       neighbours: await neighbourInputs(engine, str(opts.values, 'neighbors')),
       params: groundedParams(opts.values),
     });
-    await writeResult(engine, opts, result, out);
+    await writeResult(opts, result, out);
   },
 };
 
 /** `edit --image FILE --instruction "…" --ground auto|PATH,… --out PNG`: the picture stays the source, neighbours steer. */
-export async function groundedEdit(engine: Engine, opts: Options, image: string, instruction: string, out: string): Promise<void> {
+export async function groundedEdit(engine: Services, opts: Options, image: string, instruction: string, out: string): Promise<void> {
   let source: Buffer;
   try {
     source = await readFile(resolve(image));
@@ -77,11 +77,11 @@ export async function groundedEdit(engine: Engine, opts: Options, image: string,
     source,
     params: groundedParams(opts.values),
   });
-  await writeResult(engine, opts, result, out);
+  await writeResult(opts, result, out);
 }
 
 /** Replays a grounded recipe (the `replay` command hands these over by their format). */
-export async function replayGrounded(engine: Engine, opts: Options, recipe: unknown, out: string): Promise<void> {
+export async function replayGrounded(engine: Services, opts: Options, recipe: unknown, out: string): Promise<void> {
   const { png, matches, schedule } = await engine.grounding.replay(recipe);
   await writeFile(out, png);
   print(opts, { out, matches: [matches], identical: matches, schedule }, `Wrote ${out}: ${matches ? 'identical to the recorded result, bit for bit' : 'differs from the recording (another model file or execution provider?)'}. Schedule ${schedule}.`);

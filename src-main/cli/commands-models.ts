@@ -1,5 +1,4 @@
 import { AppError, formatBytes, PrecisionSchema, type ModelCheck, type ModelStatus, type Precision } from '@contract';
-import { checkModel } from '../engine/diagnostics/model-check';
 import { callDirect } from '../host/dispatcher';
 import { type Command, follow, numberOf, print, reportJob, str } from './shared';
 
@@ -74,7 +73,7 @@ export const modelCommands: Record<string, Command> = {
       const results: (ModelCheck & { id: string })[] = [];
       for (const model of ids) {
         process.stderr.write(`Checking ${model}…\n`);
-        results.push({ id: model, ...(await checkModel(model, { store: engine.models, pool: engine.sessions, ...(photosDir ? { photosDir } : {}), ...(steps ? { steps } : {}) })) });
+        results.push({ id: model, ...(await engine.models.check(model, { ...(photosDir ? { photosDir } : {}), ...(steps ? { steps } : {}) })) });
       }
       const text = results.map((r) => {
         const figures = Object.entries(r.figures).map(([k, v]) => `${k} ${v}`).join(', ');

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError } from '@contract';
+import { z } from 'zod';
+import { AppError, SearchQuerySchema } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
-import { Engine } from '../engine/engine';
+import type { Services } from '../engine/app-services';
 import type { RefreshSummary } from '../engine/library/library';
 import { callDirect, createDispatcher } from '../host/dispatcher';
-import { engineHandlers } from '../host/handlers';
+import { serviceHandlers } from '../host/handlers';
 import { composedSearch, isComposed } from './commands-compose';
 import { conceptCommands } from './commands-concept';
 import { editCommands } from './commands-edit';
@@ -15,8 +16,8 @@ import { evalCommands } from './commands-eval';
 import { quantizeCommands } from './commands-quantize';
 import { textCommands } from './commands-text';
 import { modelCommands } from './commands-models';
-import { type Command, follow, numberOf, print, reportJob, searchFilters, upload } from './shared';
-import { startEngine } from './start-engine';
+import { type Command, follow, numberOf, print, readUserFile, reportJob, searchFilters } from './shared';
+import { openForCommand } from './start-engine';
 
 const HELP = `Usage: npm run cli -- <command> [options]
 
@@ -126,8 +127,8 @@ const commands: Record<string, Command> = {
       const known = engine.library.listRoots().find((r) => r.path === abs);
       if (!known) await callDirect(dispatch, 'library.roots.add', { path: abs });
     }
-    if (!(await engine.clip())) {
-      process.stderr.write(`Note: ${engine.models.status(engine.clipModelId).title} is not installed, so images get metadata and thumbnails but no search vectors yet.\n`);
+    if (!(await engine.clip.get())) {
+      process.stderr.write(`Note: ${engine.models.status(engine.settings.view().effective.clipModel).title} is not installed, so images get metadata and thumbnails but no search vectors yet.\n`);
     }
     const job = await follow(engine, await callDirect(dispatch, 'library.refresh', {}));
     reportJob(opts, job, (result) => {
@@ -148,10 +149,11 @@ const commands: Record<string, Command> = {
     if (like !== undefined) {
       result = await callDirect(dispatch, 'library.search', { likeId: like, limit, filters });
     } else if (image) {
-      // The picture travels as the UI's would: stored as an upload (a regular file only), then one validated call.
-      const uploadId = engine.readOnly ? undefined : await upload(engine, image);
-      if (!uploadId) throw new AppError('UNAVAILABLE', `Searching by a picture stores it in the data folder, which cannot be written (${engine.dataDir}).`);
-      result = await callDirect(dispatch, 'library.search', { uploadId, limit, filters });
+      // The engine's own path for a dropped picture (the model-switch fallback included), read as a regular file only;
+      // nothing is stored, so it works on a read-only data folder too.
+      const query = SearchQuerySchema.safeParse({ limit, filters });
+      if (!query.success) throw new AppError('INVALID_PARAMS', `Invalid parameters for library.search: ${z.prettifyError(query.error)}`);
+      result = await engine.search.byImage(await readUserFile(image), query.data);
     } else {
       let gairW = numberOf(opts.values, 'gair-w');
       if (opts.values['gair-auto']) {
@@ -259,16 +261,16 @@ async function main(): Promise<void> {
     process.stderr.write(`error: unknown command “${name}”.\n\n${HELP}\n`);
     process.exit(2);
   }
-  let engine: Engine;
+  let engine: Services;
   try {
-    engine = await startEngine(name, resolveLocations(locationFlags(parsed.values)));
+    engine = await openForCommand(name, resolveLocations(locationFlags(parsed.values)));
   } catch (error) {
     process.stderr.write(`error: ${error instanceof AppError ? `${error.code}: ${error.message}` : String((error as Error)?.stack ?? error)}\n`);
     process.exit(1);
   }
-  const dispatch = createDispatcher(engineHandlers(engine), {
+  const dispatch = createDispatcher(serviceHandlers(engine), {
     onInternalError: (error, method) => process.stderr.write(`${method}: ${(error as Error)?.stack ?? String(error)}\n`),
-    explain: (error) => engine.explainFailure(error),
+    explain: (error) => engine.app.explainFailure(error),
   });
   try {
     await command(dispatch, engine, { json: parsed.values.json, values: parsed.values, args });

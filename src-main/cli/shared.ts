@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { AppError, type Filters, type Job } from '@contract';
-import type { Engine } from '../engine/engine';
+import type { Services } from '../engine/app-services';
 import { describeIoError } from '../engine/storage/io-errors';
 import { readRegularFile } from '../engine/storage/regular-file';
-import { MAX_UPLOAD_BYTES } from '../engine/uploads';
+import { MAX_UPLOAD_BYTES } from '../engine/storage/uploads';
 import type { Dispatch } from '../host/dispatcher';
 import { renderProgressLine } from './progress-bar';
 
@@ -17,16 +17,16 @@ export interface Options {
   args: string[];
 }
 
-export type Command = (dispatch: Dispatch, engine: Engine, opts: Options) => Promise<void>;
+export type Command = (dispatch: Dispatch, engine: Services, opts: Options) => Promise<void>;
 
 export function print(opts: Options, data: unknown, text: string): void {
   process.stdout.write(opts.json ? `${JSON.stringify(data)}\n` : `${text}\n`);
 }
 
 /** Follows a job to its end, drawing a progress line on stderr; Ctrl+C cancels it. */
-export async function follow(engine: Engine, job: Job): Promise<Job> {
+export async function follow(engine: Services, job: Job): Promise<Job> {
   const tty = process.stderr.isTTY;
-  const off = engine.subscribe((event) => {
+  const off = engine.events.subscribe((event) => {
     if (event.topic !== 'job.progress' || event.payload.id !== job.id) return;
     const line = renderProgressLine(event.payload);
     process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
@@ -131,6 +131,6 @@ export function weightsOf(values: Options['values']): { image: number; text: num
 
 
 /** A file the user named, kept in the studio's uploads (so the engine reads only its own folders). */
-export async function upload(engine: Engine, file: string): Promise<string> {
+export async function upload(engine: Services, file: string): Promise<string> {
   return engine.uploads.put(await readUserFile(file));
 }

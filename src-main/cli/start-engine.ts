@@ -1,7 +1,7 @@
 import { AppError } from '@contract';
 import { isUnwritableDataDir } from '../engine/config/data-folder';
 import type { Locations } from '../engine/config/locations';
-import { Engine } from '../engine/engine';
+import { startEngine, type Services } from '../engine/app-services';
 
 /** Commands that only read: they still answer from a data folder that cannot be written. */
 export const READ_ONLY_COMMANDS = new Set(['status', 'info', 'search']);
@@ -10,13 +10,13 @@ export const READ_ONLY_COMMANDS = new Set(['status', 'info', 'search']);
  * Starts the engine for a command. When the data folder cannot be written, a command that only reads opens it read-only
  * (saying so on stderr); any other command stops with an error naming the folder and the cause.
  */
-export async function startEngine(command: string, locations: Locations): Promise<Engine> {
+export async function openForCommand(command: string, locations: Locations): Promise<Services> {
   try {
-    return await Engine.start({ ...locations, host: 'cli', jobConcurrency: 1 });
+    return await startEngine({ ...locations, host: 'cli', jobConcurrency: 1 });
   } catch (error) {
     if (!isUnwritableDataDir(error) || !READ_ONLY_COMMANDS.has(command)) throw error;
     const reason = (error as AppError).message.replace(/^The data folder \S+ cannot be written: /, '').split('.')[0]!;
     process.stderr.write(`Note: the data folder ${locations.dataDir} cannot be written (${reason}); opened read-only, nothing is saved.\n`);
-    return Engine.start({ ...locations, host: 'cli', jobConcurrency: 1, readOnly: { reason } });
+    return startEngine({ ...locations, host: 'cli', jobConcurrency: 1, readOnly: { reason } });
   }
 }

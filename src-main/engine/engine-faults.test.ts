@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePaths } from '../../models/fixtures';
-import { Engine } from './engine';
+import { startEngine } from './app-services';
 
 const temp = () => mkdtemp(join(tmpdir(), 'studio-engine-'));
 
@@ -13,14 +13,14 @@ describe('Engine with files that change under it', () => {
   it('opening a library photo that became a FIFO in the editor fails at once instead of hanging', { timeout: 30_000 }, async () => {
     const photos = await temp();
     copyFileSync(join(fixturePaths().world, 'red-square-0.png'), join(photos, 'a.png'));
-    const engine = await Engine.start({ dataDir: await temp(), host: 'cli', modelsDir: join(await temp(), 'none') });
-    const { job } = engine.addLibraryRoot(photos);
+    const engine = await startEngine({ dataDir: await temp(), host: 'cli', modelsDir: join(await temp(), 'none') });
+    const { job } = engine.library.addRoot(photos);
     expect((await engine.jobs.settled(job.id)).state).toBe('done');
-    const [item] = (await engine.library.search({ limit: 1 }, null)).items;
+    const [item] = (await engine.search.search({ limit: 1 })).items;
     rmSync(join(photos, 'a.png'));
     execFileSync('mkfifo', [join(photos, 'a.png')]);
-    await expect(engine.createEditProject({ itemId: item!.id })).rejects.toMatchObject({ code: 'BAD_IMAGE', message: expect.stringMatching(/FIFO/) });
-    expect(engine.editor.store.list()).toEqual([]);
+    await expect(engine.edit.createProject({ itemId: item!.id })).rejects.toMatchObject({ code: 'BAD_IMAGE', message: expect.stringMatching(/FIFO/) });
+    expect(engine.edit.listProjects()).toEqual([]);
     await engine.close();
   });
 });
@@ -32,17 +32,17 @@ describe('Engine refresh and roots', () => {
     const second = await temp();
     for (const name of ['red-square-0.png', 'blue-circle-1.png', 'gray-triangle-0.png', 'red-circle-0.png']) copyFileSync(join(world, name), join(first, name));
     copyFileSync(join(world, 'black-square-0.png'), join(second, 'late.png'));
-    const engine = await Engine.start({ dataDir: await temp(), host: 'cli', modelsDir: join(await temp(), 'none'), jobConcurrency: 1 });
+    const engine = await startEngine({ dataDir: await temp(), host: 'cli', modelsDir: join(await temp(), 'none'), jobConcurrency: 1 });
     let added = false;
-    const stop = engine.subscribe((event) => {
+    const stop = engine.events.subscribe((event) => {
       // Photos are being processed: the running refresh is past scanning its folders.
       if (event.topic === 'job.progress' && event.payload.kind === 'library.refresh' && event.payload.progress.done > 0 && !added) {
         added = true;
-        engine.addLibraryRoot(second);
+        engine.library.addRoot(second);
       }
     });
-    engine.addLibraryRoot(first);
-    for (let i = 0; i < 300 && (!added || engine.jobs.unfinished('library.refresh') || engine.library.status(false).pending > 0); i++) {
+    engine.library.addRoot(first);
+    for (let i = 0; i < 300 && (!added || engine.jobs.unfinished('library.refresh') || (await engine.library.status()).pending > 0); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     stop();

@@ -77,8 +77,7 @@ export function galleryComposer(ctx: EvalContext, vectors: Float32Array[]): Comp
   };
   return new ComposedSearch({
     servingModel: () => ctx.clipModel,
-    clip: async () => ctx.clip,
-    requireModel: refuse,
+    requireClip: async () => ctx.clip,
     storedEmbedding: (id) => vectors[id] ?? null,
     itemPath: refuse,
     itemsWithContent: () => [],

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePaths } from '../../models/fixtures';
 import { COMPOSER_MODELS } from '../engine/compose/composer-registry';
-import { Engine } from '../engine/engine';
+import { startEngine, type Services } from '../engine/app-services';
 import { EmbeddingCache } from './embedding-cache';
 import type { EvalReport } from './eval-context';
 import { markdownTable } from './report';
 import { runEval } from './run-eval';
 
 const paths = fixturePaths();
-let engine: Engine;
+let engine: Services;
 let cacheDir: string;
 const quiet = () => {};
 const metric = (report: EvalReport, method: string, name: string) => report.methods.find((m) => m.name === method)!.metrics[name]!;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   const modelsDir = await mkdtemp(join(tmpdir(), 'studio-eval-models-'));
   await cp(paths.sceneClip, join(modelsDir, 'clip-vit-b32'), { recursive: true });
   for (const [id, folder] of Object.entries(paths.composers)) await cp(folder, join(modelsDir, COMPOSER_MODELS[id as keyof typeof COMPOSER_MODELS]), { recursive: true });
-  engine = await Engine.start({ dataDir: await mkdtemp(join(tmpdir(), 'studio-eval-')), modelsDir, host: 'cli' });
+  engine = await startEngine({ dataDir: await mkdtemp(join(tmpdir(), 'studio-eval-')), modelsDir, host: 'cli' });
   cacheDir = await mkdtemp(join(tmpdir(), 'studio-eval-cache-'));
 });
 afterAll(() => engine.close());
@@ -85,7 +85,7 @@ describe('evaluation on generated sets in the real formats', () => {
 
 describe('embedding cache', () => {
   it('encodes each image once across runs, and survives a vectors file cut short', async () => {
-    const clip = (await engine.clip())!;
+    const clip = (await engine.clip.get())!;
     let encoded = 0;
     const counting = Object.assign(Object.create(clip), {
       encodeImages: (inputs: string[]) => {

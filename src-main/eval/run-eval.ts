@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { AppError, ComposerIdSchema, type ComposerId } from '@contract';
-import type { Engine } from '../engine/engine';
+import type { Services } from '../engine/app-services';
 import { DEFAULT_DIMENSIONS } from '../engine/concepts/concepts';
 import { EmbeddingCache } from './embedding-cache';
 import type { EvalReport } from './eval-context';
@@ -28,9 +28,12 @@ export interface EvalArgs {
   dimensions?: number | undefined;
 }
 
-async function composerIds(engine: Engine, spec: string | undefined): Promise<ComposerId[]> {
+/** What an evaluation uses of the studio: its CLIP model, composers, concepts' attribute spaces and data folder. */
+export type EvalEngine = Pick<Services, 'clip' | 'composers' | 'settings' | 'app'> & { concepts: Pick<Services['concepts'], 'space' | 'rankedSpace'> };
+
+async function composerIds(engine: EvalEngine, spec: string | undefined): Promise<ComposerId[]> {
   if (spec === 'all') return (await engine.composers.list()).filter((c) => c.available).map((c) => c.id);
-  const ids = (spec ?? engine.settingsView().effective.composer).split(',').map((s) => s.trim());
+  const ids = (spec ?? engine.settings.view().effective.composer).split(',').map((s) => s.trim());
   return ids.map((id) => {
     const parsed = ComposerIdSchema.safeParse(id);
     if (!parsed.success) throw new AppError('INVALID_PARAMS', `Unknown composer “${id}”; use ${ComposerIdSchema.options.join(', ')} or all.`);
@@ -39,22 +42,21 @@ async function composerIds(engine: Engine, spec: string | undefined): Promise<Co
 }
 
 /** Runs one evaluation with the studio's CLIP model and composers; writes CIRR submission files when asked. */
-export async function runEval(engine: Engine, args: EvalArgs, log: (line: string) => void): Promise<{ report: EvalReport; files: string[] }> {
-  const clip = await engine.clip();
-  if (!clip) engine.models.require(engine.clipModelId);
+export async function runEval(engine: EvalEngine, args: EvalArgs, log: (line: string) => void): Promise<{ report: EvalReport; files: string[] }> {
+  const clip = await engine.clip.require();
   const ids = await composerIds(engine, args.composer);
   for (const id of ids) await engine.composers.get(id);
   const ctx = {
-    clip: clip!,
-    clipModel: engine.clipModelId,
+    clip,
+    clipModel: engine.settings.view().effective.clipModel,
     composers: engine.composers,
-    cache: await EmbeddingCache.open(args.cache ?? join(engine.dataDir, 'cache', 'eval'), clip!),
+    cache: await EmbeddingCache.open(args.cache ?? join(engine.app.dataDir, 'cache', 'eval'), clip),
     composerIds: ids,
     weights: args.weights,
     steps: args.steps,
     limit: args.limit,
     log,
-    concepts: { space: (c: typeof clip & object, k: number) => engine.concepts.space(c, k), rankedSpace: (c: typeof clip & object, k: number, parent: string, photos: Float32Array[]) => engine.concepts.rankedSpace(c, k, parent, photos), dimensions: args.dimensions ?? DEFAULT_DIMENSIONS, seed: 0 },
+    concepts: { space: (c: typeof clip, k: number) => engine.concepts.space(c, k), rankedSpace: (c: typeof clip, k: number, parent: string, photos: Float32Array[]) => engine.concepts.rankedSpace(c, k, parent, photos), dimensions: args.dimensions ?? DEFAULT_DIMENSIONS, seed: 0 },
   };
   let report: EvalReport;
   if (args.dataset === 'cirr') report = await evaluateCirr(await loadCirr(args.data, args.split ?? 'val', args.images), ctx);

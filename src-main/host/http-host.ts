@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, MAX_FRAME_BYTES, type EventFrame, type ResponseFrame } from '@contract';
 import { allowedHosts, cookieName, type HostPolicy, hostAllowed, isLoopbackAddress, newToken, originAllowed, requestToken, tokensEqual } from './auth';
 import type { Dispatch } from './dispatcher';
-import { MAX_UPLOAD_BYTES, tooLargeMessage } from '../engine/uploads';
+import { MAX_UPLOAD_BYTES, tooLargeMessage } from '../engine/storage/uploads';
 import { SECURITY_HEADERS } from './security-headers';
 import { readStatic } from './static-files';
 

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError } from '@contract';
-import { Engine } from '../engine/engine';
+import { startEngine, type Services } from '../engine/app-services';
 import { parseAllowRoots } from '../engine/config/confinement';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { isLoopbackAddress } from './auth';
 import { createDispatcher } from './dispatcher';
-import { engineHandlers } from './handlers';
+import { serviceHandlers } from './handlers';
 import { startHttpHost } from './http-host';
 
 const HELP = `Usage: npm run serve -- [options]
@@ -76,27 +76,27 @@ async function main(): Promise<void> {
 
   const locations = resolveLocations(locationFlags(values));
   const { dataDir } = locations;
-  let engine: Engine;
+  let engine: Services;
   try {
     const confinement = { allowRoots: parseAllowRoots(values['allow-roots']), allowRemoteSettings: values['allow-remote-settings'] };
-    engine = await Engine.start({ ...locations, host: 'server', confinement });
+    engine = await startEngine({ ...locations, host: 'server', confinement });
   } catch (error) {
     // E.g. a data folder that cannot be written: say which and why, without a stack trace.
     fail(error instanceof AppError ? error.message : String((error as Error)?.stack ?? error));
   }
-  const dispatch = createDispatcher(engineHandlers(engine), {
+  const dispatch = createDispatcher(serviceHandlers(engine), {
     onInternalError: (error, method) => process.stderr.write(`[engine] ${method} failed: ${(error as Error)?.stack ?? error}\n`),
-    explain: (error) => engine.explainFailure(error),
+    explain: (error) => engine.app.explainFailure(error),
   });
 
   let host;
   try {
     host = await startHttpHost({
       dispatch,
-      subscribe: (listener) => engine.subscribe(listener),
+      subscribe: (listener) => engine.events.subscribe(listener),
       staticDir,
-      thumbDir: engine.thumbDir,
-      turnsDir: engine.turnsDir,
+      thumbDir: engine.files.thumbDir,
+      turnsDir: engine.files.turnsDir,
       upload: (bytes) => engine.uploads.put(bytes),
       bindHost: values.host,
       port,
@@ -109,9 +109,9 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
 
-  engine.verifyLibraryInBackground((line) => process.stderr.write(`${line}\n`));
-  engine.keepLibraryInSync();
-  const info = engine.info();
+  engine.library.verifyInBackground((line) => process.stderr.write(`${line}\n`));
+  engine.library.keepInSync();
+  const info = engine.app.info();
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, token: host.token, dataDir })}\n`);
   } else {

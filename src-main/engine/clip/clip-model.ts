@@ -11,6 +11,7 @@ import { loadPreprocessConfig, preprocessImage, type PreprocessConfig } from './
 import { CLIP_TEXT, CLIP_TEXT_EMBEDS, CLIP_VISION } from './signatures';
 import { ClipTokenizer, type TokenBatch } from './tokenizer';
 import { normalizeRows } from '../shared/vector';
+import { AsyncCache } from '../shared/async-cache';
 
 /** A text's token states from the text encoder: [length, hidden], row-major. */
 export interface TextTokens {
@@ -75,7 +76,7 @@ const TEXT_SIGNATURES = [CLIP_TEXT, halfSignature(CLIP_TEXT), int32Signature(CLI
 export class ClipModel {
   readonly visionFile: string;
   readonly textFile: string;
-  private embeddingEncoder: Promise<TokenEmbeddingEncoder> | null = null;
+  private readonly embeddingEncoder = new AsyncCache<'encoder', TokenEmbeddingEncoder>();
 
   private constructor(
     readonly dir: string,
@@ -133,7 +134,7 @@ export class ClipModel {
 
   /** Rewrites the text encoder once (see token-embedding-rewrite) and returns an encoder fed with token embeddings. */
   tokenEmbeddingEncoder(): Promise<TokenEmbeddingEncoder> {
-    this.embeddingEncoder ??= (async () => {
+    return this.embeddingEncoder.get('encoder', async () => {
       const rewrite = rewriteForTokenEmbeddings(await readFile(this.textFile));
       const key = `${this.textFile}#inputs_embeds`;
       const { session } = await this.pool.get(key, CLIP_TEXT_EMBEDS, rewrite.model);
@@ -157,9 +158,7 @@ export class ClipModel {
           return normalizeRows(result.text_embeds!.data as Float32Array, result.text_embeds!.dims[1]!);
         },
       };
-    })();
-    this.embeddingEncoder.catch(() => (this.embeddingEncoder = null));
-    return this.embeddingEncoder;
+    });
   }
 
   /** Encodes prepared CLIP inputs (from `cropAndNormalize`) in one batch; L2-normalized. */

@@ -28,7 +28,7 @@ export function countTokens(tokenizer: ClipTokenizer, text: string): Omit<TokenC
 
 /** Tokenizers by model: the model's own files when installed (CLIP folder or SD's tokenizer/), else the bundled CLIP tokenizer. */
 export class TokenCounter {
-  private readonly cache = new AsyncCache<ClipTokenizer>();
+  private readonly cache = new AsyncCache<string, ClipTokenizer>();
 
   constructor(private readonly models: () => ModelStore) {}
 

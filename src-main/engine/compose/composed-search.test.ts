@@ -12,7 +12,7 @@ import { dot } from '../shared/vector';
 import { parseManifest } from '../models/manifest';
 import { ModelStore } from '../models/model-store';
 import { SessionPool } from '../models/session-pool';
-import { Uploads } from '../uploads';
+import { Uploads } from '../storage/uploads';
 import { ComposedSearch } from './composed-search';
 import { COMPOSER_MODELS, ComposerRegistry } from './composer-registry';
 
@@ -36,10 +36,7 @@ beforeAll(async () => {
   const store = new ModelStore({ manifest: parseManifest(manifestJson), modelsDir });
   search = new ComposedSearch({
     servingModel: () => 'clip-vit-b32',
-    clip: async () => clip,
-    requireModel: () => {
-      throw new Error('installed');
-    },
+    requireClip: async () => clip,
     storedEmbedding: (id) => vectors[id] ?? null,
     itemPath: (id) => join(paths.world, labels[id]!.file),
     itemsWithContent: (uploadId) => (uploadId === purpleSquareHash ? [find('purple', 'square')] : []),

@@ -8,11 +8,10 @@ import { LruCache } from '../shared/lru-cache';
 import { REGION_KEEP, splitRegion, type RegionSplit } from './region';
 
 export interface ComposedSearchDeps {
-  /** The model whose vectors answer searches, and its encoder (null when not installed). */
+  /** The model whose vectors answer searches. */
   servingModel(): string;
-  clip(model: string): Promise<ClipModel | null>;
-  /** Throws the MODEL_MISSING error that says how to install a model. */
-  requireModel(model: string): never | string;
+  /** The model's CLIP encoder, or the MODEL_MISSING error that says how to install it. */
+  requireClip(model: string): Promise<ClipModel>;
   storedEmbedding(itemId: number, model: string): Float32Array | null;
   itemPath(itemId: number): string;
   /** Library items whose content is this upload (its id is the content's sha256). */
@@ -68,9 +67,7 @@ export class ComposedSearch {
     const weights = query.weights ?? defaults.weights;
     const model = this.deps.servingModel();
     fits?.(model);
-    const clip = await this.deps.clip(model);
-    if (!clip) this.deps.requireModel(model);
-    const encoder = clip!;
+    const encoder = await this.deps.requireClip(model);
 
     const encoded = { texts: 0, images: 0 };
     // Token-conditioned composers batch the texts with the null text "": one length for all (the model's, else the longest).

@@ -36,7 +36,7 @@ const PLAIN_DEFAULTS = { weights: { image: 1, text: 1, negative: 1 }, steps: nul
 
 /** Finds, checks and loads composers: sum is built in; the others are ONNX modules in the models folder. */
 export class ComposerRegistry {
-  private readonly loaded = new AsyncCache<LoadedComposer>();
+  private readonly loaded = new AsyncCache<string, LoadedComposer>();
 
   constructor(
     private readonly models: () => ModelStore,

@@ -57,7 +57,7 @@ export const MAX_RETRAIN_PHOTOS = 8;
 
 /** Personal concepts: teaching (a job), storage, export/import, and "*name" in text queries (with GAIR). */
 export class Concepts {
-  private readonly spaces = new AsyncCache<AttributeSpace>();
+  private readonly spaces = new AsyncCache<string, AttributeSpace>();
   private readonly queries = new LruCache<{ token: Float32Array; context: Float32Array[] | null }>(128);
   private readonly repository: ConceptsRepository;
   /** Bumped on every change, so cached query encodings of renamed or deleted concepts are not reused. */

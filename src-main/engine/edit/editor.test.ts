@@ -11,7 +11,7 @@ import { JobRunner } from '../jobs/runner';
 import { parseManifest } from '../models/manifest';
 import { ModelStore } from '../models/model-store';
 import { SessionPool } from '../models/session-pool';
-import { Uploads } from '../uploads';
+import { Uploads } from '../storage/uploads';
 import { EDIT_MODELS, Editor, workingSize } from './editor';
 import { decodeRgb } from '../shared/pixels';
 import { TurnStore } from './turn-store';
@@ -52,8 +52,8 @@ beforeAll(async () => {
     jobs,
     provider: () => 'cpu',
     publishStep: (s) => steps.push(s),
+    uploads,
   });
-  editor.upload = async (id) => uploads.path(id);
 });
 
 describe('the turn tree', () => {

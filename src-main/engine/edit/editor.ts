@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import sharp from 'sharp';
 import {
   AppError,
-  ExportRequestSchema,
   RecipeSchema,
   RunTurnSchema,
   type EditCapabilities,
@@ -21,11 +18,13 @@ import type { JobContext, JobRunner } from '../jobs/runner';
 import type { ModelStore } from '../models/model-store';
 import type { SessionPool } from '../models/session-pool';
 import { runDiffusion, type StageTimings } from './pipeline';
-import { decodeOriginal, encodeExport, exportFileName, renderFullSize, type ChainStep } from './full-size';
 import { decodeMask, decodeRgb, encodeMaskPng, encodePng, type Mask, type Rgb } from '../shared/pixels';
 import { SdModel, type UnetKind } from './sd-model';
 import { TurnStore } from './turn-store';
 import { readRegularFile } from '../storage/regular-file';
+import { AsyncCache } from '../shared/async-cache';
+import { sha256, turnRecipe } from './recipe';
+import { renderTurn, type RenderedTurn } from './turn-render';
 
 /** The manifest's model for each pipeline. */
 export const EDIT_MODELS: Record<UnetKind, string> = { instruct: 'sd15-instruct-pix2pix', inpaint: 'sd15-inpaint', text2img: 'sd15-text2img' };
@@ -41,10 +40,30 @@ export interface EditorDeps {
   models: () => ModelStore;
   pool: SessionPool;
   jobs: JobRunner;
-  /** The execution provider sessions use (recorded with each turn: replays match on the same provider). */
+  /**
+   * The execution provider sessions prefer (shown in capabilities). Turns record the one their sessions actually ran on
+   * (SdModel.provider, after any fallback), since replays match only on the same provider.
+   */
   provider: () => string;
   /** Pushes a step preview to clients. */
   publishStep: (step: EditStep) => void;
+  /** Rewrites "*name" concept mentions for the Stable Diffusion text encoder (no concepts: the text as typed). */
+  conceptText?: ConceptText;
+  /** Where uploads live (masks arrive as uploads); without it a mask is refused. */
+  uploads?: UploadFiles;
+}
+
+/**
+ * Edit's port to concepts: the Stable Diffusion text encoder has no concept tokens, so an edit names a concept by its
+ * attribute words. Owned here so concepts (which generate with the editor) and edit do not import each other's classes.
+ */
+export interface ConceptText {
+  describe(text: string): string;
+}
+
+/** Edit's port to the uploads folder. */
+export interface UploadFiles {
+  path(id: string): string;
 }
 
 /** The size a picture is edited at: its aspect, longest side ≤ MAX_SIDE, both sides multiples of 64. */
@@ -54,13 +73,12 @@ export function workingSize(width: number, height: number): { width: number; hei
   return { width: round(width), height: round(height) };
 }
 
-const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const thumbnail = (png: Buffer) => sharp(png).resize(THUMB, THUMB, { fit: 'inside' }).png().toBuffer();
 
 /** Turn-by-turn editing: projects, the turn tree, running turns as jobs, recipes and replay. */
 export class Editor {
   readonly store: TurnStore;
-  private readonly models = new Map<string, Promise<SdModel>>();
+  private readonly models = new AsyncCache<string, SdModel>();
 
   constructor(private readonly deps: EditorDeps) {
     this.store = new TurnStore(deps.dir, deps.readOnly);
@@ -86,13 +104,7 @@ export class Editor {
 
   private model(kind: UnetKind): Promise<SdModel> {
     const dir = this.deps.models().require(this.modelIdFor(kind));
-    let pending = this.models.get(dir);
-    if (!pending) {
-      pending = SdModel.load(dir, this.deps.pool);
-      pending.catch(() => this.models.delete(dir));
-      this.models.set(dir, pending);
-    }
-    return pending;
+    return this.models.get(dir, () => SdModel.load(dir, this.deps.pool));
   }
 
   /** A new project from a picture: stored at its working size as the first turn. */
@@ -136,14 +148,14 @@ export class Editor {
     const holder = { jobId: '' };
     const job = this.deps.jobs.submit({ kind: 'edit.turn', label: `Edit: “${req.instruction.slice(0, 60)}”`, unit: 'steps', total: req.params.steps }, async (ctx) => {
       const parentImage = await decodeRgb(this.store.filePath(parent)!);
-      const mask = req.maskUploadId ? await decodeMask(await this.upload(req.maskUploadId), parentImage.width, parentImage.height) : null;
+      const mask = req.maskUploadId ? await decodeMask(this.upload(req.maskUploadId), parentImage.width, parentImage.height) : null;
       if (mask && !mask.data.some((v) => v >= 0.5)) throw new AppError('INVALID_PARAMS', 'The mask is empty: paint where the picture may change, or clear the mask.');
       // Previews go out in step order, all before the job's result.
       let previews = Promise.resolve();
       const onPreview = (step: number, total: number, preview: Rgb) => {
         previews = previews.then(() => this.previewEvent(holder.jobId, req.projectId, step, total, preview)).catch(() => {});
       };
-      const { image, timings, modelId } = await this.diffuse(pipeline, parentImage, mask, req.instruction, req.negative, req.params, ctx, onPreview);
+      const { image, timings, modelId, provider } = await this.diffuse(pipeline, parentImage, mask, req.instruction, req.negative, req.params, ctx, onPreview);
       await previews;
       const png = await encodePng(image);
       await this.store.addTurn({
@@ -155,7 +167,7 @@ export class Editor {
         negative: req.negative,
         params: req.params,
         modelId,
-        provider: this.deps.provider(),
+        provider,
         timings,
         image: png,
         thumb: await thumbnail(png),
@@ -167,13 +179,14 @@ export class Editor {
     return job;
   }
 
-  /** Set by the engine: rewrites "*name" concept mentions for the Stable Diffusion text encoder. */
-  describeConcepts: (text: string) => string = (text) => text;
+  private describeConcepts(text: string): string {
+    return this.deps.conceptText?.describe(text) ?? text;
+  }
 
-  /** Set by the host: where uploads live (masks arrive as uploads). */
-  upload: (id: string) => Promise<string> = async () => {
-    throw new AppError('UNAVAILABLE', 'Uploads are not available here.');
-  };
+  private upload(id: string): string {
+    if (!this.deps.uploads) throw new AppError('UNAVAILABLE', 'Uploads are not available here.');
+    return this.deps.uploads.path(id);
+  }
 
   private async diffuse(
     pipeline: UnetKind,
@@ -184,7 +197,7 @@ export class Editor {
     params: TurnParams,
     ctx: Pick<JobContext, 'signal' | 'progress'> | null,
     onPreview?: (step: number, total: number, preview: Rgb) => void,
-  ): Promise<{ image: Rgb; timings: StageTimings; modelId: string }> {
+  ): Promise<{ image: Rgb; timings: StageTimings; modelId: string; provider: string }> {
     const model = await this.model(pipeline);
     const { image, timings } = await runDiffusion(
       model,
@@ -197,7 +210,8 @@ export class Editor {
         },
       },
     );
-    return { image, timings, modelId: this.modelIdFor(pipeline) };
+    // The provider the sessions ran on (after any fallback), not the preferred one: replays match on it.
+    return { image, timings, modelId: this.modelIdFor(pipeline), provider: model.provider ?? this.deps.provider() };
   }
 
   private async previewEvent(jobId: string, projectId: number, step: number, total: number, preview: Rgb): Promise<void> {
@@ -234,55 +248,13 @@ export class Editor {
   }
 
   /** A turn rendered at full size (see exportTurn), with the file name it is offered under. */
-  async renderTurn(request: ExportRequest) {
-    const { turnId, format, quality, maxSide } = ExportRequestSchema.parse(request);
-    const chain = this.store.chain(turnId);
-    const last = chain.at(-1)!;
-    const view = this.store.view(last.project_id);
-    const steps: ChainStep[] = await Promise.all(
-      chain.map(async (row) => {
-        const maskFile = this.store.filePath(row, 'mask');
-        const mask = maskFile ? await decodeMask(maskFile, view.width, view.height) : null;
-        return { pipeline: row.pipeline, image: await decodeRgb(this.store.filePath(row)!), mask: mask ? Uint8Array.from(mask.data, (v) => Math.round(v * 255)) : null };
-      }),
-    );
-    const originalFile = this.store.originalPath(last.project_id);
-    const original = originalFile ? await decodeOriginal(originalFile) : steps[0]!.image;
-    const full = await renderFullSize(original, steps);
-    const { bytes, width, height } = await encodeExport(full, format, quality, maxSide);
-    const label = last.parent_id === null ? 'original' : (last.label ?? last.instruction);
-    return { projectId: last.project_id, bytes, width, height, format, fileName: exportFileName(view.name, label, format) };
+  renderTurn(request: ExportRequest): Promise<RenderedTurn> {
+    return renderTurn(this.store, request);
   }
 
   /** The recipe of the chain up to a turn: the source picture, and each turn's instruction, mask, knobs and model. */
-  async recipe(turnId: number): Promise<Recipe> {
-    const chain = this.store.chain(turnId);
-    // A grounded turn's picture is the source of the turns after it (its own grounded recipe replays it).
-    const lastGrounded = chain.findLastIndex((t) => t.pipeline.startsWith('grounded'));
-    const [source, ...turns] = lastGrounded >= 0 ? chain.slice(lastGrounded) : chain;
-    const sourcePng = await readFile(this.store.filePath(source!)!);
-    const meta = await sharp(sourcePng).metadata();
-    return {
-      format: 'compose-studio.recipe',
-      version: 1,
-      createdAt: new Date().toISOString(),
-      provider: turns.at(-1)?.provider ?? this.deps.provider(),
-      source: { width: meta.width!, height: meta.height!, sha256: sha256(sourcePng), png: sourcePng.toString('base64') },
-      turns: await Promise.all(
-        turns.map(async (t) => {
-          const maskFile = this.store.filePath(t, 'mask');
-          return {
-            pipeline: t.pipeline as UnetKind,
-            instruction: t.instruction,
-            negative: t.negative,
-            params: JSON.parse(t.params!),
-            modelId: t.model_id!,
-            mask: maskFile ? (await readFile(maskFile)).toString('base64') : null,
-            resultSha256: sha256(await readFile(this.store.filePath(t)!)),
-          };
-        }),
-      ),
-    };
+  recipe(turnId: number): Promise<Recipe> {
+    return turnRecipe(this.store, turnId, this.deps.provider());
   }
 
   /**

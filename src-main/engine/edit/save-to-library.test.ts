@@ -5,33 +5,33 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fixturePaths } from '../../../models/fixtures';
-import { Engine } from '../engine';
+import { startEngine, type Services } from '../app-services';
 
 const temp = () => mkdtemp(join(tmpdir(), 'studio-save-'));
 
 async function engineWithPhoto() {
   const photos = await temp();
   copyFileSync(join(fixturePaths().world, 'red-square-0.png'), join(photos, 'a.png'));
-  const engine = await Engine.start({ dataDir: await temp(), host: 'cli', modelsDir: join(await temp(), 'none') });
-  const { job } = engine.addLibraryRoot(photos);
+  const engine = await startEngine({ dataDir: await temp(), host: 'cli', modelsDir: join(await temp(), 'none') });
+  const { job } = engine.library.addRoot(photos);
   expect((await engine.jobs.settled(job.id)).state).toBe('done');
-  const [item] = (await engine.library.search({ limit: 1 }, null)).items;
-  const project = await engine.createEditProject({ itemId: item!.id }, 'Living room');
+  const [item] = (await engine.search.search({ limit: 1 })).items;
+  const project = await engine.edit.createProject({ itemId: item!.id }, 'Living room');
   return { engine, photos, project };
 }
 
 /** Waits for the refresh the save started (and any it queued) to finish. */
-async function indexed(engine: Engine) {
-  for (let i = 0; i < 5; i++) await engine.jobs.settled(engine.startLibraryRefresh().id);
-  return (await engine.library.search({ limit: 50 }, null)).items;
+async function indexed(engine: Services) {
+  for (let i = 0; i < 5; i++) await engine.jobs.settled(engine.library.refresh().id);
+  return (await engine.search.search({ limit: 50 })).items;
 }
 
 describe('Save to library', () => {
   it('writes the full-size turn into the library folder under a new name each time, and the library indexes it', { timeout: 60_000 }, async () => {
     const { engine, photos, project } = await engineWithPhoto();
-    const first = await engine.saveTurnToLibrary({ turnId: project.cursor, folder: photos });
-    const second = await engine.saveTurnToLibrary({ turnId: project.cursor, folder: photos, format: 'jpeg' });
-    const third = await engine.saveTurnToLibrary({ turnId: project.cursor, folder: photos });
+    const first = await engine.edit.saveToLibrary({ turnId: project.cursor, folder: photos });
+    const second = await engine.edit.saveToLibrary({ turnId: project.cursor, folder: photos, format: 'jpeg' });
+    const third = await engine.edit.saveToLibrary({ turnId: project.cursor, folder: photos });
     expect(first.path).toBe(join(photos, 'Living room - original.png'));
     expect(second.path).toBe(join(photos, 'Living room - original.jpg'));
     expect(third.path).toBe(join(photos, 'Living room - original (2).png'));
@@ -39,7 +39,7 @@ describe('Save to library', () => {
     expect([meta.width, meta.height]).toEqual([project.originalWidth, project.originalHeight]);
     expect(readdirSync(photos).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // Saves at the same moment each get a name of their own.
-    const together = await Promise.all([0, 1, 2].map(() => engine.saveTurnToLibrary({ turnId: project.cursor, folder: photos, format: 'webp' })));
+    const together = await Promise.all([0, 1, 2].map(() => engine.edit.saveToLibrary({ turnId: project.cursor, folder: photos, format: 'webp' })));
     expect(new Set(together.map((t) => t.path)).size).toBe(3);
     const items = await indexed(engine);
     expect(items.map((i) => i.path).sort()).toEqual([join(photos, 'a.png'), first.path, second.path, third.path, ...together.map((t) => t.path)].sort());
@@ -49,15 +49,15 @@ describe('Save to library', () => {
   it('saves into a folder inside a root, and refuses folders outside every root (symlinks included), writing nothing', { timeout: 60_000 }, async () => {
     const { engine, photos, project } = await engineWithPhoto();
     mkdirSync(join(photos, 'edits'));
-    const saved = await engine.saveTurnToLibrary({ turnId: project.cursor, folder: join(photos, 'edits') });
+    const saved = await engine.edit.saveToLibrary({ turnId: project.cursor, folder: join(photos, 'edits') });
     expect(saved.path).toBe(join(photos, 'edits', 'Living room - original.png'));
     const outside = await temp();
     symlinkSync(outside, join(photos, 'escape'));
     for (const folder of [outside, join(photos, 'escape'), join(photos, 'edits', '..', '..')]) {
-      await expect(engine.saveTurnToLibrary({ turnId: project.cursor, folder })).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/not inside a library folder/) });
+      await expect(engine.edit.saveToLibrary({ turnId: project.cursor, folder })).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(/not inside a library folder/) });
     }
-    await expect(engine.saveTurnToLibrary({ turnId: project.cursor, folder: 'relative/path' })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
-    await expect(engine.saveTurnToLibrary({ turnId: project.cursor, folder: join(photos, 'missing') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(engine.edit.saveToLibrary({ turnId: project.cursor, folder: 'relative/path' })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    await expect(engine.edit.saveToLibrary({ turnId: project.cursor, folder: join(photos, 'missing') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(readdirSync(outside)).toEqual([]);
     expect(existsSync(join(photos, 'missing'))).toBe(false);
     await engine.close();

@@ -54,6 +54,9 @@ export function schedulerFile(dir: string): string {
 
 /** A Stable Diffusion 1.x ONNX folder (Optimum / diffusers layout), sessions from the shared pool. */
 export class SdModel {
+  /** The execution providers this model's sessions were created with (a part may have fallen back to the CPU). */
+  private readonly providersUsed = new Set<string>();
+
   private constructor(
     readonly dir: string,
     readonly kind: UnetKind,
@@ -104,7 +107,17 @@ export class SdModel {
 
   /** The session of a part, which must fit one of the signatures (exports differ in integer and float types). */
   private async session(name: string, signatures: Signature[]): Promise<ort.InferenceSession> {
-    return (await this.pool.get(this.part(name), signatures)).session;
+    const pooled = await this.pool.get(this.part(name), signatures);
+    this.providersUsed.add(pooled.provider);
+    return pooled.session;
+  }
+
+  /**
+   * The provider the model actually ran on, as recorded with turns (replays match bit for bit only on the same one):
+   * `cuda`, `cpu`, or `cuda+cpu` when some part fell back; null before any part ran.
+   */
+  get provider(): string | null {
+    return this.providersUsed.size ? [...this.providersUsed].sort().join('+') : null;
   }
 
   /** Text encoder hidden states for each text, padded to 77 tokens: [count, 77, hidden]. */

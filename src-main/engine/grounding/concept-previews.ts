@@ -18,7 +18,7 @@ export interface ConceptPreview {
  * on: the same concept, photos and seed give the same picture. Progress counts pictures; cancelable between them.
  */
 export async function conceptPreviews(
-  deps: { concepts: Concepts; grounding: Grounding },
+  deps: { concepts: Pick<Concepts, 'photoFiles'>; grounding: Pick<Grounding, 'run'> },
   name: string,
   seed: number,
   ctx: Pick<JobContext, 'signal' | 'progress' | 'throwIfCancelled'>,

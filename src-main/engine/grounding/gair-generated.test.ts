@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePaths } from '../../../models/fixtures';
-import { Engine } from '../engine';
+import { startEngine, type Services } from '../app-services';
 import { conceptPreviews } from './concept-previews';
 import { chooseGairW } from './gair-generated';
 
 const paths = fixturePaths();
-let engine: Engine;
+let engine: Services;
 let modelsDir: string;
 
 const job = (signal = new AbortController().signal) => {
@@ -35,11 +35,11 @@ beforeAll(async () => {
   for (const color of ['red', 'blue', 'green']) {
     for (const shape of ['circle', 'square', 'triangle']) await cp(join(paths.world, `${color}-${shape}-0.png`), join(photos, `${color}-${shape}-0.png`));
   }
-  engine = await Engine.start({ dataDir: await mkdtemp(join(tmpdir(), 'studio-gair-')), modelsDir, host: 'cli' });
+  engine = await startEngine({ dataDir: await mkdtemp(join(tmpdir(), 'studio-gair-')), modelsDir, host: 'cli' });
   engine.library.addRoot(photos);
-  expect((await engine.jobs.settled(engine.startLibraryRefresh().id)).state).toBe('done');
+  expect((await engine.jobs.settled(engine.library.refresh().id)).state).toBe('done');
   const uploads = await Promise.all(['green-circle-0.png', 'green-square-0.png', 'green-triangle-0.png'].map(async (f) => ({ uploadId: await engine.uploads.put(await readFile(join(photos, f))) })));
-  const taught = await engine.jobs.settled((await engine.concepts.startTeaching({ name: 'leafy', parent: 'shape', photos: uploads })).id);
+  const taught = await engine.jobs.settled((await engine.concepts.teach({ name: 'leafy', parent: 'shape', photos: uploads })).id);
   expect(taught.state, taught.error?.message).toBe('done');
 }, 180_000);
 afterAll(() => engine.close());
@@ -64,7 +64,7 @@ describe('concepts in generation', () => {
   }, 120_000);
 
   it('GAIR w: Algorithm 1 scores generated images when the instruction model is installed, else retrieval', async () => {
-    const clip = (await engine.clip('clip-vit-b32'))!;
+    const clip = (await engine.clip.get('clip-vit-b32'))!;
     const generated = await chooseGairW(engine, clip, 'clip-vit-b32', 'a photo of *leafy');
     expect(generated.method).toBe('generated');
     expect(generated.scores.map((s) => s.w)).toEqual([0, 0.25, 0.5, 0.75, 1]);

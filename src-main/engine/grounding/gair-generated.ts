@@ -25,7 +25,7 @@ export const GAIR_GENERATION = { width: 64, height: 64, steps: 6, seed: 0, guida
  * it, retrieved library photos stand in for generated ones.
  */
 export async function chooseGairW(
-  deps: { concepts: Concepts; grounding: Grounding; models: ModelStore },
+  deps: { concepts: Pick<Concepts, 'autoGair' | 'photoFiles'>; grounding: Pick<Grounding, 'run'>; models: Pick<ModelStore, 'status'> },
   clip: ClipModel,
   model: string,
   text: string,

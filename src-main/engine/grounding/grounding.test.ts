@@ -5,11 +5,11 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Concept, GroundedRecipe } from '@contract';
 import { fixturePaths } from '../../../models/fixtures';
-import { Engine } from '../engine';
+import { startEngine, type Services } from '../app-services';
 import { sha256 } from './grounding';
 
 const paths = fixturePaths();
-let engine: Engine;
+let engine: Services;
 let photos: string;
 const small = { width: 64, height: 64, steps: 12, seed: 4 };
 
@@ -29,9 +29,9 @@ beforeAll(async () => {
   for (const color of ['red', 'blue', 'green', 'yellow']) {
     for (const shape of ['circle', 'square', 'triangle']) await cp(join(paths.world, `${color}-${shape}-0.png`), join(photos, `${color}-${shape}-0.png`));
   }
-  engine = await Engine.start({ dataDir: await mkdtemp(join(tmpdir(), 'studio-grounding-')), modelsDir, host: 'cli' });
+  engine = await startEngine({ dataDir: await mkdtemp(join(tmpdir(), 'studio-grounding-')), modelsDir, host: 'cli' });
   engine.library.addRoot(photos);
-  expect((await engine.jobs.settled(engine.startLibraryRefresh().id)).state).toBe('done');
+  expect((await engine.jobs.settled(engine.library.refresh().id)).state).toBe('done');
 }, 120_000);
 afterAll(() => engine.close());
 
@@ -92,7 +92,7 @@ describe('grounded generation in the studio', () => {
 
   it('"*name" in the prompt brings the concept’s own photos as the first neighbours', async () => {
     const uploads = await Promise.all(['green-circle-0.png', 'green-square-0.png', 'green-triangle-0.png'].map(async (f) => ({ uploadId: await engine.uploads.put(await readFile(join(photos, f))) })));
-    const job = await engine.concepts.startTeaching({ name: 'leafy', parent: 'shape', photos: uploads });
+    const job = await engine.concepts.teach({ name: 'leafy', parent: 'shape', photos: uploads });
     const done = await engine.jobs.settled(job.id);
     expect(done.state, done.error?.message).toBe('done');
     expect((done.result as Concept).name).toBe('leafy');
@@ -104,10 +104,10 @@ describe('grounded generation in the studio', () => {
 
 describe('grounded turns in an edit project', () => {
   it('edit and create turns join the turn tree with their schedule and neighbours; their recipes replay bit for bit', async () => {
-    const project = await engine.createEditProject({ blank: { width: 128, height: 128 } }, 'Grounded');
+    const project = await engine.edit.createProject({ blank: { width: 128, height: 128 } }, 'Grounded');
     const neighbours = (await engine.grounding.retrieve('a green circle', 2)).neighbours.map((n) => ({ itemId: n.itemId! }));
-    const run = async (request: Parameters<typeof engine.groundedTurns.run>[0]) => {
-      const done = await engine.jobs.settled(engine.groundedTurns.run(request).id);
+    const run = async (request: Parameters<typeof engine.grounding.runTurn>[0]) => {
+      const done = await engine.jobs.settled(engine.grounding.runTurn(request).id);
       expect(done.state, done.error?.message).toBe('done');
       return done.result as import('@contract').ProjectView;
     };
@@ -119,16 +119,16 @@ describe('grounded turns in an edit project', () => {
     const edited = view.tree.find((t) => t.id === view.cursor)!;
     expect(edited).toMatchObject({ pipeline: 'grounded-edit', parentId: created.id });
     for (const turn of [created, edited]) {
-      const recipe = await engine.groundedTurns.recipe(turn.id);
+      const recipe = await engine.grounding.recipe(turn.id);
       const replay = await engine.grounding.replay(recipe);
       expect(replay.matches, `turn ${turn.pipeline}`).toBe(true);
-      expect(sha256(replay.png)).toBe(sha256(await readFile(join(engine.turnsDir, String(project.id), turn.image.split('/').at(-1)!))));
+      expect(sha256(replay.png)).toBe(sha256(await readFile(join(engine.files.turnsDir, String(project.id), turn.image.split('/').at(-1)!))));
     }
     // The neighbours' content hashes are named by the turns, so the startup sweep of old uploads keeps them.
-    const named = engine.editor.store.referencedHashes();
+    const named = engine.edit.referencedHashes();
     for (const n of [...created.grounding!.neighbours, ...edited.grounding!.neighbours]) expect(named).toContain(n.sha256);
     // An ordinary turn's recipe starts from the grounded turn before it.
-    expect((await engine.editor.recipe(edited.id)).turns).toEqual([]);
-    await expect(engine.groundedTurns.recipe(project.cursor)).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+    expect((await engine.edit.recipe(edited.id)).turns).toEqual([]);
+    await expect(engine.grounding.recipe(project.cursor)).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
   }, 60_000);
 });

@@ -10,6 +10,7 @@ import type { ModelStore } from '../models/model-store';
 import type { SessionPool } from '../models/session-pool';
 import { retrieveNeighbours, type Neighbour, type NeighbourDeps } from './neighbours';
 import { readRegularFile } from '../storage/regular-file';
+import { AsyncCache } from '../shared/async-cache';
 
 export const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -60,17 +61,13 @@ export async function neighbourPicture(path: string, width: number, height: numb
 
 /** Grounded generation: neighbours for a prompt, create/edit runs with interleaved guidance, recipes and replay. */
 export class Grounding {
-  private model: Promise<SdModel> | null = null;
+  private readonly models = new AsyncCache<string, SdModel>();
 
   constructor(private readonly deps: GroundingDeps) {}
 
   private instructModel(): Promise<SdModel> {
     const dir = this.deps.models().require(EDIT_MODELS.instruct);
-    if (!this.model) {
-      this.model = SdModel.load(dir, this.deps.pool);
-      this.model.catch(() => (this.model = null));
-    }
-    return this.model;
+    return this.models.get(dir, () => SdModel.load(dir, this.deps.pool));
   }
 
   /** The k neighbours of a prompt (concept photos first, then CLIP + BM25 fused). */
@@ -145,7 +142,8 @@ export class Grounding {
       format: 'compose-studio.grounded-recipe',
       version: 1,
       createdAt: new Date().toISOString(),
-      provider: this.deps.provider(),
+      // The provider the sessions ran on (after any fallback), not the preferred one: replays match on it.
+      provider: model.provider ?? this.deps.provider(),
       modelId: EDIT_MODELS.instruct,
       mode,
       prompt,

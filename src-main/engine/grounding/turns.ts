@@ -9,7 +9,6 @@ import type { Grounding } from './grounding';
 export interface GroundedTurnDeps {
   store: TurnStore;
   jobs: JobRunner;
-  provider: () => string;
   publishStep: (step: EditStep) => void;
 }
 
@@ -57,7 +56,7 @@ export class GroundedTurns {
         negative: req.negative,
         params: { steps: req.params.steps, textGuidance: req.params.guidance, imageGuidance: 1, strength: 1, seed: req.params.seed, scheduler: req.params.scheduler, feather: 0 },
         modelId: EDIT_MODELS.instruct,
-        provider: this.deps.provider(),
+        provider: result.recipe.provider,
         timings: result.timings,
         grounding: { eta: req.params.eta, guidance: req.params.guidance, mix: req.params.mix, schedule: result.schedule, neighbours: result.recipe.neighbours, recipe: result.recipe },
         image: png,

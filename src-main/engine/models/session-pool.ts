@@ -50,7 +50,7 @@ function fingerprint(file: string): string {
  * checks each model against the signature its task expects; releases sessions on demand (e.g. on model switch).
  */
 export class SessionPool {
-  private readonly sessions = new AsyncCache<PooledSession>();
+  private readonly sessions = new AsyncCache<string, PooledSession>();
   /** Every time a model could not use the preferred provider, why (shown in Settings → Inference). */
   readonly fallbacks: string[] = [];
   private readonly providers: string[];

@@ -1,33 +1,41 @@
 /**
- * Values loaded once per key: concurrent asks for one key share one load, and a failed load is forgotten so the next
- * ask tries again (a model that was missing, then installed). Unbounded: for a few keys (models, tokenizers, spaces).
+ * Async loads kept by key: the first caller starts the load, later callers share its promise, and a load that fails is
+ * dropped so the next caller tries again (a model installed after a failed attempt then loads).
  */
-export class AsyncCache<T> {
-  private readonly loads = new Map<string, Promise<T>>();
+export class AsyncCache<K, V> {
+  private readonly pending = new Map<K, Promise<V>>();
 
-  get(key: string, load: () => Promise<T>): Promise<T> {
-    let pending = this.loads.get(key);
-    if (!pending) {
-      pending = load();
-      this.loads.set(key, pending);
-      const settled = pending;
+  get(key: K, load: () => Promise<V>): Promise<V> {
+    let entry = this.pending.get(key);
+    if (!entry) {
+      entry = load();
+      this.pending.set(key, entry);
+      const settled = entry;
       settled.catch(() => {
-        if (this.loads.get(key) === settled) this.loads.delete(key);
+        if (this.pending.get(key) === settled) this.pending.delete(key);
       });
     }
-    return pending;
+    return entry;
   }
 
-  /** The loads held now, settled or not. */
-  entries(): IterableIterator<[string, Promise<T>]> {
-    return this.loads.entries();
+  has(key: K): boolean {
+    return this.pending.has(key);
   }
 
-  delete(key: string): void {
-    this.loads.delete(key);
+  delete(key: K): void {
+    this.pending.delete(key);
+  }
+
+  clear(): void {
+    this.pending.clear();
+  }
+
+  /** The loads kept (settled or not), e.g. to release what they hold. */
+  entries(): IterableIterator<[K, Promise<V>]> {
+    return this.pending.entries();
   }
 
   get size(): number {
-    return this.loads.size;
+    return this.pending.size;
   }
 }

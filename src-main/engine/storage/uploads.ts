@@ -3,8 +3,8 @@ import { existsSync, utimesSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, CONTENT_HASH } from '@contract';
-import { writeFileAtomic } from './storage/atomic-write';
-import { writeError } from './storage/io-errors';
+import { writeFileAtomic } from './atomic-write';
+import { writeError } from './io-errors';
 
 /** Largest file the studio accepts as a dropped image. */
 export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
