@@ -87,6 +87,16 @@ export function engineHandlers(engine: Engine): Handlers {
       if (!clip) engine.models.require(model);
       return chooseGairW(engine, clip!, model, text);
     },
+    'albums.list': () => engine.library.albums.list(),
+    'albums.create': ({ name, itemIds }) => engine.library.albums.create(name, itemIds),
+    'albums.rename': ({ id, name }) => engine.library.albums.rename(id, name),
+    'albums.delete': ({ id }) => {
+      engine.library.albums.delete(id);
+      return { removed: true as const };
+    },
+    'albums.addItems': ({ id, itemIds }) => engine.library.albums.addItems(id, itemIds),
+    'albums.removeItems': ({ id, itemIds }) => engine.library.albums.removeItems(id, itemIds),
+    'albums.items': ({ id }) => engine.library.albums.itemIds(id),
     'library.nearDuplicates': () =>
       engine.jobs.submit({ kind: 'library.near-duplicates', label: 'Finding near-duplicates', unit: 'photos', pausable: true }, (ctx) =>
         engine.library.nearDuplicates(ctx),
