@@ -28,6 +28,9 @@ test('albums: make one from selected photos, filter the grid, search inside it, 
   await page.getByRole('button', { name: 'Add to album…' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('menuitem', { name: /Client X/ })).toBeFocused();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: info.outputPath('albums-menu-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('album-note')).toHaveText('Added 2 photos to “Client X”.');
   await expect(sidebar.locator('[data-album="Client X"]')).toContainText('4');
@@ -62,6 +65,7 @@ test('albums: make one from selected photos, filter the grid, search inside it, 
   await page.getByLabel('Search in').selectOption({ label: 'Album: Client X (3)' });
   const results = page.getByRole('region', { name: 'Results' }).locator('[data-item-id]');
   await expect(results).toHaveCount(3);
+  await page.screenshot({ path: info.outputPath('albums-compose-1440.png') });
   await page.getByLabel('Search in').selectOption({ label: 'The whole library' });
   await expect.poll(() => results.count()).toBeGreaterThan(3);
   await page.getByRole('button', { name: 'Start over' }).click();
@@ -107,6 +111,7 @@ test('albums: photos dragged onto an album join it; a concept can be taught from
   await page.getByRole('button', { name: 'Use its photos' }).click();
   await expect(page.getByTestId('concept-drop').locator('figure')).toHaveCount(3);
   await expect(page.getByTestId('teach-blocker')).not.toContainText('more photo');
+  await page.screenshot({ path: info.outputPath('albums-concepts-1024.png') });
   for (let i = 3; i >= 1; i--) await page.getByRole('button', { name: `Remove photo ${i}` }).click();
 
   await page.getByRole('button', { name: 'Library' }).first().click();
