@@ -10,6 +10,7 @@ import { ConceptsState } from './state/concepts.svelte';
 import { NavigationState } from './state/navigation.svelte';
 import { StudioState } from './state/studio.svelte';
 import { ThemeState } from './state/theme.svelte';
+import { AlbumsState } from './state/albums.svelte';
 import './styles/app.css';
 
 const client = connectStudio();
@@ -30,5 +31,6 @@ mount(App, {
     concepts: new ConceptsState(client, jobs),
     nav: new NavigationState(),
     theme: new ThemeState(),
+    albums: new AlbumsState(client),
   },
 });

@@ -12,6 +12,7 @@ import { conceptCommands } from './commands-concept';
 import { editCommands } from './commands-edit';
 import { groundingCommands } from './commands-grounding';
 import { libraryCommands } from './commands-library';
+import { albumCommands } from './commands-albums';
 import { evalCommands } from './commands-eval';
 import { quantizeCommands } from './commands-quantize';
 import { textCommands } from './commands-text';
@@ -52,6 +53,8 @@ Commands:
   item PATH              a photo's stored metadata: size, date, camera, lens, exposure, GPS, title, tags, rating
   tag PATH --add WORD [--remove WORD]
                          add (or remove) tags on a photo; repeat --add for several
+  albums list | albums create NAME [PHOTO…] | albums add|remove NAME PHOTO… | albums rename NAME NEW | albums delete NAME
+                         albums (collections) by name, photos by path; deleting an album keeps its photos
   status                 counts of indexed, pending and failed files (with reasons)
   verify                 check the vector index against the database and repair it
   edit --image FILE --instruction "…" --out FILE.png|.jpg|.webp [--quality 1-100] [--recipe-out JSON] [--mask PNG] [--negative "…"] [--seed N] [--steps N]
@@ -97,6 +100,7 @@ const commands: Record<string, Command> = {
   ...groundingCommands,
   ...modelCommands,
   ...libraryCommands,
+  ...albumCommands,
   info: async (dispatch, _engine, opts) => {
     const info = await callDirect(dispatch, 'app.info', {});
     const providers = info.inference.providers.map((p) => `${p.name}${p.available ? '' : ' (unavailable)'}`).join(', ');

@@ -15,3 +15,4 @@ export * from './concepts';
 export * from './text';
 export * from './grounding';
 export * from './ids';
+export * from './albums';

@@ -46,6 +46,8 @@ export const FiltersSchema = z
     minRating: z.number().int().min(1).max(5).optional(),
     /** Picked, rejected, or neither. */
     flag: z.enum(['pick', 'reject', 'none']).optional(),
+    /** Only photos in this album. */
+    album: z.number().int().optional(),
   })
   .strict();
 export type Filters = z.infer<typeof FiltersSchema>;

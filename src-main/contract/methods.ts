@@ -9,6 +9,7 @@ import { AddPhotosRequestSchema, ConceptFileSchema, ConceptNameSchema, ConceptSc
 import { EditCapabilitiesSchema, ExportRequestSchema, ExportResultSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema, SaveToLibraryRequestSchema, SaveToLibraryResultSchema } from './edit';
 import { GroundedRecipeSchema, GroundedTurnSchema, NeighboursQuerySchema, NeighboursResultSchema } from './grounding';
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
+import { albumMethods } from './albums';
 import { FacetsSchema, ItemDetailSchema, ItemsUpdateSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
 
 const NoParams = z.object({}).strict();
@@ -255,6 +256,7 @@ export const methods = {
     result: z.object({ w: z.number(), scores: z.array(z.object({ w: z.number(), score: z.number() })), method: z.enum(['generated', 'retrieval']), proxy: z.string() }),
     summary: 'Pick the GAIR weight w for a query that names a concept (Algorithm 1 on generated images when the instruction model is installed, else on retrieved photos).',
   }),
+  ...albumMethods,
 } as const;
 
 export type Methods = typeof methods;

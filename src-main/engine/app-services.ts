@@ -123,6 +123,7 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
     uploads,
     clip,
     composers,
+    albums: library.albums,
     library: new LibraryService({ library, refresh, jobs, clip, confinement: options.confinement }),
     search,
     edit,

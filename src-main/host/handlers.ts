@@ -61,5 +61,12 @@ export function serviceHandlers(s: Services): Handlers {
     'concepts.import': ({ file, name }) => s.concepts.importFile(file, name),
     'concepts.previews': ({ name, seed }) => s.concepts.previews(name, seed),
     'concepts.gairAuto': ({ text }) => s.concepts.gairAuto(text),
+    'albums.list': () => s.albums.list(),
+    'albums.create': ({ name, itemIds }) => s.albums.create(name, itemIds),
+    'albums.rename': ({ id, name }) => s.albums.rename(id, name),
+    'albums.delete': ({ id }) => s.albums.delete(id),
+    'albums.addItems': ({ id, itemIds }) => s.albums.addItems(id, itemIds),
+    'albums.removeItems': ({ id, itemIds }) => s.albums.removeItems(id, itemIds),
+    'albums.items': ({ id }) => s.albums.itemIds(id),
   };
 }

@@ -29,6 +29,8 @@ export class ComposeState {
   /** GAIR weight when a text names a concept (1 = the learned token only). */
   gairW = $state(1);
   gairNote = $state<string | null>(null);
+  /** Only photos in this album are searched (null: the whole library). */
+  album = $state<number | null>(null);
   composers = $state<ComposerInfo[]>([]);
   saved = $state<SavedQuery[]>([]);
   items = $state<LibraryItem[]>([]);
@@ -108,8 +110,14 @@ export class ComposeState {
       composer: this.composer,
       ...(this.steps !== null ? { steps: this.steps } : {}),
       ...(this.hasConcept ? { gairW: this.gairW } : {}),
+      ...(this.album !== null ? { filters: { album: this.album } } : {}),
       limit: 120,
     };
+  }
+
+  setAlbum(id: number | null): Promise<void> {
+    this.album = id;
+    return this.run();
   }
 
   /** Runs the query now, or once more after the one in flight. */
@@ -282,6 +290,7 @@ export class ComposeState {
       this.composer = q.composer ?? 'sum';
       this.weights = { ...PLAIN_WEIGHTS, ...q.weights };
       this.steps = q.steps ?? null;
+      this.album = q.filters?.album ?? null;
       await this.run();
     } catch (error) {
       this.error = (error as Error).message;

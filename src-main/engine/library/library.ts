@@ -6,6 +6,7 @@ import type { JobContext } from '../jobs/runner';
 import type { Db } from '../storage/db';
 import { libraryRepositories, type LibraryRepositories } from '../storage/library';
 import type { Quantization } from '../vectors/vector-index';
+import { Albums } from './albums';
 import type { processImage } from './file-processor';
 import { cleanTags, itemIdByPath, updateItems } from './item-edits';
 import { nearDuplicateGroups } from './near-duplicates';
@@ -43,9 +44,12 @@ export class Library {
   private readonly store: LibraryRepositories;
   private readonly indexes: VectorIndexes;
   private serving: { key: string; model: string } | null = null;
+  /** Hand-picked sets of photos; a filter can name one. */
+  readonly albums: Albums;
 
   constructor(private readonly options: LibraryOptions) {
     this.store = options.repositories ?? libraryRepositories(options.db);
+    this.albums = new Albums(this.store.albums);
     this.indexes = new VectorIndexes({ vectorsDir: options.vectorsDir, embeddings: this.store.embeddings, precision: options.precision, open: options.openVectorIndex });
   }
 
@@ -187,7 +191,8 @@ export class Library {
   }
 
   /** See searchLibrary: text, more-like-this or an embedded picture, with filters and paging. */
-  search(query: SearchQuery, clip: ClipModel | null, imageVector?: Float32Array, servingModel?: string, exclude?: ReadonlySet<number>): Promise<SearchResult> {
+  async search(query: SearchQuery, clip: ClipModel | null, imageVector?: Float32Array, servingModel?: string, exclude?: ReadonlySet<number>): Promise<SearchResult> {
+    if (query.filters?.album !== undefined) this.albums.require(query.filters.album);
     const deps = { ...this.store, vectorIndex: (model: string, c: ClipModel | null) => this.indexes.get(model, c), defaultModel: () => this.options.model().id };
     return searchLibrary(deps, query, clip, imageVector, servingModel, exclude);
   }

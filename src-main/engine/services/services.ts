@@ -12,6 +12,7 @@ import type { ModelsService } from './models-service';
 import type { SearchService } from './search-service';
 import type { SettingsService } from './settings-service';
 import type { TextService } from './text-service';
+import type { Albums } from '../library/albums';
 
 /** What startEngine returns: the services the hosts, the CLI, eval and bench call, and the model providers they share. */
 export interface Services {
@@ -24,6 +25,7 @@ export interface Services {
   clip: ClipProvider;
   composers: ComposerRegistry;
   library: LibraryService;
+  albums: Albums;
   search: SearchService;
   edit: EditService;
   concepts: ConceptsService;

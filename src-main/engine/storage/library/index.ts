@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { AlbumsRepository } from './albums-repository';
 import { ConceptsRepository } from './concepts-repository';
 import { DuplicatesRepository } from './duplicates-repository';
 import { EmbeddingsRepository } from './embeddings-repository';
@@ -9,7 +10,7 @@ import { RootsRepository } from './roots-repository';
 import { SavedQueriesRepository } from './saved-queries-repository';
 import { TagsRepository } from './tags-repository';
 
-export { ConceptsRepository, DuplicatesRepository, EmbeddingsRepository, FilesRepository, ItemsRepository, ListingRepository, RootsRepository, SavedQueriesRepository, TagsRepository };
+export { AlbumsRepository, ConceptsRepository, DuplicatesRepository, EmbeddingsRepository, FilesRepository, ItemsRepository, ListingRepository, RootsRepository, SavedQueriesRepository, TagsRepository };
 
 /** The photo library's repositories over one library database. */
 export interface LibraryRepositories {
@@ -20,6 +21,7 @@ export interface LibraryRepositories {
   tags: TagsRepository;
   duplicates: DuplicatesRepository;
   embeddings: EmbeddingsRepository;
+  albums: AlbumsRepository;
 }
 
 export function libraryRepositories(db: Db): LibraryRepositories {
@@ -31,5 +33,6 @@ export function libraryRepositories(db: Db): LibraryRepositories {
     tags: new TagsRepository(db),
     duplicates: new DuplicatesRepository(db),
     embeddings: new EmbeddingsRepository(db),
+    albums: new AlbumsRepository(db),
   };
 }

@@ -33,6 +33,7 @@ export class ListingRepository {
     if (filters.format) add('format = ?', filters.format);
     if (filters.minRating !== undefined) add('rating >= ?', filters.minRating);
     if (filters.flag) add('flag = ?', filters.flag === 'pick' ? 1 : filters.flag === 'reject' ? -1 : 0);
+    if (filters.album !== undefined) add('id IN (SELECT file_id FROM album_items WHERE album_id = ?)', filters.album);
     if (filters.orientation) add(filters.orientation === 'landscape' ? 'width > height' : filters.orientation === 'portrait' ? 'width < height' : 'width = height');
     return { sql: parts.join(' AND '), params };
   }

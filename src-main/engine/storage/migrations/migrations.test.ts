@@ -36,9 +36,10 @@ function oldEditDatabase(version: 1 | 2): string {
 
 describe('migration files', () => {
   it('are read in version order, one per number, for both databases', () => {
-    expect(LIBRARY_MIGRATIONS).toHaveLength(5);
+    expect(LIBRARY_MIGRATIONS).toHaveLength(6);
     expect(LIBRARY_MIGRATIONS[0]).toMatch(/CREATE TABLE roots/);
     expect(LIBRARY_MIGRATIONS[4]).toMatch(/ADD COLUMN meta_version/);
+    expect(LIBRARY_MIGRATIONS[5]).toMatch(/CREATE TABLE albums/);
     expect(EDIT_MIGRATIONS).toHaveLength(3);
     expect(EDIT_MIGRATIONS[0]).toMatch(/CREATE TABLE projects/);
     expect(EDIT_MIGRATIONS[1]).toMatch(/ADD COLUMN grounding/);
@@ -58,8 +59,8 @@ describe('migration files', () => {
   it('gives a new library database the same tables as before', () => {
     const db = openDatabase(':memory:');
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'files_fts%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['concepts', 'embeddings', 'files', 'roots', 'saved_queries', 'tags']);
-    expect(schemaVersion(db)).toBe(5);
+    expect(tables).toEqual(['album_items', 'albums', 'concepts', 'embeddings', 'files', 'roots', 'saved_queries', 'tags']);
+    expect(schemaVersion(db)).toBe(6);
   });
 });
 
