@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { AppError } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { Engine } from '../engine/engine';
-import type { RefreshSummary } from '../engine/library/library';
 import { callDirect, createDispatcher } from '../host/dispatcher';
 import { engineHandlers } from '../host/handlers';
 import { composedSearch, isComposed } from './commands-compose';
@@ -114,10 +113,7 @@ const commands: Record<string, Command> = {
   'disk-check': async (dispatch, engine, opts) => {
     const megabytes = numberOf(opts.values, 'mb') ?? 256;
     const job = await follow(engine, await callDirect(dispatch, 'diagnostics.diskCheck', { megabytes }));
-    reportJob(opts, job, (result) => {
-      const r = result as { writeMBps: number; readMBps: number; megabytes: number };
-      return `Data folder check passed: ${r.megabytes} MB written at ${r.writeMBps} MB/s (synced), read back at ${r.readMBps} MB/s, verified.`;
-    });
+    reportJob(opts, job);
   },
   index: async (dispatch, engine, opts) => {
     const [folder] = opts.args;
@@ -130,11 +126,7 @@ const commands: Record<string, Command> = {
       process.stderr.write(`Note: ${engine.models.status(engine.clipModelId).title} is not installed, so images get metadata and thumbnails but no search vectors yet.\n`);
     }
     const job = await follow(engine, await callDirect(dispatch, 'library.refresh', {}));
-    reportJob(opts, job, (result) => {
-      const r = result as RefreshSummary;
-      const problems = r.problems.map((p) => `\n  ! ${p.path}: ${p.message}`).join('');
-      return `Indexed ${r.indexed} new or changed, ${r.moved} moved, ${r.removed} removed, ${r.failed} failed; ${r.embedded} embedded.${problems}`;
-    });
+    reportJob(opts, job);
   },
   search: async (dispatch, engine, opts) => {
     if (isComposed(opts.values)) return composedSearch(dispatch, engine, opts);

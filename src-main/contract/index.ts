@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './frames';
 export * from './jobs';
+export * from './job-kinds';
 export * from './app-info';
 export * from './methods';
 export * from './events';

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { AppError, contentHashesIn, type AppInfo, type EventName, type EventPayload, type Job, type ModelStatus, type ProjectView, type Root, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision, type ModelRecommendation, SaveToLibraryRequestSchema, type SaveToLibraryRequest, type SaveToLibraryResult } from '@contract';
+import { AppError, contentHashesIn, type AppInfo, type EventName, type EventPayload, type JobOf, type ModelStatus, type ProjectView, type Root, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision, type ModelRecommendation, SaveToLibraryRequestSchema, type SaveToLibraryRequest, type SaveToLibraryResult } from '@contract';
 import manifestJson from '../../models/manifest.json';
 import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
@@ -269,7 +269,7 @@ export class Engine {
   }
 
   /** Rescans and indexes the library as a job; asking again while one runs returns it. */
-  startLibraryRefresh(): Job {
+  startLibraryRefresh(): JobOf<'library.refresh'> {
     const { job, created } = this.jobs.submitOnce(
       REFRESH_KEY,
       { kind: 'library.refresh', label: 'Indexing the library', unit: 'images', pausable: true },
@@ -333,7 +333,7 @@ export class Engine {
   }
 
   /** Adds a library folder and indexes it: a refresh already running picks it up, or runs once more when done. */
-  addLibraryRoot(path: string): { root: Root; job: Job } {
+  addLibraryRoot(path: string): { root: Root; job: JobOf<'library.refresh'> } {
     if (this.options.confinement) checkRootAllowed(path, this.options.confinement);
     const root = this.library.addRoot(path);
     return { root, job: this.refreshSoon() };
@@ -343,7 +343,7 @@ export class Engine {
    * Indexes what changed on disk: starts a refresh, or, when one is running (it may have listed the folders already),
    * has it run once more when done. Returns the refresh job.
    */
-  private refreshSoon(): Job {
+  private refreshSoon(): JobOf<'library.refresh'> {
     if (this.jobs.unfinished(REFRESH_KEY)) this.refreshAgain = true;
     return this.startLibraryRefresh();
   }
@@ -486,7 +486,7 @@ export class Engine {
     };
   }
 
-  startDiskCheck(megabytes: number): Job {
+  startDiskCheck(megabytes: number): JobOf<'diagnostics.disk-check'> {
     return this.jobs.submit(
       { kind: 'diagnostics.disk-check', label: `Data folder check (${megabytes} MB)`, unit: 'MB', total: megabytes * 2 },
       (ctx) => diskCheck(this.options.dataDir, megabytes, ctx),
@@ -507,7 +507,7 @@ export class Engine {
     });
   }
 
-  startModelDownload(id: string, variant?: Precision): Job {
+  startModelDownload(id: string, variant?: Precision): JobOf<'models.download'> {
     const model = this.models.entry(id);
     // Asking again while a download of the same model runs returns that job instead of starting a second one.
     const { job, created } = this.jobs.submitOnce(`models.download:${id}`, { kind: 'models.download', label: `Downloading ${model.title}`, unit: 'MB' }, (ctx) =>

@@ -45,7 +45,7 @@ export class ConceptPreviewsState {
       this.runs[name] = { ...run, done: job.progress.done, total: job.progress.total ?? run.total };
       return;
     }
-    const result = job.result as { previews?: { seed: number; image: string }[] } | null;
+    const result = job.kind === 'concepts.previews' ? job.result : null;
     this.runs[name] = {
       ...run,
       jobId: null,

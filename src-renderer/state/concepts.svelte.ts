@@ -1,4 +1,4 @@
-import { ConceptSchema, isFinished, type Concept, type Job, type LibraryItem } from '@contract';
+import { isFinished, type Concept, type Job, type LibraryItem } from '@contract';
 import type { StudioClient } from '../api/client';
 import { checkDroppedImage } from '../api/dropped-image';
 import { ConceptPreviewsState } from './concept-previews.svelte';
@@ -122,7 +122,7 @@ export class ConceptsState {
     if (retraining) {
       if (job.state === 'failed') this.error = job.error?.message ?? 'Retraining failed.';
       void this.load();
-    } else if (job.state === 'done' && ConceptSchema.safeParse(job.result).success) {
+    } else if (job.kind === 'concepts.teach' && job.state === 'done' && job.result) {
       this.photos = [];
       this.name = '';
       this.parent = '';

@@ -1,4 +1,4 @@
-import { isFinished, ProjectViewSchema, TurnParamsSchema, type EditCapabilities, type ExportFormat, type ExportResult, type Job, type ProjectSummary, type ProjectView, type Turn, type TurnParams } from '@contract';
+import { isFinished, TurnParamsSchema, type EditCapabilities, type ExportFormat, type ExportResult, type Job, type ProjectSummary, type ProjectView, type Turn, type TurnParams } from '@contract';
 import type { StudioClient } from '../api/client';
 import { GroundingState } from './grounding.svelte';
 import { checkDroppedImage } from '../api/dropped-image';
@@ -170,8 +170,7 @@ export class EditorState {
     if (job.id !== this.running?.jobId || !isFinished(job.state)) return;
     this.running = null;
     if (job.state === 'done') {
-      const parsed = ProjectViewSchema.safeParse(job.result);
-      if (parsed.success) this.show(parsed.data);
+      if (job.kind === 'edit.turn' && job.result) this.show(job.result);
       this.mask = null;
       this.startMask = null;
       this.error = null;

@@ -1,4 +1,4 @@
-import { isFinished, LibraryItemSchema, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchResult } from '@contract';
+import { isFinished, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchResult } from '@contract';
 import type { StudioClient } from '../api/client';
 import { checkDroppedImage } from '../api/dropped-image';
 import type { JobsState } from './jobs.svelte';
@@ -119,9 +119,7 @@ export class LibraryState {
   /** Groups from the last finished near-duplicate job, validated against the contract. */
   get nearGroups(): LibraryItem[][] | null {
     const job = this.jobs.jobs.find((j) => j.id === this.nearJobId);
-    if (!job || job.state !== 'done') return null;
-    const parsed = LibraryItemSchema.array().array().safeParse(job.result);
-    return parsed.success ? parsed.data : null;
+    return job?.kind === 'library.near-duplicates' && job.state === 'done' ? job.result : null;
   }
 
   get nearRunning(): boolean {

@@ -14,7 +14,7 @@ import {
   type AddPhotosRequest,
   type Concept,
   type ConceptFile,
-  type Job,
+  type JobOf,
   type LibraryItem,
   type TeachProgress,
   type TeachRequest,
@@ -156,7 +156,7 @@ export class Concepts {
   }
 
   /** Checks a teaching request and starts it as a job; nothing is stored unless it finishes. */
-  async startTeaching(request: TeachRequest): Promise<Job> {
+  async startTeaching(request: TeachRequest): Promise<JobOf<'concepts.teach'>> {
     const req = TeachRequestSchema.parse(request);
     if (req.photos.length < 3 || req.photos.length > 5) {
       throw new AppError('INVALID_PARAMS', `Teach a concept with 3 to 5 photos of it (${req.photos.length} given): fewer cannot tell it from its kind, more adds little.`);
@@ -178,7 +178,7 @@ export class Concepts {
    * Retrains a concept with its stored photos plus new ones (up to MAX_RETRAIN_PHOTOS in all), as a job. The stored token
    * is replaced only when the new training finishes: a cancelled or failed retraining keeps the concept as it was.
    */
-  async startAddingPhotos(request: AddPhotosRequest): Promise<Job> {
+  async startAddingPhotos(request: AddPhotosRequest): Promise<JobOf<'concepts.teach'>> {
     const req = AddPhotosRequestSchema.parse(request);
     const row = this.row(req.id);
     const stored = this.photoFiles(row.name) ?? [];
@@ -207,7 +207,7 @@ export class Concepts {
   private async train(
     plan: { label: string; parent: string; photos: { path: string; thumb: string | null }[]; seed: number; generateNegatives: boolean },
     store: (record: TrainedRecord) => number,
-  ): Promise<Job> {
+  ): Promise<JobOf<'concepts.teach'>> {
     const { photos, parent } = plan;
     const model = this.deps.servingModel();
     const clip = await this.deps.clip(model);
@@ -223,7 +223,7 @@ export class Concepts {
       const j = hashes.indexOf(hashes[i]!);
       if (j !== i) throw new AppError('INVALID_PARAMS', `Photos ${j + 1} and ${i + 1} are the same picture; use different photos of the concept.`);
     }
-    const job: Job = this.deps.jobs.submit({ kind: 'concepts.teach', label: plan.label, unit: 'generations', total: 120 }, async (ctx) => {
+    const job: JobOf<'concepts.teach'> = this.deps.jobs.submit({ kind: 'concepts.teach', label: plan.label, unit: 'generations', total: 120 }, async (ctx) => {
       const encoded = await clip!.encodeImages(bytes);
       const positives = encoded.map((e, i) => {
         if (!e.ok) throw new AppError('BAD_IMAGE', `Photo ${i + 1} (${photos[i]!.path}) could not be read: ${e.error.message}`);
