@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
-import { IPC_CALL, IPC_EVENT, IPC_UPLOAD } from '@contract';
+import { IPC_CALL, IPC_EVENT, IPC_UPLOAD, isFileRoutePath, matchFileRoute } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { parseAllowRoots } from '../engine/config/confinement';
 import { Engine } from '../engine/engine';
@@ -38,12 +38,9 @@ function isAppUrl(url: string): boolean {
 function serveRenderer(thumbDir: string, turnsDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const routes: [string, string][] = [
-      ['/thumbs/', thumbDir],
-      ['/turns/', turnsDir],
-    ];
-    const route = routes.find(([prefix]) => url.pathname.startsWith(prefix));
-    const file = url.host !== 'app' ? null : route ? await resolveRealInside(route[1], url.pathname.slice(route[0].length - 1)) : resolveInside(rendererDir, url.pathname);
+    const route = matchFileRoute(url.pathname);
+    const folder = route ? { thumbs: thumbDir, turns: turnsDir }[route.route] : null;
+    const file = url.host !== 'app' ? null : isFileRoutePath(url.pathname) ? folder && route && (await resolveRealInside(folder, route.rest)) : resolveInside(rendererDir, url.pathname);
     if (!file) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);

@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './error-help';
 export * from './frames';
 export * from './jobs';
 export * from './job-kinds';
@@ -16,3 +17,4 @@ export * from './concepts';
 export * from './text';
 export * from './grounding';
 export * from './ids';
+export * from './routes';

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { AppError, contentHashesIn, type AppInfo, type EventName, type EventPayload, type JobOf, type ModelStatus, type ProjectView, type Root, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision, type ModelRecommendation, SaveToLibraryRequestSchema, type SaveToLibraryRequest, type SaveToLibraryResult } from '@contract';
+import { AppError, contentHashesIn, thumbUrlOf, type AppInfo, type EventName, type EventPayload, type JobOf, type ModelStatus, type ProjectView, type Root, type SearchQuery, type SearchResult, type Settings, type SettingsView, type Precision, type ModelRecommendation, SaveToLibraryRequestSchema, type SaveToLibraryRequest, type SaveToLibraryResult } from '@contract';
 import manifestJson from '../../models/manifest.json';
 import pkg from '../../package.json';
 import { diskCheck } from './diagnostics/disk-check';
@@ -153,7 +153,7 @@ export class Engine {
       requireModel: (model) => this.models.require(model),
       itemFile: (id) => {
         const item = this.library.item(id);
-        return { path: item.path, thumb: item.thumb ? `/thumbs/${item.thumb}` : null };
+        return { path: item.path, thumb: thumbUrlOf(item) };
       },
       uploadPath: (id) => this.uploads.path(id),
       searchByVector: async (vector, model, clip, limit) => (await this.library.search({ limit }, clip, vector, model)).items,

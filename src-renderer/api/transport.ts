@@ -1,4 +1,4 @@
-import type { EventFrame, RequestFrame, ResponseFrame, StudioBridge } from '@contract';
+import { AppError, ROUTES, UploadAnswerSchema, type EventFrame, type RequestFrame, type ResponseFrame, type StudioBridge } from '@contract';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 
@@ -140,14 +140,15 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
     },
     async upload(bytes) {
       // Same origin as the page: the host's cookie carries the token.
-      const response = await (options.fetch ?? fetch)(new URL('/uploads', options.url.replace(/^ws/, 'http')).toString(), {
+      const response = await (options.fetch ?? fetch)(new URL(ROUTES.uploads, options.url.replace(/^ws/, 'http')).toString(), {
         method: 'POST',
         body: bytes,
         credentials: 'same-origin',
       });
-      const body = (await response.json().catch(() => ({}))) as { id?: string; error?: string };
-      if (!response.ok || !body.id) throw new Error(body.error ?? `The upload failed (HTTP ${response.status}).`);
-      return body.id;
+      const body = UploadAnswerSchema.safeParse(await response.json().catch(() => ({})));
+      if (body.success && 'id' in body.data) return body.data.id;
+      if (body.success && 'error' in body.data) throw AppError.fromWire(body.data.error);
+      throw new AppError('UNAVAILABLE', `The studio refused the upload (HTTP ${response.status}).`);
     },
   };
 }

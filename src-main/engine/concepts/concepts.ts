@@ -18,6 +18,7 @@ import {
   type LibraryItem,
   type TeachProgress,
   type TeachRequest,
+  thumbUrl,
 } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import { LruCache } from '../compose/lru-cache';
@@ -293,7 +294,7 @@ export class Concepts {
     const name = `concepts/${sha.slice(0, 24)}.webp`;
     await mkdir(join(this.deps.thumbDir, 'concepts'), { recursive: true });
     await writeFileAtomic(join(this.deps.thumbDir, name), await sharp(path).rotate().resize(256, 256, { fit: 'inside' }).webp().toBuffer());
-    return `/thumbs/${name}`;
+    return thumbUrl(name);
   }
 
   /**

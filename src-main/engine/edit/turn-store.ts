@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
-import { AppError, contentHashesIn, TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams } from '@contract';
+import { AppError, contentHashesIn, turnFileUrl, TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams } from '@contract';
 import { openDatabase, type Db } from '../library/db';
 import type { StageTimings } from './pipeline';
 
@@ -178,7 +178,7 @@ export class TurnStore {
     const temp = join(dir, `${name}.${process.pid}.tmp`);
     await writeFile(temp, bytes);
     await rename(temp, join(dir, name));
-    return `/turns/${projectId}/${name}`;
+    return turnFileUrl(projectId, name);
   }
 
   async addTurn(turn: NewTurn): Promise<number> {
@@ -253,7 +253,7 @@ export class TurnStore {
   }
 
   private toTurn(row: TurnRow): Turn {
-    const url = (name: string) => `/turns/${row.project_id}/${name}`;
+    const url = (name: string) => turnFileUrl(row.project_id, name);
     return {
       id: row.id,
       parentId: row.parent_id,

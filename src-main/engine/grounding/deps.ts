@@ -1,3 +1,4 @@
+import { thumbUrlOf } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import type { Concepts } from '../concepts/concepts';
 import type { Db } from '../library/db';
@@ -43,7 +44,7 @@ export function groundingDeps(engine: {
     },
     item: (id) => {
       const item = library.item(id);
-      return { path: item.path, name: item.name, thumb: item.thumb ? `/thumbs/${item.thumb}` : null, hash: (db.prepare('SELECT hash FROM files WHERE id = ?').pluck().get(id) as string | null) ?? null };
+      return { path: item.path, name: item.name, thumb: thumbUrlOf(item), hash: (db.prepare('SELECT hash FROM files WHERE id = ?').pluck().get(id) as string | null) ?? null };
     },
     itemsWithHash: (hash) => library.itemsWithHash(hash),
     uploadPath: engine.uploadPath,
