@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
-import { IPC_CALL, IPC_EVENT, IPC_UPLOAD, isFileRoutePath, matchFileRoute } from '@contract';
+import { IPC_CALL, IPC_EVENT, IPC_UPLOAD, isFileRoutePath, matchFileRoute, type UploadAnswer } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { parseAllowRoots } from '../engine/config/confinement';
 import { Engine } from '../engine/engine';
@@ -11,6 +11,7 @@ import { createDispatcher } from '../host/dispatcher';
 import { engineHandlers } from '../host/handlers';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../host/security-headers';
 import { resolveInside, resolveRealInside } from '../host/static-files';
+import { uploadAnswer } from '../host/upload-answer';
 
 const APP_SCHEME = 'studio';
 const APP_ORIGIN = `${APP_SCHEME}://app`;
@@ -119,11 +120,11 @@ async function main(): Promise<void> {
     return dispatch(frame, { transport: 'ipc' });
   });
 
-  ipcMain.handle(IPC_UPLOAD, (event, bytes: unknown) => {
+  ipcMain.handle(IPC_UPLOAD, (event, bytes: unknown): Promise<UploadAnswer> => {
     if (!isAppUrl(event.senderFrame?.url ?? '')) throw new Error('Uploads are accepted only from the studio window.');
     if (!(bytes instanceof ArrayBuffer) && !ArrayBuffer.isView(bytes)) throw new Error('An upload must be the file’s bytes.');
     const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return engine.uploads.put(view);
+    return uploadAnswer(() => engine.uploads.put(view), (error) => console.error('[engine] storing an upload failed:', error));
   });
 
   await createWindow(engine);

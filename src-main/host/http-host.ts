@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError, isFileRoutePath, matchFileRoute, MAX_FRAME_BYTES, ROUTES, type EventFrame, type ResponseFrame, type WireError } from '@contract';
+import { isFileRoutePath, matchFileRoute, MAX_FRAME_BYTES, ROUTES, type EventFrame, type ResponseFrame, type WireError } from '@contract';
 import { allowedHosts, cookieName, type HostPolicy, hostAllowed, isLoopbackAddress, newToken, originAllowed, requestToken, tokensEqual } from './auth';
 import type { Dispatch } from './dispatcher';
 import { MAX_UPLOAD_BYTES, tooLargeMessage } from '../engine/uploads';
 import { SECURITY_HEADERS } from './security-headers';
+import { uploadAnswer } from './upload-answer';
 import { readStatic } from './static-files';
 
 export interface HttpHostOptions {
@@ -57,10 +58,6 @@ function plain(res: ServerResponse, status: number, text: string, contentType = 
 /** An upload's failure as the contract's error value, so the page can explain it like any other error. */
 function uploadFailed(res: ServerResponse, status: number, error: WireError): void {
   plain(res, status, JSON.stringify({ error }), 'application/json');
-}
-
-function logUploadError(error: unknown): void {
-  process.stderr.write(`[host] storing an upload failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 }
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
@@ -131,15 +128,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       }
       chunks.push(chunk as Buffer);
     }
-    try {
-      const id = await options.upload(Buffer.concat(chunks));
-      plain(res, 200, JSON.stringify({ id }), 'application/json');
-    } catch (error) {
-      // AppErrors are written for the user; anything else could carry server paths, so it is logged, not passed on.
-      if (error instanceof AppError) return uploadFailed(res, error.code === 'INSUFFICIENT_SPACE' ? 507 : 400, error.toJSON());
-      (options.onInternalError ?? logUploadError)(error);
-      uploadFailed(res, 500, { code: 'INTERNAL', message: 'The file could not be stored. The studio logged the details.' });
-    }
+    const upload = options.upload;
+    const answer = await uploadAnswer(() => upload(Buffer.concat(chunks)), options.onInternalError);
+    if ('id' in answer) return plain(res, 200, JSON.stringify(answer), 'application/json');
+    const code = answer.error.code;
+    uploadFailed(res, code === 'INSUFFICIENT_SPACE' ? 507 : code === 'INTERNAL' ? 500 : 400, answer.error);
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

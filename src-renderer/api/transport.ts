@@ -12,6 +12,14 @@ export interface Transport {
   upload(bytes: ArrayBuffer): Promise<string>;
 }
 
+/** An upload's id from the host's answer; its error value as an AppError (explained like any other error). */
+export function readUploadAnswer(raw: unknown, refused: string): string {
+  const answer = UploadAnswerSchema.safeParse(raw);
+  if (answer.success && 'id' in answer.data) return answer.data.id;
+  if (answer.success && 'error' in answer.data) throw AppError.fromWire(answer.data.error);
+  throw new AppError('UNAVAILABLE', refused);
+}
+
 export function electronTransport(bridge: StudioBridge): Transport {
   return {
     request: (frame) => bridge.call(frame),
@@ -21,7 +29,7 @@ export function electronTransport(bridge: StudioBridge): Transport {
       return () => {};
     },
     status: 'open',
-    upload: (bytes) => bridge.upload(bytes),
+    upload: async (bytes) => readUploadAnswer(await bridge.upload(bytes), 'The studio refused the upload.'),
   };
 }
 
@@ -145,10 +153,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
         body: bytes,
         credentials: 'same-origin',
       });
-      const body = UploadAnswerSchema.safeParse(await response.json().catch(() => ({})));
-      if (body.success && 'id' in body.data) return body.data.id;
-      if (body.success && 'error' in body.data) throw AppError.fromWire(body.data.error);
-      throw new AppError('UNAVAILABLE', `The studio refused the upload (HTTP ${response.status}).`);
+      return readUploadAnswer(await response.json().catch(() => ({})), `The studio refused the upload (HTTP ${response.status}).`);
     },
   };
 }
