@@ -20,4 +20,17 @@ test.describe('errors are explained', () => {
     await expect(page.locator('#settings-models')).toBeFocused();
     await expect(page.locator('#settings-models')).toBeInViewport();
   });
+
+  test('a file that is not a picture is explained and named by its own name, with no action to take', async ({ page, studio }) => {
+    await page.goto(studio.url);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.locator('input[type="file"]').setInputFiles({ name: 'holiday notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
+    const notice = page.getByRole('alert');
+    await expect(notice).toHaveAttribute('data-code', 'BAD_IMAGE');
+    await expect(notice).toContainText('This picture cannot be opened');
+    await expect(notice).toContainText('“holiday notes.txt” is not a picture the studio can read');
+    await expect(notice).not.toContainText(studio.dataDir);
+    await expect(notice.getByRole('button')).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath('bad-image.png') });
+  });
 });

@@ -32,7 +32,7 @@ export const errorHelp: Record<ErrorCode, ErrorHelp> = {
     explanation: 'The disk or folder refused; check that it is connected and writable.',
     action: { label: 'Open data folder settings', place: 'settings.data' },
   },
-  BAD_IMAGE: { title: 'This picture cannot be opened', explanation: 'The file is damaged or not in a format the studio reads (JPEG, PNG, WebP, TIFF, HEIC…); try another file.' },
+  BAD_IMAGE: { title: 'This picture cannot be opened', explanation: 'The file is damaged or is not a picture the studio reads; try another file.' },
   MODEL_MISSING: {
     title: 'A model is not installed',
     explanation: 'This needs a model that is not on this computer yet; install it in Settings.',
