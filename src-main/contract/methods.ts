@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UploadIdSchema } from './ids';
+import { JobIdSchema, UploadIdSchema } from './ids';
 import { AppInfoSchema } from './app-info';
 import { JobSchema, jobSchemaOf } from './jobs';
 import { ModelRecommendationSchema, ModelStatusSchema, PrecisionSchema } from './models';
@@ -36,17 +36,17 @@ export const methods = {
     summary: 'Running, queued and recently finished jobs, newest first.',
   }),
   'jobs.cancel': method({
-    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    params: z.object({ id: JobIdSchema }).strict(),
     result: JobSchema,
     summary: 'Cancel a queued or running job; returns its state after the request.',
   }),
   'jobs.pause': method({
-    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    params: z.object({ id: JobIdSchema }).strict(),
     result: JobSchema,
     summary: 'Pause a running, pausable job at its next step; it keeps its place.',
   }),
   'jobs.resume': method({
-    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    params: z.object({ id: JobIdSchema }).strict(),
     result: JobSchema,
     summary: 'Resume a paused job.',
   }),

@@ -200,13 +200,14 @@ export class Concepts {
     });
   }
 
-  private photoFile(p: { itemId: number } | { uploadId: string }): { path: string; thumb: string | null } {
-    return 'itemId' in p ? this.deps.itemFile(p.itemId) : { path: this.deps.uploadPath(p.uploadId), thumb: null };
+  private photoFile(p: { itemId: number } | { uploadId: string }): { path: string; thumb: string | null; dropped?: true } {
+    // A dropped photo's path is inside the data folder: errors call it by its place in the list, not by that path.
+    return 'itemId' in p ? this.deps.itemFile(p.itemId) : { path: this.deps.uploadPath(p.uploadId), thumb: null, dropped: true };
   }
 
   /** Reads and checks the photos, then teaches a token as a job; `store` writes the finished concept and returns its id. */
   private async train(
-    plan: { label: string; parent: string; photos: { path: string; thumb: string | null }[]; seed: number; generateNegatives: boolean },
+    plan: { label: string; parent: string; photos: { path: string; thumb: string | null; dropped?: true }[]; seed: number; generateNegatives: boolean },
     store: (record: TrainedRecord) => number,
   ): Promise<JobOf<'concepts.teach'>> {
     const { photos, parent } = plan;
@@ -227,7 +228,7 @@ export class Concepts {
     const job: JobOf<'concepts.teach'> = this.deps.jobs.submit({ kind: 'concepts.teach', label: plan.label, unit: 'generations', total: 120 }, async (ctx) => {
       const encoded = await clip!.encodeImages(bytes);
       const positives = encoded.map((e, i) => {
-        if (!e.ok) throw new AppError('BAD_IMAGE', `Photo ${i + 1} (${photos[i]!.path}) could not be read: ${e.error.message}`);
+        if (!e.ok) throw new AppError('BAD_IMAGE', `Photo ${i + 1} (${photos[i]!.dropped ? 'a dropped picture' : photos[i]!.path}) could not be read: ${e.error.message}`);
         return e.embedding;
       });
       const negatives = await this.negatives(clip!, model, parent, positives);
