@@ -16,6 +16,7 @@ import { textCommands } from './commands-text';
 import { modelCommands } from './commands-models';
 import { type Command, follow, numberOf, print, reportJob, searchFilters, upload } from './shared';
 import { startEngine } from './start-engine';
+import { errorText } from './error-text';
 
 const HELP = `Usage: npm run cli -- <command> [options]
 
@@ -255,7 +256,7 @@ async function main(): Promise<void> {
   try {
     engine = await startEngine(name, resolveLocations(locationFlags(parsed.values)));
   } catch (error) {
-    process.stderr.write(`error: ${error instanceof AppError ? `${error.code}: ${error.message}` : String((error as Error)?.stack ?? error)}\n`);
+    process.stderr.write(`error: ${errorText(error)}\n`);
     process.exit(1);
   }
   const dispatch = createDispatcher(engineHandlers(engine), {
@@ -265,8 +266,7 @@ async function main(): Promise<void> {
   try {
     await command(dispatch, engine, { json: parsed.values.json, values: parsed.values, args });
   } catch (error) {
-    const message = error instanceof AppError ? `${error.code}: ${error.message}` : String((error as Error)?.stack ?? error);
-    process.stderr.write(`error: ${message}\n`);
+    process.stderr.write(`error: ${errorText(error)}\n`);
     process.exitCode = 1;
   } finally {
     await engine.close();

@@ -6,6 +6,7 @@ import { describeIoError } from '../engine/storage/io-errors';
 import { readRegularFile } from '../engine/storage/regular-file';
 import { MAX_UPLOAD_BYTES } from '../engine/uploads';
 import type { Dispatch } from '../host/dispatcher';
+import { errorText } from './error-text';
 import { summarizeResult } from './job-summaries';
 import { renderProgressLine } from './progress-bar';
 
@@ -48,7 +49,7 @@ export async function follow<K extends JobKind>(engine: Engine, job: JobOf<K>): 
 /** Reports a finished job: its result as JSON, or its failure on stderr with a non-zero exit. */
 export function reportJob<K extends JobKind>(opts: Options, job: JobOf<K>, success?: (result: JobResult<K>) => string): void {
   if (job.state === 'done' && job.result !== null) return print(opts, job.result, success ? success(job.result) : summarizeResult(job.kind, job.result));
-  const reason = job.state === 'cancelled' ? 'cancelled' : `${job.error?.code}: ${job.error?.message}`;
+  const reason = job.state === 'cancelled' ? 'cancelled' : errorText(job.error ?? new AppError('INTERNAL', 'The job failed without a reason.'));
   if (opts.json) print(opts, job, '');
   else process.stderr.write(`${job.label}: ${reason}\n`);
   process.exitCode = job.state === 'cancelled' ? 130 : 1;
