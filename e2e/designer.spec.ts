@@ -146,7 +146,8 @@ test.describe('a designer’s library', () => {
     // Edit: a text file opened as a picture.
     await page.getByRole('button', { name: 'Edit' }).click();
     await page.locator('input[type="file"]').setInputFiles(text);
-    await expect(page.getByRole('alert')).toHaveText('“notes.txt” is not a picture the studio can read (JPEG, PNG, WebP, AVIF, TIFF or GIF).');
+    await expect(page.getByRole('alert')).toContainText('This picture cannot be opened');
+    await expect(page.getByRole('alert')).toContainText('“notes.txt” is not a picture the studio can read (JPEG, PNG, WebP, AVIF, TIFF or GIF).');
 
     // Concepts: a fake JPEG is refused at once, not after Teach.
     await page.getByRole('button', { name: 'Concepts' }).click();

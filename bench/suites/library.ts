@@ -92,7 +92,7 @@ export async function indexingThroughput(log: (l: string) => void, count = 24): 
   library.addRoot(photos);
   const runner = new JobRunner();
   const indexed = await peakRss(async () => {
-    const job = runner.submit({ kind: 'bench', label: 'index' }, (ctx) => library.refresh(ctx));
+    const job = runner.submit({ kind: 'library.refresh', label: 'index' }, (ctx) => library.refresh(ctx));
     return runner.settled(job.id);
   });
   if (indexed.result.state !== 'done') throw new Error(`indexing failed: ${indexed.result.error?.message}`);

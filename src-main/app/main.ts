@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
-import { IPC_CALL, IPC_EVENT, IPC_UPLOAD } from '@contract';
+import { IPC_CALL, IPC_EVENT, IPC_UPLOAD, isFileRoutePath, matchFileRoute, type UploadAnswer } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import { parseAllowRoots } from '../engine/config/confinement';
 import { startEngine, type Services } from '../engine/app-services';
@@ -11,6 +11,7 @@ import { createDispatcher } from '../host/dispatcher';
 import { serviceHandlers } from '../host/handlers';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../host/security-headers';
 import { resolveInside, resolveRealInside } from '../host/static-files';
+import { uploadAnswer } from '../host/upload-answer';
 
 const APP_SCHEME = 'studio';
 const APP_ORIGIN = `${APP_SCHEME}://app`;
@@ -38,12 +39,9 @@ function isAppUrl(url: string): boolean {
 function serveRenderer(thumbDir: string, turnsDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const routes: [string, string][] = [
-      ['/thumbs/', thumbDir],
-      ['/turns/', turnsDir],
-    ];
-    const route = routes.find(([prefix]) => url.pathname.startsWith(prefix));
-    const file = url.host !== 'app' ? null : route ? await resolveRealInside(route[1], url.pathname.slice(route[0].length - 1)) : resolveInside(rendererDir, url.pathname);
+    const route = matchFileRoute(url.pathname);
+    const folder = route ? { thumbs: thumbDir, turns: turnsDir }[route.route] : null;
+    const file = url.host !== 'app' ? null : isFileRoutePath(url.pathname) ? folder && route && (await resolveRealInside(folder, route.rest)) : resolveInside(rendererDir, url.pathname);
     if (!file) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
@@ -122,11 +120,11 @@ async function main(): Promise<void> {
     return dispatch(frame, { transport: 'ipc' });
   });
 
-  ipcMain.handle(IPC_UPLOAD, (event, bytes: unknown) => {
+  ipcMain.handle(IPC_UPLOAD, (event, bytes: unknown): Promise<UploadAnswer> => {
     if (!isAppUrl(event.senderFrame?.url ?? '')) throw new Error('Uploads are accepted only from the studio window.');
     if (!(bytes instanceof ArrayBuffer) && !ArrayBuffer.isView(bytes)) throw new Error('An upload must be the file’s bytes.');
     const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return engine.uploads.put(view);
+    return uploadAnswer(() => engine.uploads.put(view), (error) => console.error('[engine] storing an upload failed:', error));
   });
 
   await createWindow(engine);

@@ -19,7 +19,7 @@ export const conceptCommands: Record<string, Command> = {
         engine,
         await callDirect(dispatch, 'concepts.teach', { name, parent, photos, seed: numberOf(opts.values, 'seed') ?? 0, generateNegatives: opts.values['generate-negatives'] === true }),
       );
-      return reportJob(opts, job, (result) => card(result as Concept));
+      return reportJob(opts, job, card);
     }
     if (sub === 'list' || sub === undefined) {
       const list = await callDirect(dispatch, 'concepts.list', {});

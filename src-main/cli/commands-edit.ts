@@ -1,6 +1,6 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { AppError, type ProjectView } from '@contract';
+import { AppError } from '@contract';
 import { projectName } from '../engine/edit/editor';
 import { callDirect } from '../host/dispatcher';
 import { groundedEdit, replayGrounded } from './commands-grounding';
@@ -37,8 +37,8 @@ export const editCommands: Record<string, Command> = {
         params: params as never,
       }),
     );
-    if (job.state !== 'done') return reportJob(opts, job, () => '');
-    const view = job.result as ProjectView;
+    const view = job.state === 'done' ? job.result : null;
+    if (!view) return reportJob(opts, job, () => '');
     const turn = engine.edit.turn(view.cursor);
     // The full-size result (the change upscaled onto the original), in the format the file name asks for.
     const extension = extname(out).toLowerCase();

@@ -1,4 +1,4 @@
-import { AppError, formatBytes, PrecisionSchema, type ModelCheck, type ModelStatus, type Precision } from '@contract';
+import { AppError, formatBytes, PrecisionSchema, type ModelCheck, type ModelStatus } from '@contract';
 import { callDirect } from '../host/dispatcher';
 import { type Command, follow, numberOf, print, reportJob, str } from './shared';
 
@@ -37,8 +37,7 @@ export const modelCommands: Record<string, Command> = {
       const parsed = variant === undefined ? undefined : PrecisionSchema.safeParse(variant);
       if (parsed && !parsed.success) throw new AppError('INVALID_PARAMS', `--variant must be fp32, fp16 or int8, not “${variant}”.`);
       const job = await follow(engine, await callDirect(dispatch, 'models.download', { id, ...(parsed ? { variant: parsed.data } : {}) }));
-      return reportJob(opts, job, (result) => {
-        const r = result as { files: number; bytes: number; variant: Precision };
+      return reportJob(opts, job, (r) => {
         return r.files === 0 ? `${id} (${r.variant}) is already installed.` : `${id} (${r.variant}): ${r.files} files (${formatBytes(r.bytes)}) downloaded and verified.`;
       });
     }

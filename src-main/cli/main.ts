@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { AppError, SearchQuerySchema } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
 import type { Services } from '../engine/app-services';
-import type { RefreshSummary } from '../engine/library/library';
 import { callDirect, createDispatcher } from '../host/dispatcher';
 import { serviceHandlers } from '../host/handlers';
 import { composedSearch, isComposed } from './commands-compose';
@@ -19,6 +18,7 @@ import { textCommands } from './commands-text';
 import { modelCommands } from './commands-models';
 import { type Command, follow, numberOf, print, readUserFile, reportJob, searchFilters } from './shared';
 import { openForCommand } from './start-engine';
+import { errorText } from './error-text';
 
 const HELP = `Usage: npm run cli -- <command> [options]
 
@@ -119,10 +119,7 @@ const commands: Record<string, Command> = {
   'disk-check': async (dispatch, engine, opts) => {
     const megabytes = numberOf(opts.values, 'mb') ?? 256;
     const job = await follow(engine, await callDirect(dispatch, 'diagnostics.diskCheck', { megabytes }));
-    reportJob(opts, job, (result) => {
-      const r = result as { writeMBps: number; readMBps: number; megabytes: number };
-      return `Data folder check passed: ${r.megabytes} MB written at ${r.writeMBps} MB/s (synced), read back at ${r.readMBps} MB/s, verified.`;
-    });
+    reportJob(opts, job);
   },
   index: async (dispatch, engine, opts) => {
     const [folder] = opts.args;
@@ -135,11 +132,7 @@ const commands: Record<string, Command> = {
       process.stderr.write(`Note: ${engine.models.status(engine.settings.view().effective.clipModel).title} is not installed, so images get metadata and thumbnails but no search vectors yet.\n`);
     }
     const job = await follow(engine, await callDirect(dispatch, 'library.refresh', {}));
-    reportJob(opts, job, (result) => {
-      const r = result as RefreshSummary;
-      const problems = r.problems.map((p) => `\n  ! ${p.path}: ${p.message}`).join('');
-      return `Indexed ${r.indexed} new or changed, ${r.moved} moved, ${r.removed} removed, ${r.failed} failed; ${r.embedded} embedded.${problems}`;
-    });
+    reportJob(opts, job);
   },
   search: async (dispatch, engine, opts) => {
     if (isComposed(opts.values)) return composedSearch(dispatch, engine, opts);
@@ -269,7 +262,7 @@ async function main(): Promise<void> {
   try {
     engine = await openForCommand(name, resolveLocations(locationFlags(parsed.values)));
   } catch (error) {
-    process.stderr.write(`error: ${error instanceof AppError ? `${error.code}: ${error.message}` : String((error as Error)?.stack ?? error)}\n`);
+    process.stderr.write(`error: ${errorText(error)}\n`);
     process.exit(1);
   }
   const dispatch = createDispatcher(serviceHandlers(engine), {
@@ -279,8 +272,7 @@ async function main(): Promise<void> {
   try {
     await command(dispatch, engine, { json: parsed.values.json, values: parsed.values, args });
   } catch (error) {
-    const message = error instanceof AppError ? `${error.code}: ${error.message}` : String((error as Error)?.stack ?? error);
-    process.stderr.write(`error: ${message}\n`);
+    process.stderr.write(`error: ${errorText(error)}\n`);
     process.exitCode = 1;
   } finally {
     await engine.close();

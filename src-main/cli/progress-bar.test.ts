@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Job } from '@contract';
+import type { JobOf } from '@contract';
 import { renderProgressLine } from './progress-bar';
 
-const job = (progress: Partial<Job['progress']>): Job => ({
+const job = (progress: Partial<Omit<JobOf<'library.refresh'>['progress'], 'unit'>>): JobOf<'library.refresh'> => ({
   id: '1',
-  kind: 'k',
+  kind: 'library.refresh',
   label: 'Indexing',
   state: 'running',
   cancelRequested: false,

@@ -1,11 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { AppError, type Filters, type Job } from '@contract';
+import { AppError, isJobOf, type Filters, type JobKind, type JobOf, type JobResult } from '@contract';
 import type { Services } from '../engine/app-services';
 import { describeIoError } from '../engine/storage/io-errors';
 import { readRegularFile } from '../engine/storage/regular-file';
 import { MAX_UPLOAD_BYTES } from '../engine/storage/uploads';
 import type { Dispatch } from '../host/dispatcher';
+import { errorText } from './error-text';
+import { summarizeResult } from './job-summaries';
 import { renderProgressLine } from './progress-bar';
 
 /** What every command gets and the helpers they share: output, job following, and reading option values. */
@@ -24,7 +26,7 @@ export function print(opts: Options, data: unknown, text: string): void {
 }
 
 /** Follows a job to its end, drawing a progress line on stderr; Ctrl+C cancels it. */
-export async function follow(engine: Services, job: Job): Promise<Job> {
+export async function follow<K extends JobKind>(engine: Services, job: JobOf<K>): Promise<JobOf<K>> {
   const tty = process.stderr.isTTY;
   const off = engine.events.subscribe((event) => {
     if (event.topic !== 'job.progress' || event.payload.id !== job.id) return;
@@ -34,7 +36,9 @@ export async function follow(engine: Services, job: Job): Promise<Job> {
   const onSigint = () => engine.jobs.cancel(job.id);
   process.once('SIGINT', onSigint);
   try {
-    return await engine.jobs.settled(job.id);
+    const done = await engine.jobs.settled(job.id);
+    if (!isJobOf(done, job.kind)) throw new AppError('INTERNAL', `Job ${job.id} changed its kind.`);
+    return done;
   } finally {
     process.off('SIGINT', onSigint);
     off();
@@ -43,9 +47,9 @@ export async function follow(engine: Services, job: Job): Promise<Job> {
 }
 
 /** Reports a finished job: its result as JSON, or its failure on stderr with a non-zero exit. */
-export function reportJob(opts: Options, job: Job, success: (result: unknown) => string): void {
-  if (job.state === 'done') return print(opts, job.result, success(job.result));
-  const reason = job.state === 'cancelled' ? 'cancelled' : `${job.error?.code}: ${job.error?.message}`;
+export function reportJob<K extends JobKind>(opts: Options, job: JobOf<K>, success?: (result: JobResult<K>) => string): void {
+  if (job.state === 'done' && job.result !== null) return print(opts, job.result, success ? success(job.result) : summarizeResult(job.kind, job.result));
+  const reason = job.state === 'cancelled' ? 'cancelled' : errorText(job.error ?? new AppError('INTERNAL', 'The job failed without a reason.'));
   if (opts.json) print(opts, job, '');
   else process.stderr.write(`${job.label}: ${reason}\n`);
   process.exitCode = job.state === 'cancelled' ? 130 : 1;

@@ -4,8 +4,8 @@ import type { EventFrame, RequestFrame, ResponseFrame } from './frames';
 export interface StudioBridge {
   call(frame: RequestFrame): Promise<ResponseFrame>;
   onEvent(listener: (frame: EventFrame) => void): () => void;
-  /** Hands a dropped file's bytes to the engine; resolves with its upload id. */
-  upload(bytes: ArrayBuffer): Promise<string>;
+  /** Hands a dropped file's bytes to the engine; resolves with its upload id or the error value (UploadAnswer). */
+  upload(bytes: ArrayBuffer): Promise<unknown>;
   /** The file-system path of a dropped file or folder (the desktop app knows it; a browser never reveals it). */
   pathForFile(file: unknown): string;
 }

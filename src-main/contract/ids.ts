@@ -10,3 +10,6 @@ export function contentHashesIn(text: string): string[] {
 
 /** An upload's id: the content hash of its bytes. */
 export const UploadIdSchema = z.string().regex(CONTENT_HASH);
+
+/** A job's id as clients send it back (the engine makes UUIDs; anything longer is refused before a lookup). */
+export const JobIdSchema = z.string().min(1).max(64);

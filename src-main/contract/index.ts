@@ -1,6 +1,8 @@
 export * from './errors';
+export * from './error-help';
 export * from './frames';
 export * from './jobs';
+export * from './job-kinds';
 export * from './app-info';
 export * from './methods';
 export * from './events';
@@ -16,3 +18,4 @@ export * from './text';
 export * from './grounding';
 export * from './ids';
 export * from './albums';
+export * from './routes';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { UploadIdSchema } from './ids';
+import { JobIdSchema, UploadIdSchema } from './ids';
 import { AppInfoSchema } from './app-info';
-import { JobSchema } from './jobs';
+import { JobSchema, jobSchemaOf } from './jobs';
 import { ModelRecommendationSchema, ModelStatusSchema, PrecisionSchema } from './models';
 import { TokenCountParamsSchema, TokenCountSchema } from './text';
 import { SettingsSchema, SettingsViewSchema } from './settings';
@@ -37,23 +37,23 @@ export const methods = {
     summary: 'Running, queued and recently finished jobs, newest first.',
   }),
   'jobs.cancel': method({
-    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    params: z.object({ id: JobIdSchema }).strict(),
     result: JobSchema,
     summary: 'Cancel a queued or running job; returns its state after the request.',
   }),
   'jobs.pause': method({
-    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    params: z.object({ id: JobIdSchema }).strict(),
     result: JobSchema,
     summary: 'Pause a running, pausable job at its next step; it keeps its place.',
   }),
   'jobs.resume': method({
-    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    params: z.object({ id: JobIdSchema }).strict(),
     result: JobSchema,
     summary: 'Resume a paused job.',
   }),
   'diagnostics.diskCheck': method({
     params: z.object({ megabytes: z.number().int().min(1).max(8192) }).strict(),
-    result: JobSchema,
+    result: jobSchemaOf('diagnostics.disk-check'),
     summary: 'Start a job that writes, syncs, reads back and verifies data in the data dir, measuring its speed.',
   }),
   'models.list': method({
@@ -63,7 +63,7 @@ export const methods = {
   }),
   'models.download': method({
     params: z.object({ id: z.string().min(1).max(100), variant: PrecisionSchema.optional() }).strict(),
-    result: JobSchema,
+    result: jobSchemaOf('models.download'),
     summary: 'Start (or resume) downloading a model’s missing files (of the variant in use, or the one named) as a job; verified, resumable, cancellable.',
   }),
   'models.recommend': method({
@@ -93,7 +93,7 @@ export const methods = {
   }),
   'library.roots.add': method({
     params: z.object({ path: z.string().min(1).max(4096) }).strict(),
-    result: z.object({ root: RootSchema, job: JobSchema }),
+    result: z.object({ root: RootSchema, job: jobSchemaOf('library.refresh') }),
     summary: 'Add a folder to the library and start indexing it.',
   }),
   'library.roots.remove': method({
@@ -103,7 +103,7 @@ export const methods = {
   }),
   'library.refresh': method({
     params: NoParams,
-    result: JobSchema,
+    result: jobSchemaOf('library.refresh'),
     summary: 'Rescan every folder and index what is new or changed, as a job (returns the running one if any).',
   }),
   'library.status': method({
@@ -143,7 +143,7 @@ export const methods = {
   }),
   'library.nearDuplicates': method({
     params: NoParams,
-    result: JobSchema,
+    result: jobSchemaOf('library.near-duplicates'),
     summary: 'Start a job that groups near-identical photos by their vectors; the groups are its result.',
   }),
   'library.facets': method({
@@ -203,7 +203,7 @@ export const methods = {
     summary: 'Rename a project (its exports take the new name).',
   }),
   'edit.projects.delete': method({ params: z.object({ id: z.number().int() }).strict(), result: z.object({ removed: z.literal(true) }), summary: 'Delete a project and its files.' }),
-  'edit.turns.run': method({ params: RunTurnSchema, result: JobSchema, summary: 'Run a turn as a job (per-step previews arrive as edit.step events); its result is the new turn.' }),
+  'edit.turns.run': method({ params: RunTurnSchema, result: jobSchemaOf('edit.turn'), summary: 'Run a turn as a job (per-step previews arrive as edit.step events); its result is the new turn.' }),
   'edit.cursor.set': method({ params: z.object({ projectId: z.number().int(), turnId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Make a turn current.' }),
   'edit.undo': method({ params: z.object({ projectId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Move the cursor to the parent turn.' }),
   'edit.redo': method({ params: z.object({ projectId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Move the cursor to the child turn visited last.' }),
@@ -225,17 +225,17 @@ export const methods = {
   }),
   'edit.recipe': method({ params: z.object({ turnId: z.number().int() }).strict(), result: RecipeSchema, summary: 'The recipe that replays the chain up to a turn.' }),
   'grounding.neighbours': method({ params: NeighboursQuerySchema, result: NeighboursResultSchema, summary: 'The k neighbours of a prompt: a named concept’s photos first, then the library by CLIP and names (fused).' }),
-  'grounding.turn': method({ params: GroundedTurnSchema, result: JobSchema, summary: 'Run a grounded turn (create from neighbours, or edit grounded in them) as a job; its result is the new turn.' }),
+  'grounding.turn': method({ params: GroundedTurnSchema, result: jobSchemaOf('edit.turn'), summary: 'Run a grounded turn (create from neighbours, or edit grounded in them) as a job; its result is the new turn.' }),
   'grounding.recipe': method({ params: z.object({ turnId: z.number().int() }).strict(), result: GroundedRecipeSchema, summary: 'The recipe that replays a grounded turn bit for bit (neighbours by content hash).' }),
   'concepts.list': method({ params: NoParams, result: z.array(ConceptSchema), summary: 'Personal concepts, newest first.' }),
   'concepts.teach': method({
     params: TeachRequestSchema,
-    result: JobSchema,
+    result: jobSchemaOf('concepts.teach'),
     summary: 'Teach a concept from 3–5 photos under a parent word, as a job (progress: concepts.progress events); its result is the concept.',
   }),
   'concepts.addPhotos': method({
     params: AddPhotosRequestSchema,
-    result: JobSchema,
+    result: jobSchemaOf('concepts.teach'),
     summary: 'Add photos to a concept and retrain it (its stored photos plus the new, 8 at most), as a job; the old token stays until it finishes.',
   }),
   'concepts.rename': method({ params: z.object({ id: z.number().int(), name: ConceptNameSchema }).strict(), result: ConceptSchema, summary: 'Rename a concept (its *name).' }),
@@ -248,7 +248,7 @@ export const methods = {
   }),
   'concepts.previews': method({
     params: z.object({ name: ConceptNameSchema, seed: z.number().int().min(0).max(2 ** 31 - 1).default(0) }).strict(),
-    result: JobSchema,
+    result: jobSchemaOf('concepts.previews'),
     summary: 'Grounded creations of "*name" from its photos (one per seed from seed on), as a cancelable job; its result is { name, previews: [{ seed, image }] }.',
   }),
   'concepts.gairAuto': method({

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { EventFrame } from '@contract';
+import { AppError, type EventFrame } from '@contract';
 import { createDispatcher } from './dispatcher';
 import { unusedHandlers } from './unused-handlers';
 import { startHttpHost, type HttpHost } from './http-host';
@@ -15,6 +15,7 @@ let dir: string;
 let host: HttpHost;
 const listeners = new Set<(e: EventFrame) => void>();
 const uploaded: string[] = [];
+const internal: unknown[] = [];
 
 const handlers = unusedHandlers({
   'jobs.list': () => [],
@@ -43,9 +44,13 @@ beforeAll(async () => {
     thumbDir: join(dir, 'thumbs'),
     turnsDir: join(dir, 'turns'),
     upload: async (bytes) => {
-      uploaded.push(Buffer.from(bytes).toString());
+      const text = Buffer.from(bytes).toString();
+      if (text === 'not a picture') throw new AppError('BAD_IMAGE', 'The dropped file is not a picture the studio can read.');
+      if (text === 'crash') throw new Error('EACCES: permission denied, open /data/uploads/tmp-123');
+      uploaded.push(text);
       return 'f'.repeat(64);
     },
+    onInternalError: (error) => internal.push(error),
     maxUploadBytes: 1000,
     port: 0,
   });
@@ -194,11 +199,24 @@ describe('loopback host over HTTP', () => {
     expect((await raw('/uploads', {}, 'POST', 'x')).status).toBe(401);
     expect((await raw(`/uploads?token=${host.token}`, { origin: 'http://evil.example' }, 'POST', 'x')).status).toBe(403);
     const tooLarge = await raw(`/uploads?token=${host.token}`, {}, 'POST', 'y'.repeat(2000));
-    expect(tooLarge).toMatchObject({ status: 413, body: 'The file is larger than 1000 bytes.' });
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body)).toEqual({ error: { code: 'INVALID_PARAMS', message: 'The file is larger than 1000 bytes.' } });
     const ok = await raw(`/uploads?token=${host.token}`, { origin: `http://127.0.0.1:${host.port}` }, 'POST', 'picture');
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toEqual({ id: 'f'.repeat(64) });
     expect(uploaded).toEqual(['picture']);
+  });
+
+  it('answers a failed upload with the contract’s error value, and hides (but logs) internal failures', async () => {
+    const origin = { origin: `http://127.0.0.1:${host.port}` };
+    const bad = await raw(`/uploads?token=${host.token}`, origin, 'POST', 'not a picture');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body)).toEqual({ error: { code: 'BAD_IMAGE', message: 'The dropped file is not a picture the studio can read.' } });
+    const crash = await raw(`/uploads?token=${host.token}`, origin, 'POST', 'crash');
+    expect(crash.status).toBe(500);
+    expect(JSON.parse(crash.body)).toEqual({ error: { code: 'INTERNAL', message: 'The file could not be stored. The studio logged the details.' } });
+    expect(crash.body).not.toContain('/data/uploads');
+    expect(internal).toEqual([expect.objectContaining({ message: expect.stringContaining('EACCES') })]);
   });
 
   it('allows only GET and HEAD (and POST to /uploads)', async () => {

@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError, MAX_FRAME_BYTES, type EventFrame, type ResponseFrame } from '@contract';
+import { isFileRoutePath, matchFileRoute, MAX_FRAME_BYTES, ROUTES, type EventFrame, type ResponseFrame, type WireError } from '@contract';
 import { allowedHosts, cookieName, type HostPolicy, hostAllowed, isLoopbackAddress, newToken, originAllowed, requestToken, tokensEqual } from './auth';
 import type { Dispatch } from './dispatcher';
 import { MAX_UPLOAD_BYTES, tooLargeMessage } from '../engine/storage/uploads';
 import { SECURITY_HEADERS } from './security-headers';
+import { uploadAnswer } from './upload-answer';
 import { readStatic } from './static-files';
 
 export interface HttpHostOptions {
@@ -27,6 +28,8 @@ export interface HttpHostOptions {
   allowNonLoopback?: boolean;
   /** Stores a dropped file and returns its id (POST /uploads). */
   upload?: (bytes: Uint8Array) => Promise<string>;
+  /** Told about an upload's unexpected failure (not an AppError); the page gets a generic INTERNAL error. */
+  onInternalError?: (error: unknown) => void;
   /** Largest upload accepted, in bytes. */
   maxUploadBytes?: number;
 }
@@ -46,12 +49,15 @@ const UNAUTHORIZED_PAGE = `<!doctype html><meta charset="utf-8"><title>Compose S
 A new token is made every time the studio starts, so old links stop working.</p></body>`;
 
 /** Thumbnails are content-addressed (named by hash), so they can be cached forever. */
-const THUMBS_PREFIX = '/thumbs/';
-const TURNS_PREFIX = '/turns/';
 
 function plain(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Cache-Control': 'no-store' });
   res.end(text);
+}
+
+/** An upload's failure as the contract's error value, so the page can explain it like any other error. */
+function uploadFailed(res: ServerResponse, status: number, error: WireError): void {
+  plain(res, status, JSON.stringify({ error }), 'application/json');
 }
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
@@ -79,18 +85,14 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     void (async () => {
       if (!hostAllowed(req.headers.host, hosts)) return plain(res, 421, 'Misdirected request: unknown Host.');
       const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
-      if (req.method === 'POST' && path === '/uploads') return handleUpload(req, res);
+      if (req.method === 'POST' && path === ROUTES.uploads) return handleUpload(req, res);
       if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.');
       const auth = authorized(req);
       if (!auth.ok) return plain(res, 401, UNAUTHORIZED_PAGE, 'text/html; charset=utf-8');
-      if (path === '/ws') return plain(res, 426, 'Upgrade to WebSocket required.');
-      const thumbs = path.startsWith(THUMBS_PREFIX) && options.thumbDir;
-      const turns = path.startsWith(TURNS_PREFIX) && options.turnsDir;
-      const file = thumbs
-        ? await readStatic(options.thumbDir!, path.slice(THUMBS_PREFIX.length - 1), true)
-        : turns
-          ? await readStatic(options.turnsDir!, path.slice(TURNS_PREFIX.length - 1), true)
-          : await readStatic(options.staticDir, path);
+      if (path === ROUTES.socket) return plain(res, 426, 'Upgrade to WebSocket required.');
+      const route = matchFileRoute(path);
+      const folder = route ? { thumbs: options.thumbDir, turns: options.turnsDir }[route.route] : undefined;
+      const file = isFileRoutePath(path) ? (route && folder ? await readStatic(folder, route.rest, true) : null) : await readStatic(options.staticDir, path);
       if (!file) return plain(res, 404, 'Not found.');
       const headers: Record<string, string> = {
         ...SECURITY_HEADERS,
@@ -120,25 +122,22 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       size += (chunk as Buffer).length;
       if (size > limit) {
         res.setHeader('Connection', 'close');
-        plain(res, 413, tooLargeMessage(limit));
+        uploadFailed(res, 413, { code: 'INVALID_PARAMS', message: tooLargeMessage(limit) });
         req.destroy();
         return;
       }
       chunks.push(chunk as Buffer);
     }
-    try {
-      const id = await options.upload(Buffer.concat(chunks));
-      plain(res, 200, JSON.stringify({ id }), 'application/json');
-    } catch (error) {
-      // AppErrors are written for the user; anything else could carry server paths, so it is not passed on.
-      const message = error instanceof AppError ? error.message : 'The file could not be stored.';
-      plain(res, error instanceof AppError && error.code === 'INSUFFICIENT_SPACE' ? 507 : 400, JSON.stringify({ error: message }), 'application/json');
-    }
+    const upload = options.upload;
+    const answer = await uploadAnswer(() => upload(Buffer.concat(chunks)), options.onInternalError);
+    if ('id' in answer) return plain(res, 200, JSON.stringify(answer), 'application/json');
+    const code = answer.error.code;
+    uploadFailed(res, code === 'INSUFFICIENT_SPACE' ? 507 : code === 'INTERNAL' ? 500 : 400, answer.error);
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
-    if (path !== '/ws') return rejectUpgrade(socket, 404, 'Not Found');
+    if (path !== ROUTES.socket) return rejectUpgrade(socket, 404, 'Not Found');
     if (!hostAllowed(req.headers.host, hosts)) return rejectUpgrade(socket, 421, 'Misdirected Request');
     if (!originAllowed(req.headers.origin, req.headers.host)) return rejectUpgrade(socket, 403, 'Forbidden');
     if (!authorized(req).ok) return rejectUpgrade(socket, 401, 'Unauthorized');

@@ -20,7 +20,7 @@ function fakeTransport(answer: (frame: RequestFrame) => ResponseFrame) {
 
 const job: Job = {
   id: 'j',
-  kind: 'k',
+  kind: 'models.download',
   label: 'L',
   state: 'running',
   cancelRequested: false,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { webSocketTransport, type ConnectionStatus, type SocketLike } from './transport';
+import type { StudioBridge } from '@contract';
+import { electronTransport, readUploadAnswer, webSocketTransport, type ConnectionStatus, type SocketLike } from './transport';
 
 class FakeSocket implements SocketLike {
   static all: FakeSocket[] = [];
@@ -95,5 +96,20 @@ describe('webSocketTransport', () => {
     FakeSocket.all[0]!.open();
     FakeSocket.all[0]!.onmessage?.({ data: '{nope' });
     expect(seen).toEqual([]);
+  });
+});
+
+describe('upload answers', () => {
+  it('reads the id, turns the error value into an AppError with its code, and refuses anything else', async () => {
+    expect(readUploadAnswer({ id: 'f'.repeat(64) }, 'refused')).toBe('f'.repeat(64));
+    expect(() => readUploadAnswer({ error: { code: 'BAD_IMAGE', message: 'Not a picture.' } }, 'refused')).toThrowError(
+      expect.objectContaining({ code: 'BAD_IMAGE', message: 'Not a picture.' }),
+    );
+    expect(() => readUploadAnswer('Token needed.', 'refused (401)')).toThrowError(expect.objectContaining({ code: 'UNAVAILABLE', message: 'refused (401)' }));
+  });
+
+  it('the desktop bridge answers the same way as the HTTP host', async () => {
+    const bridge = { upload: async () => ({ error: { code: 'INSUFFICIENT_SPACE', message: 'The disk is full.' } }) } as unknown as StudioBridge;
+    await expect(electronTransport(bridge).upload(new ArrayBuffer(1))).rejects.toMatchObject({ code: 'INSUFFICIENT_SPACE' });
   });
 });

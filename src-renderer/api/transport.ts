@@ -1,4 +1,4 @@
-import type { EventFrame, RequestFrame, ResponseFrame, StudioBridge } from '@contract';
+import { AppError, ROUTES, UploadAnswerSchema, type EventFrame, type RequestFrame, type ResponseFrame, type StudioBridge } from '@contract';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 
@@ -12,6 +12,14 @@ export interface Transport {
   upload(bytes: ArrayBuffer): Promise<string>;
 }
 
+/** An upload's id from the host's answer; its error value as an AppError (explained like any other error). */
+export function readUploadAnswer(raw: unknown, refused: string): string {
+  const answer = UploadAnswerSchema.safeParse(raw);
+  if (answer.success && 'id' in answer.data) return answer.data.id;
+  if (answer.success && 'error' in answer.data) throw AppError.fromWire(answer.data.error);
+  throw new AppError('UNAVAILABLE', refused);
+}
+
 export function electronTransport(bridge: StudioBridge): Transport {
   return {
     request: (frame) => bridge.call(frame),
@@ -21,7 +29,7 @@ export function electronTransport(bridge: StudioBridge): Transport {
       return () => {};
     },
     status: 'open',
-    upload: (bytes) => bridge.upload(bytes),
+    upload: async (bytes) => readUploadAnswer(await bridge.upload(bytes), 'The studio refused the upload.'),
   };
 }
 
@@ -140,14 +148,12 @@ export function webSocketTransport(options: WebSocketTransportOptions): Transpor
     },
     async upload(bytes) {
       // Same origin as the page: the host's cookie carries the token.
-      const response = await (options.fetch ?? fetch)(new URL('/uploads', options.url.replace(/^ws/, 'http')).toString(), {
+      const response = await (options.fetch ?? fetch)(new URL(ROUTES.uploads, options.url.replace(/^ws/, 'http')).toString(), {
         method: 'POST',
         body: bytes,
         credentials: 'same-origin',
       });
-      const body = (await response.json().catch(() => ({}))) as { id?: string; error?: string };
-      if (!response.ok || !body.id) throw new Error(body.error ?? `The upload failed (HTTP ${response.status}).`);
-      return body.id;
+      return readUploadAnswer(await response.json().catch(() => ({})), `The studio refused the upload (HTTP ${response.status}).`);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { isFinished, type Album } from '@contract';
+import { explainError, isFinished, type Album, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
 
 /** The drag payload of library photos dragged out of the grid (their ids as JSON). */
@@ -7,7 +7,7 @@ export const ITEMS_MIME = 'application/x-studio-items';
 /** Albums (collections): the list with counts and covers, and the changes the user makes to them. */
 export class AlbumsState {
   albums = $state<Album[]>([]);
-  error = $state<string | null>(null);
+  error = $state<Problem | null>(null);
 
   constructor(private readonly client: StudioClient) {
     client.onStatus((s) => {
@@ -88,7 +88,7 @@ export class AlbumsState {
       this.error = null;
       return result;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
       return null;
     }
   }

@@ -68,10 +68,10 @@ describe('AlbumsState', () => {
     const state = new AlbumsState(client);
     await state.create('Clients');
     expect(await state.create('CLIENTS')).toBeNull();
-    expect(state.error).toMatch(/already an album named/);
+    expect(state.error?.detail).toMatch(/already an album named/);
     expect(state.albums).toHaveLength(1);
     expect(await state.add(99, [1])).toBeNull();
-    expect(state.error).toMatch(/No album with id 99/);
+    expect(state.error?.detail).toMatch(/No album with id 99/);
     await state.load();
     expect(state.error).toBeNull();
   });

@@ -1,4 +1,4 @@
-import { SavedQuerySchema, type ComposedQuery, type ComposedResult, type ComposerId, type ComposerInfo, type ComposeWeights, type LibraryItem, type SavedQuery } from '@contract';
+import { AppError, SavedQuerySchema, thumbUrlOf, type ComposedQuery, type ComposedResult, type ComposerId, type ComposerInfo, type ComposeWeights, type LibraryItem, type SavedQuery, explainError, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
 import { checkDroppedImage } from '../api/dropped-image';
 import { previewOf, rememberPreview } from './previews';
@@ -37,7 +37,7 @@ export class ComposeState {
   last = $state<Pick<ComposedResult, 'composer' | 'timings' | 'encoded' | 'note'> | null>(null);
   selectedId = $state<number | null>(null);
   busy = $state(false);
-  error = $state<string | null>(null);
+  error = $state<Problem | null>(null);
   private running: Promise<void> | null = null;
   private again = false;
 
@@ -62,7 +62,7 @@ export class ComposeState {
         else this.pickComposer(settings.effective.composer, false);
       }
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -91,7 +91,7 @@ export class ComposeState {
       this.gairNote = `Auto: ${auto.w.toFixed(2)} (${auto.method === 'generated' ? 'generated images' : 'retrieval'}: ${auto.proxy}).`;
       await this.run();
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -146,7 +146,7 @@ export class ComposeState {
             this.last = { composer: result.composer, timings: result.timings, encoded: result.encoded, note: result.note };
             this.error = null;
           } catch (error) {
-            this.error = (error as Error).message;
+            this.error = explainError(error);
           }
         } while (this.again);
       } finally {
@@ -174,13 +174,13 @@ export class ComposeState {
   }
 
   useItem(item: Pick<LibraryItem, 'id' | 'name' | 'thumb'>): Promise<void> {
-    return this.setReference({ kind: 'item', itemId: item.id, name: item.name, src: item.thumb ? `/thumbs/${item.thumb}` : null });
+    return this.setReference({ kind: 'item', itemId: item.id, name: item.name, src: thumbUrlOf(item) });
   }
 
   async useFile(file: File): Promise<void> {
     const problem = await checkDroppedImage(file);
     if (problem) {
-      this.error = problem;
+      this.error = explainError(new AppError('BAD_IMAGE', problem));
       return;
     }
     try {
@@ -188,7 +188,7 @@ export class ComposeState {
       await rememberPreview(uploadId, file, 'photo');
       await this.setReference({ kind: 'upload', uploadId, name: file.name, src: URL.createObjectURL(file) });
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -199,7 +199,7 @@ export class ComposeState {
       if (png && this.regionUploadId) await rememberPreview(this.regionUploadId, png, 'mask');
       await this.run();
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -267,7 +267,7 @@ export class ComposeState {
       await this.client.call('search.saved.save', { name, query: this.query() });
       this.saved = await this.client.call('search.saved.list', {});
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -277,7 +277,7 @@ export class ComposeState {
       let reference: ComposeReference | null = null;
       if (q.reference && 'itemId' in q.reference) {
         const item = await this.client.call('library.item', { id: q.reference.itemId });
-        reference = { kind: 'item', itemId: item.id, name: item.name, src: item.thumb ? `/thumbs/${item.thumb}` : null };
+        reference = { kind: 'item', itemId: item.id, name: item.name, src: thumbUrlOf(item) };
       } else if (q.reference) {
         reference = { kind: 'upload', uploadId: q.reference.uploadId, name: saved.name, src: previewOf(q.reference.uploadId) };
       }
@@ -293,7 +293,7 @@ export class ComposeState {
       this.album = q.filters?.album ?? null;
       await this.run();
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -302,7 +302,7 @@ export class ComposeState {
       await this.client.call('search.saved.remove', { id });
       this.saved = this.saved.filter((s) => s.id !== id);
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { isFinished, type Job } from '@contract';
+import { isFinished, type Job, explainError, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
 import type { JobsState } from './jobs.svelte';
 
@@ -7,7 +7,7 @@ export interface PreviewRun {
   done: number;
   total: number;
   images: { seed: number; image: string }[];
-  error: string | null;
+  error: Problem | null;
 }
 
 /** Generated previews of concepts ("*name" created from its own photos), per concept, on request. */
@@ -28,7 +28,7 @@ export class ConceptPreviewsState {
       this.jobs.apply(job);
       this.runs[name] = { jobId: job.id, done: 0, total: job.progress.total ?? 3, images: [], error: null };
     } catch (error) {
-      this.runs[name] = { jobId: null, done: 0, total: 0, images: [], error: (error as Error).message };
+      this.runs[name] = { jobId: null, done: 0, total: 0, images: [], error: explainError(error) };
     }
   }
 
@@ -45,13 +45,13 @@ export class ConceptPreviewsState {
       this.runs[name] = { ...run, done: job.progress.done, total: job.progress.total ?? run.total };
       return;
     }
-    const result = job.result as { previews?: { seed: number; image: string }[] } | null;
+    const result = job.kind === 'concepts.previews' ? job.result : null;
     this.runs[name] = {
       ...run,
       jobId: null,
       done: run.total,
       images: job.state === 'done' ? (result?.previews ?? []) : run.images,
-      error: job.state === 'failed' ? (job.error?.message ?? 'Previews failed.') : null,
+      error: job.state === 'failed' ? (explainError(job.error ?? 'Previews failed.')) : null,
     };
   }
 }

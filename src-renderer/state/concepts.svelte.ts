@@ -1,4 +1,4 @@
-import { ConceptSchema, isFinished, type Concept, type Job, type LibraryItem } from '@contract';
+import { AppError, isFinished, thumbUrlOf, type Concept, type Job, type LibraryItem, explainError, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
 import { checkDroppedImage } from '../api/dropped-image';
 import { ConceptPreviewsState } from './concept-previews.svelte';
@@ -17,7 +17,7 @@ export class ConceptsState {
   generateNegatives = $state(false);
   /** The training running: a new concept, or (`retraining` set) an existing one given more photos. */
   teaching = $state<{ jobId: string; generation: number; accuracy: number; curve: number[]; matches: LibraryItem[]; retraining?: string } | null>(null);
-  error = $state<string | null>(null);
+  error = $state<Problem | null>(null);
   /** Generated previews of a concept, on request. */
   readonly previews: ConceptPreviewsState;
 
@@ -53,7 +53,7 @@ export class ConceptsState {
     try {
       this.concepts = await this.client.call('concepts.list', {});
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -65,13 +65,13 @@ export class ConceptsState {
       if (problem) problems.push(problem);
       else this.photos = [...this.photos, { file, url: URL.createObjectURL(file), name: file.name }];
     }
-    this.error = problems.length ? problems.join(' ') : null;
+    this.error = problems.length ? explainError(new AppError('BAD_IMAGE', problems.join(' '))) : null;
   }
 
   /** Library photos picked together in the Library ("Teach a concept from these"). */
   addItems(items: Pick<LibraryItem, 'id' | 'name' | 'thumb'>[]): void {
     const have = new Set(this.photos.flatMap((p) => ('itemId' in p ? [p.itemId] : [])));
-    const fresh = items.filter((i) => !have.has(i.id)).map((i) => ({ itemId: i.id, url: i.thumb ? `/thumbs/${i.thumb}` : '', name: i.name }));
+    const fresh = items.filter((i) => !have.has(i.id)).map((i) => ({ itemId: i.id, url: thumbUrlOf(i) ?? '', name: i.name }));
     this.photos = [...this.photos, ...fresh];
     this.error = null;
   }
@@ -89,7 +89,7 @@ export class ConceptsState {
       this.teaching = { jobId: job.id, generation: 0, accuracy: 0, curve: [], matches: [] };
       this.error = null;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -107,7 +107,7 @@ export class ConceptsState {
       this.teaching = { jobId: job.id, generation: 0, accuracy: 0, curve: [], matches: [], retraining: concept.name };
       this.error = null;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -120,14 +120,14 @@ export class ConceptsState {
     const retraining = this.teaching.retraining;
     this.teaching = null;
     if (retraining) {
-      if (job.state === 'failed') this.error = job.error?.message ?? 'Retraining failed.';
+      if (job.state === 'failed') this.error = explainError(job.error ?? 'Retraining failed.');
       void this.load();
-    } else if (job.state === 'done' && ConceptSchema.safeParse(job.result).success) {
+    } else if (job.kind === 'concepts.teach' && job.state === 'done' && job.result) {
       this.photos = [];
       this.name = '';
       this.parent = '';
       void this.load();
-    } else if (job.state === 'failed') this.error = job.error?.message ?? 'Teaching failed.';
+    } else if (job.state === 'failed') this.error = explainError(job.error ?? 'Teaching failed.');
   }
 
   async rename(id: number, name: string): Promise<void> {
@@ -148,7 +148,7 @@ export class ConceptsState {
       a.click();
       a.remove();
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -170,7 +170,7 @@ export class ConceptsState {
       this.error = null;
       await this.load();
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { isFinished, ProjectViewSchema, TurnParamsSchema, type EditCapabilities, type ExportFormat, type ExportResult, type Job, type ProjectSummary, type ProjectView, type Turn, type TurnParams } from '@contract';
+import { AppError, isFinished, TurnParamsSchema, type EditCapabilities, type ExportFormat, type ExportResult, type Job, type ProjectSummary, type ProjectView, type Turn, type TurnParams, explainError, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
 import { GroundingState } from './grounding.svelte';
 import { checkDroppedImage } from '../api/dropped-image';
@@ -33,7 +33,7 @@ export class EditorState {
   /** Two turns shown side by side with a split slider. */
   compare = $state<{ a: number; b: number } | null>(null);
   split = $state(50);
-  error = $state<string | null>(null);
+  error = $state<Problem | null>(null);
 
   constructor(
     private readonly client: StudioClient,
@@ -85,7 +85,7 @@ export class EditorState {
       this.error = null;
       return result;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
       return undefined;
     }
   }
@@ -120,7 +120,7 @@ export class EditorState {
   async openFile(file: File): Promise<void> {
     const problem = await checkDroppedImage(file);
     if (problem) {
-      this.error = problem;
+      this.error = explainError(new AppError('BAD_IMAGE', problem));
       return;
     }
     this.show(
@@ -170,13 +170,12 @@ export class EditorState {
     if (job.id !== this.running?.jobId || !isFinished(job.state)) return;
     this.running = null;
     if (job.state === 'done') {
-      const parsed = ProjectViewSchema.safeParse(job.result);
-      if (parsed.success) this.show(parsed.data);
+      if (job.kind === 'edit.turn' && job.result) this.show(job.result);
       this.mask = null;
       this.startMask = null;
       this.error = null;
     } else if (job.state === 'failed') {
-      this.error = job.error?.message ?? 'The turn failed.';
+      this.error = explainError(job.error ?? 'The turn failed.');
     }
   }
 

@@ -1,4 +1,4 @@
-import { GroundedParamsSchema, type Job, type NeighbourInput, type NeighbourView } from '@contract';
+import { GroundedParamsSchema, type Job, type NeighbourInput, type NeighbourView, explainError, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
 
 /** A neighbour in the strip: found for the prompt, pinned by the user, or dropped (a local picture, uploaded). */
@@ -25,7 +25,7 @@ export class GroundingState {
   k = $state(GroundedParamsSchema.parse({}).k);
   note = $state<string | null>(null);
   finding = $state(false);
-  error = $state<string | null>(null);
+  error = $state<Problem | null>(null);
   private removed = new Set<string>();
   private lastPrompt = '';
 
@@ -50,7 +50,7 @@ export class GroundingState {
       this.note = note;
       this.error = null;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     } finally {
       this.finding = false;
     }
@@ -78,7 +78,7 @@ export class GroundingState {
       this.neighbours = [...this.kept(), dropped, ...this.neighbours.filter((n) => !n.pinned)];
       this.error = null;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 

@@ -1,11 +1,11 @@
-import { isFinished, type Job } from '@contract';
+import { isFinished, type Job, explainError, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
 
 /** Live list of jobs, newest first, kept current by job.progress events. */
 export class JobsState {
   jobs = $state<Job[]>([]);
   active = $derived(this.jobs.filter((j) => !isFinished(j.state)));
-  error = $state<string | null>(null);
+  error = $state<Problem | null>(null);
 
   constructor(private readonly client?: StudioClient) {
     client?.on('job.progress', (job) => this.apply(job));
@@ -33,7 +33,7 @@ export class JobsState {
       this.jobs = [];
       for (const job of jobs) this.apply(job);
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -54,7 +54,7 @@ export class JobsState {
     try {
       this.apply(await this.client.call(method, { id }));
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 }

@@ -4,7 +4,7 @@ import { JobsState } from './jobs.svelte';
 
 const job = (id: string, state: Job['state'], createdAt: number, done = 0): Job => ({
   id,
-  kind: 'k',
+  kind: 'models.download',
   label: id,
   state,
   cancelRequested: false,

@@ -1,4 +1,4 @@
-import { isFinished, LibraryItemSchema, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchResult } from '@contract';
+import { AppError, isFinished, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchResult, explainError, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
 import { checkDroppedImage } from '../api/dropped-image';
 import type { JobsState } from './jobs.svelte';
@@ -55,7 +55,7 @@ export class LibraryState {
   viewing = $state<number | null>(null);
   /** The order of the results ('' = relevance for searches, date taken for listings). */
   sort = $state<'' | 'relevance' | 'taken' | 'name' | 'added'>('');
-  error = $state<string | null>(null);
+  error = $state<Problem | null>(null);
   /** The grid's thumbnail size in px (kept across sessions). */
   #thumbSize = $state(Number(globalThis.localStorage?.getItem('studio.library.thumbSize')) || 172);
   private generation = 0;
@@ -98,7 +98,7 @@ export class LibraryState {
       ]);
       if (this.view === 'duplicates') this.duplicates = await this.client.call('library.duplicates', {});
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -119,9 +119,7 @@ export class LibraryState {
   /** Groups from the last finished near-duplicate job, validated against the contract. */
   get nearGroups(): LibraryItem[][] | null {
     const job = this.jobs.jobs.find((j) => j.id === this.nearJobId);
-    if (!job || job.state !== 'done') return null;
-    const parsed = LibraryItemSchema.array().array().safeParse(job.result);
-    return parsed.success ? parsed.data : null;
+    return job?.kind === 'library.near-duplicates' && job.state === 'done' ? job.result : null;
   }
 
   get nearRunning(): boolean {
@@ -135,7 +133,7 @@ export class LibraryState {
       this.jobs.apply(job);
       this.nearJobId = job.id;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -145,7 +143,7 @@ export class LibraryState {
       try {
         this.duplicates = await this.client.call('library.duplicates', {});
       } catch (error) {
-        this.error = (error as Error).message;
+        this.error = explainError(error);
       }
     }
   }
@@ -177,7 +175,7 @@ export class LibraryState {
       this.exhausted = result.items.length < PAGE;
       this.error = null;
     } catch (error) {
-      if (generation === this.generation) this.error = (error as Error).message;
+      if (generation === this.generation) this.error = explainError(error);
     } finally {
       if (generation === this.generation) this.loading = false;
     }
@@ -193,7 +191,7 @@ export class LibraryState {
       this.items = [...this.items, ...result.items];
       this.exhausted = result.items.length < PAGE;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     } finally {
       this.loading = false;
     }
@@ -221,7 +219,7 @@ export class LibraryState {
   async searchByFile(file: File): Promise<void> {
     const problem = await checkDroppedImage(file);
     if (problem) {
-      this.error = problem;
+      this.error = explainError(new AppError('BAD_IMAGE', problem));
       return;
     }
     try {
@@ -233,7 +231,7 @@ export class LibraryState {
       this.query = '';
       await this.run();
     } catch (error) {
-      this.error = `Could not search by ${file.name}: ${(error as Error).message}`;
+      this.error = { ...explainError(error), detail: `Could not search by ${file.name}: ${explainError(error).detail}` };
     }
   }
 
@@ -278,7 +276,7 @@ export class LibraryState {
       if (this.selected && touched.has(this.selected.id)) this.selected = await this.client.call('library.item', { id: this.selected.id });
       this.error = null;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -291,7 +289,7 @@ export class LibraryState {
     try {
       this.selected = await this.client.call('library.item', { id });
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -303,7 +301,7 @@ export class LibraryState {
       this.error = null;
       return true;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
       return false;
     }
   }
@@ -313,7 +311,7 @@ export class LibraryState {
       this.selected = await this.client.call('library.tags.set', { id, tags });
       this.error = null;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -321,7 +319,7 @@ export class LibraryState {
   async addDropped(file: File): Promise<void> {
     const path = this.client.pathForFile(file);
     if (!path) {
-      this.error = 'Browsers do not reveal where a dropped folder lives. Type its path instead (or use the desktop app).';
+      this.error = explainError(new AppError('UNAVAILABLE', 'Browsers do not reveal where a dropped folder lives. Type its path instead (or use the desktop app).'));
       return;
     }
     await this.addRoot(path);
@@ -332,7 +330,7 @@ export class LibraryState {
       await this.client.call('library.roots.remove', { id });
       await this.reload();
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -340,7 +338,7 @@ export class LibraryState {
     try {
       this.jobs.apply(await this.client.call('library.refresh', {}));
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 }

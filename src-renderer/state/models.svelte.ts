@@ -1,16 +1,16 @@
-import { isFinished, type Job, type ModelRecommendation, type ModelStatus, type Precision, type Settings, type SettingsView } from '@contract';
+import { isFinished, type Job, type ModelRecommendation, type ModelStatus, type Precision, type Settings, type SettingsView, explainError, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
 import type { JobsState } from './jobs.svelte';
 
 /** The model list in Settings, with the download job of each model (if any) and a refresh when a download ends. */
 export class ModelsState {
   models = $state<ModelStatus[]>([]);
-  error = $state<string | null>(null);
+  error = $state<Problem | null>(null);
   /** Model id → id of its download job. */
   downloads = $state<Record<string, string>>({});
   /** Saved settings, what is in effect, and what flags fix. */
   settings = $state<SettingsView | null>(null);
-  settingsError = $state<string | null>(null);
+  settingsError = $state<Problem | null>(null);
   /** The first-run guide: open, and what it proposes for this machine. */
   guideOpen = $state(false);
   guide = $state<ModelRecommendation | null>(null);
@@ -35,7 +35,7 @@ export class ModelsState {
       // The first time the studio opens with no model at all, propose a set for this machine.
       if (!this.guideShownThisSession && !this.settings.settings.firstRunDone && !this.models.some((m) => m.installed)) void this.openGuide();
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 
@@ -47,7 +47,7 @@ export class ModelsState {
       await this.load();
       return true;
     } catch (error) {
-      this.settingsError = (error as Error).message;
+      this.settingsError = explainError(error);
       return false;
     }
   }
@@ -58,7 +58,7 @@ export class ModelsState {
     try {
       this.guide = await this.client.call('models.recommend', {});
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
       this.guideOpen = false;
     }
   }
@@ -86,7 +86,7 @@ export class ModelsState {
       this.jobs.apply(job);
       this.downloads[id] = job.id;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 }

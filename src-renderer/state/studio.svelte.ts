@@ -1,3 +1,4 @@
+import { explainError, type Problem } from '@contract';
 import type { AppInfo } from '@contract';
 import type { StudioClient } from '../api/client';
 import type { ConnectionStatus } from '../api/transport';
@@ -6,7 +7,7 @@ import type { ConnectionStatus } from '../api/transport';
 export class StudioState {
   info = $state<AppInfo | null>(null);
   connection = $state<ConnectionStatus>('connecting');
-  error = $state<string | null>(null);
+  error = $state<Problem | null>(null);
 
   constructor(private readonly client: StudioClient) {
     client.onStatus((status) => {
@@ -20,7 +21,7 @@ export class StudioState {
       this.info = await this.client.call('app.info', {});
       this.error = null;
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = explainError(error);
     }
   }
 }

@@ -107,7 +107,10 @@ describe('personal concepts in the studio', () => {
     const broken = join(photos, 'broken.png');
     await writeFile(broken, 'not a picture');
     const bad = await engine.concepts.teach({ name: 'plum', parent: 'circle', photos: [three[0]!, three[1]!, { uploadId: await engine.uploads.put(Buffer.from('not a picture')) }] });
-    expect((await engine.jobs.settled(bad.id)).error).toMatchObject({ code: 'BAD_IMAGE', message: expect.stringMatching(/Photo 3/) });
+    const badError = (await engine.jobs.settled(bad.id)).error;
+    expect(badError).toMatchObject({ code: 'BAD_IMAGE', message: expect.stringMatching(/Photo 3 \(a dropped picture\)/) });
+    // A dropped photo is never named by its path inside the data folder.
+    expect(badError?.message).not.toContain(engine.app.dataDir);
     const job = await engine.concepts.teach({ name: 'plum', parent: 'circle', photos: three });
     const off = engine.events.subscribe((e) => {
       if (e.topic === 'concepts.progress' && e.payload.jobId === job.id && e.payload.generation === 2) engine.jobs.cancel(job.id);

@@ -9,7 +9,7 @@ import {
   type AddPhotosRequest,
   type Concept,
   type ConceptFile,
-  type Job,
+  type JobOf,
   type LibraryItem,
   type TeachProgress,
   type TeachRequest,
@@ -111,7 +111,7 @@ export class Concepts {
   }
 
   /** Checks a teaching request and starts it as a job; nothing is stored unless it finishes. */
-  async startTeaching(request: TeachRequest): Promise<Job> {
+  async startTeaching(request: TeachRequest): Promise<JobOf<'concepts.teach'>> {
     const req = TeachRequestSchema.parse(request);
     if (req.photos.length < 3 || req.photos.length > 5) {
       throw new AppError('INVALID_PARAMS', `Teach a concept with 3 to 5 photos of it (${req.photos.length} given): fewer cannot tell it from its kind, more adds little.`);
@@ -129,7 +129,7 @@ export class Concepts {
    * Retrains a concept with its stored photos plus new ones (up to MAX_RETRAIN_PHOTOS in all), as a job. The stored token
    * is replaced only when the new training finishes: a cancelled or failed retraining keeps the concept as it was.
    */
-  async startAddingPhotos(request: AddPhotosRequest): Promise<Job> {
+  async startAddingPhotos(request: AddPhotosRequest): Promise<JobOf<'concepts.teach'>> {
     const req = AddPhotosRequestSchema.parse(request);
     const concept = this.stored(req.id);
     const stored = this.photoFiles(concept.name) ?? [];
@@ -148,11 +148,12 @@ export class Concepts {
     });
   }
 
-  private photoFile(p: { itemId: number } | { uploadId: string }): { path: string; thumb: string | null } {
-    return 'itemId' in p ? this.deps.itemFile(p.itemId) : { path: this.deps.uploadPath(p.uploadId), thumb: null };
+  private photoFile(p: { itemId: number } | { uploadId: string }): { path: string; thumb: string | null; dropped?: true } {
+    // A dropped photo's path is inside the data folder: errors call it by its place in the list, not by that path.
+    return 'itemId' in p ? this.deps.itemFile(p.itemId) : { path: this.deps.uploadPath(p.uploadId), thumb: null, dropped: true };
   }
 
-  private train(plan: TrainingPlan, store: Parameters<typeof startTraining>[2]): Promise<Job> {
+  private train(plan: TrainingPlan, store: Parameters<typeof startTraining>[2]): Promise<JobOf<'concepts.teach'>> {
     const context = { deps: this.deps, space: (clip: ClipModel) => this.space(clip), rankedSpace: this.rankedSpace.bind(this) };
     return startTraining(context, plan, store, (id) => {
       this.version++;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { AppError, type Concept, type Job } from '@contract';
+import { AppError, thumbUrl, type Concept, type JobOf } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import type { TrainedConcept } from '../storage/library/concepts-repository';
 import { writeFileAtomic } from '../storage/atomic-write';
@@ -21,7 +21,7 @@ const GENERATED_NEGATIVES = 4;
 export interface TrainingPlan {
   label: string;
   parent: string;
-  photos: { path: string; thumb: string | null }[];
+  photos: { path: string; thumb: string | null; dropped?: true }[];
   seed: number;
   generateNegatives: boolean;
 }
@@ -37,7 +37,7 @@ export interface TrainingContext {
  * Reads and checks the photos, then teaches a token as a job. `store` writes the finished concept and returns its id;
  * `finished` turns that id into the job's result. Nothing is stored unless the training finishes.
  */
-export async function startTraining(context: TrainingContext, plan: TrainingPlan, store: (concept: TrainedConcept) => number, finished: (id: number) => Concept): Promise<Job> {
+export async function startTraining(context: TrainingContext, plan: TrainingPlan, store: (concept: TrainedConcept) => number, finished: (id: number) => Concept): Promise<JobOf<'concepts.teach'>> {
   const { deps } = context;
   const { photos, parent } = plan;
   const model = deps.servingModel();
@@ -54,10 +54,10 @@ export async function startTraining(context: TrainingContext, plan: TrainingPlan
     const j = hashes.indexOf(hashes[i]!);
     if (j !== i) throw new AppError('INVALID_PARAMS', `Photos ${j + 1} and ${i + 1} are the same picture; use different photos of the concept.`);
   }
-  const job: Job = deps.jobs.submit({ kind: 'concepts.teach', label: plan.label, unit: 'generations', total: 120 }, async (ctx) => {
+  const job: JobOf<'concepts.teach'> = deps.jobs.submit({ kind: 'concepts.teach', label: plan.label, unit: 'generations', total: 120 }, async (ctx) => {
     const encoded = await clip!.encodeImages(bytes);
     const positives = encoded.map((e, i) => {
-      if (!e.ok) throw new AppError('BAD_IMAGE', `Photo ${i + 1} (${photos[i]!.path}) could not be read: ${e.error.message}`);
+      if (!e.ok) throw new AppError('BAD_IMAGE', `Photo ${i + 1} (${photos[i]!.dropped ? 'a dropped picture' : photos[i]!.path}) could not be read: ${e.error.message}`);
       return e.embedding;
     });
     const negatives = await libraryNegatives(deps, clip!, model, parent, positives);
@@ -123,7 +123,7 @@ async function conceptThumb(thumbDir: string, path: string | Buffer, sha: string
   const name = `concepts/${sha.slice(0, 24)}.webp`;
   await mkdir(join(thumbDir, 'concepts'), { recursive: true });
   await writeFileAtomic(join(thumbDir, name), await sharp(path).rotate().resize(256, 256, { fit: 'inside' }).webp().toBuffer());
-  return `/thumbs/${name}`;
+  return thumbUrl(name);
 }
 
 /**

@@ -18,7 +18,7 @@ describe('diskCheck', () => {
     const runner = new JobRunner({ progressIntervalMs: 0 });
     const progress: number[] = [];
     runner.onUpdate((j) => j.state === 'running' && progress.push(j.progress.done));
-    const job = runner.submit({ kind: 'disk-check', label: 'Check', unit: 'MB' }, (ctx) => diskCheck(dataDir, 9, ctx));
+    const job = runner.submit({ kind: 'diagnostics.disk-check', label: 'Check', unit: 'MB' }, (ctx) => diskCheck(dataDir, 9, ctx));
     const final = await runner.settled(job.id);
     expect(final.state).toBe('done');
     expect(final.result).toMatchObject({ megabytes: 9, verified: true });
@@ -30,7 +30,7 @@ describe('diskCheck', () => {
 
   it('refuses with INSUFFICIENT_SPACE rather than filling the disk', async () => {
     const runner = new JobRunner();
-    const job = runner.submit({ kind: 'disk-check', label: 'Huge' }, (ctx) => diskCheck(dataDir, 1024 * 1024 * 1024, ctx));
+    const job = runner.submit({ kind: 'diagnostics.disk-check', label: 'Huge' }, (ctx) => diskCheck(dataDir, 1024 * 1024 * 1024, ctx));
     const final = await runner.settled(job.id);
     expect(final.state).toBe('failed');
     expect(final.error?.code).toBe('INSUFFICIENT_SPACE');
@@ -39,7 +39,7 @@ describe('diskCheck', () => {
 
   it('stops on cancel and leaves no temp file behind', async () => {
     const runner = new JobRunner({ progressIntervalMs: 0 });
-    let job = runner.submit({ kind: 'disk-check', label: 'Cancel me', unit: 'MB' }, (ctx) => diskCheck(dataDir, 400, ctx));
+    let job = runner.submit({ kind: 'diagnostics.disk-check', label: 'Cancel me', unit: 'MB' }, (ctx) => diskCheck(dataDir, 400, ctx));
     runner.onUpdate((j) => {
       if (j.id === job.id && j.progress.done >= 8 && !j.cancelRequested && j.state === 'running') runner.cancel(j.id);
     });

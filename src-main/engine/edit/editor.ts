@@ -8,7 +8,7 @@ import {
   type EditStep,
   type ExportRequest,
   type ExportResult,
-  type Job,
+  type JobOf,
   type ProjectView,
   type Recipe,
   type RunTurn,
@@ -134,7 +134,7 @@ export class Editor {
   }
 
   /** Starts a turn as a job; its result is the project's view with the new turn current. */
-  runTurn(request: RunTurn): Job {
+  runTurn(request: RunTurn): JobOf<'edit.turn'> {
     const parsed = RunTurnSchema.parse(request);
     const req = { ...parsed, instruction: this.describeConcepts(parsed.instruction), negative: this.describeConcepts(parsed.negative) };
     const view = this.store.view(req.projectId);

@@ -1,10 +1,10 @@
-import { TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn } from '@contract';
+import { turnFileUrl, TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn } from '@contract';
 import type { StoredProject } from '../storage/edit/projects-repository';
 import type { TurnRow } from '../storage/edit/turns-repository';
 
 /** A stored turn as the contract shows it (pictures as /turns/<project>/<file> URLs). */
 export function toTurn(row: TurnRow): Turn {
-  const url = (name: string) => `/turns/${row.project_id}/${name}`;
+  const url = (name: string) => turnFileUrl(row.project_id, name);
   return {
     id: row.id,
     parentId: row.parent_id,

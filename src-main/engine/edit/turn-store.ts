@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
-import { AppError, contentHashesIn, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams } from '@contract';
+import { AppError, contentHashesIn, turnFileUrl, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams } from '@contract';
 import { openDatabase, type Db } from '../storage/db';
 import { ProjectsRepository, type StoredProject } from '../storage/edit/projects-repository';
 import { TurnsRepository, type TurnRow } from '../storage/edit/turns-repository';
@@ -103,7 +103,7 @@ export class TurnStore {
     const temp = join(dir, `${name}.${process.pid}.tmp`);
     await writeFile(temp, bytes);
     await rename(temp, join(dir, name));
-    return `/turns/${projectId}/${name}`;
+    return turnFileUrl(projectId, name);
   }
 
   async addTurn(turn: NewTurn): Promise<number> {

@@ -1,3 +1,4 @@
+import { thumbUrlOf } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import type { Concepts } from '../concepts/concepts';
 import type { Db } from '../storage/db';
@@ -47,7 +48,7 @@ export function groundingDeps(engine: {
     },
     item: (id) => {
       const item = library.item(id);
-      return { path: item.path, name: item.name, thumb: item.thumb ? `/thumbs/${item.thumb}` : null, hash: items.hashOf(id) };
+      return { path: item.path, name: item.name, thumb: thumbUrlOf(item), hash: items.hashOf(id) };
     },
     itemsWithHash: (hash) => library.itemsWithHash(hash),
     uploadPath: engine.uploadPath,

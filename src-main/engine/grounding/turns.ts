@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { AppError, GroundedRecipeSchema, GroundedTurnSchema, type EditStep, type GroundedRecipe, type GroundedTurn, type Job } from '@contract';
+import { AppError, GroundedRecipeSchema, GroundedTurnSchema, type EditStep, type GroundedRecipe, type GroundedTurn, type JobOf } from '@contract';
 import { EDIT_MODELS } from '../edit/editor';
 import { decodeRgb, encodePng } from '../shared/pixels';
 import type { TurnStore } from '../edit/turn-store';
@@ -22,7 +22,7 @@ export class GroundedTurns {
   ) {}
 
   /** Starts a grounded turn as a job; its result is the project's view with the new turn current. */
-  run(request: GroundedTurn): Job {
+  run(request: GroundedTurn): JobOf<'edit.turn'> {
     const req = GroundedTurnSchema.parse(request);
     const view = this.deps.store.view(req.projectId);
     const from = req.fromTurnId ?? view.cursor;

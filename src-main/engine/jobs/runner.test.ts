@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError, type Job } from '@contract';
 import { JobRunner, type JobContext } from './runner';
 
@@ -21,7 +21,7 @@ function steppedWork(steps: number) {
       await Promise.race([gate, new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)))]);
       ctx.progress(i, steps);
     }
-    return { steps };
+    return { report: `${steps} steps` };
   };
   return { work, next, started: startedP };
 }
@@ -38,27 +38,28 @@ describe('JobRunner', () => {
   it('emits queued → running → progress in order → done, with the result', async () => {
     const runner = new JobRunner({ progressIntervalMs: 0 });
     const events = record(runner);
-    const job = runner.submit({ kind: 'test', label: 'Count', unit: 'items', total: 3 }, async (ctx) => {
+    const job = runner.submit({ kind: 'library.vectors', label: 'Count', unit: 'steps', total: 3 }, async (ctx) => {
       for (let i = 1; i <= 3; i++) ctx.progress(i);
-      return 'ok';
+      return { report: 'ok' };
     });
     const final = await runner.settled(job.id);
     expect(final.state).toBe('done');
-    expect(final.result).toBe('ok');
+    expect(final.result).toEqual({ report: 'ok' });
     expect(events.map((e) => e.state)).toEqual(['queued', 'running', 'running', 'running', 'running', 'done']);
     expect(events.filter((e) => e.state === 'running').map((e) => e.progress.done)).toEqual([0, 1, 2, 3]);
-    expect(events.every((e) => e.progress.unit === 'items')).toBe(true);
+    expect(events.every((e) => e.progress.unit === 'steps')).toBe(true);
   });
 
   it('reports rate and ETA from a clock', async () => {
     let now = 0;
     const runner = new JobRunner({ progressIntervalMs: 0, now: () => now });
     const events = record(runner);
-    const job = runner.submit({ kind: 'test', label: 'Timed', total: 100 }, async (ctx) => {
+    const job = runner.submit({ kind: 'library.vectors', label: 'Timed', total: 100 }, async (ctx) => {
       now = 2000;
       ctx.progress(20);
       now = 4000;
       ctx.progress(40);
+      return { report: '' };
     });
     await runner.settled(job.id);
     const at40 = events.find((e) => e.progress.done === 40 && e.state === 'running')!;
@@ -69,8 +70,9 @@ describe('JobRunner', () => {
   it('throttles progress events but never drops the final one', async () => {
     const runner = new JobRunner({ progressIntervalMs: 60_000 });
     const events = record(runner);
-    const job = runner.submit({ kind: 'test', label: 'Many', total: 1000 }, async (ctx) => {
+    const job = runner.submit({ kind: 'library.vectors', label: 'Many', total: 1000 }, async (ctx) => {
       for (let i = 1; i <= 1000; i++) ctx.progress(i);
+      return { report: '' };
     });
     await runner.settled(job.id);
     const running = events.filter((e) => e.state === 'running');
@@ -82,8 +84,8 @@ describe('JobRunner', () => {
     const runner = new JobRunner({ concurrency: 1, progressIntervalMs: 0 });
     const a = steppedWork(1);
     const b = steppedWork(1);
-    const jobA = runner.submit({ kind: 't', label: 'A' }, a.work);
-    const jobB = runner.submit({ kind: 't', label: 'B' }, b.work);
+    const jobA = runner.submit({ kind: 'library.vectors', label: 'A' }, a.work);
+    const jobB = runner.submit({ kind: 'library.vectors', label: 'B' }, b.work);
     await a.started;
     expect(runner.get(jobA.id).state).toBe('running');
     expect(runner.get(jobB.id).state).toBe('queued');
@@ -100,8 +102,8 @@ describe('JobRunner', () => {
     const events = record(runner);
     const a = steppedWork(10);
     const b = steppedWork(1);
-    const jobA = runner.submit({ kind: 't', label: 'A' }, a.work);
-    const jobB = runner.submit({ kind: 't', label: 'B' }, b.work);
+    const jobA = runner.submit({ kind: 'library.vectors', label: 'A' }, a.work);
+    const jobB = runner.submit({ kind: 'library.vectors', label: 'B' }, b.work);
     await a.started;
     a.next();
     await tick();
@@ -121,9 +123,10 @@ describe('JobRunner', () => {
     const runner = new JobRunner({ concurrency: 1 });
     const a = steppedWork(1);
     let ranB = false;
-    const jobA = runner.submit({ kind: 't', label: 'A' }, a.work);
-    const jobB = runner.submit({ kind: 't', label: 'B' }, async () => {
+    const jobA = runner.submit({ kind: 'library.vectors', label: 'A' }, a.work);
+    const jobB = runner.submit({ kind: 'library.vectors', label: 'B' }, async () => {
       ranB = true;
+      return { report: 'B' };
     });
     expect(runner.cancel(jobB.id).state).toBe('cancelled');
     await a.started;
@@ -134,14 +137,15 @@ describe('JobRunner', () => {
   });
 
   it('records a failure with its reason and keeps running other jobs', async () => {
-    const runner = new JobRunner({ concurrency: 1 });
-    const bad = runner.submit({ kind: 't', label: 'Bad' }, async () => {
+    const logged: [unknown, string][] = [];
+    const runner = new JobRunner({ concurrency: 1, onInternalError: (error, job) => logged.push([error, job.kind]) });
+    const bad = runner.submit({ kind: 'library.vectors', label: 'Bad' }, async () => {
       throw new AppError('INSUFFICIENT_SPACE', 'Not enough free space.', { needed: 10 });
     });
-    const weird = runner.submit({ kind: 't', label: 'Weird' }, async () => {
+    const weird = runner.submit({ kind: 'library.vectors', label: 'Weird' }, async () => {
       throw new TypeError('x is not a function');
     });
-    const good = runner.submit({ kind: 't', label: 'Good' }, async () => 42);
+    const good = runner.submit({ kind: 'library.vectors', label: 'Good' }, async () => ({ report: '42' }));
     expect((await runner.settled(bad.id)).error).toEqual({
       code: 'INSUFFICIENT_SPACE',
       message: 'Not enough free space.',
@@ -149,14 +153,27 @@ describe('JobRunner', () => {
     });
     const weirdFinal = await runner.settled(weird.id);
     expect(weirdFinal.state).toBe('failed');
-    expect(weirdFinal.error).toEqual({ code: 'INTERNAL', message: 'x is not a function' });
-    expect((await runner.settled(good.id)).result).toBe(42);
+    // An internal error is logged for the studio, and clients get a generic explanation, not the raw message.
+    expect(weirdFinal.error).toEqual({ code: 'INTERNAL', message: 'Weird failed unexpectedly. The studio logged the details.' });
+    expect(logged).toEqual([[expect.objectContaining({ message: 'x is not a function' }), 'library.vectors']]);
+    expect((await runner.settled(good.id)).result).toEqual({ report: '42' });
+  });
+
+  it('passes what `explain` makes of an error (a full disk) to clients instead of hiding it', async () => {
+    const onInternalError = vi.fn();
+    const explain = (error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOSPC' ? new AppError('INSUFFICIENT_SPACE', 'The data folder is full.') : null);
+    const runner = new JobRunner({ explain, onInternalError });
+    const job = runner.submit({ kind: 'library.vectors', label: 'Full' }, async () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    expect((await runner.settled(job.id)).error).toEqual({ code: 'INSUFFICIENT_SPACE', message: 'The data folder is full.' });
+    expect(onInternalError).not.toHaveBeenCalled();
   });
 
   it('throws NOT_FOUND for unknown ids and ignores cancel on finished jobs', async () => {
     const runner = new JobRunner();
     expect(() => runner.cancel('nope')).toThrowError(expect.objectContaining({ code: 'NOT_FOUND' }));
-    const job = runner.submit({ kind: 't', label: 'Quick' }, async () => 1);
+    const job = runner.submit({ kind: 'library.vectors', label: 'Quick' }, async () => ({ report: '1' }));
     await runner.settled(job.id);
     expect(runner.cancel(job.id).state).toBe('done');
   });
@@ -164,8 +181,8 @@ describe('JobRunner', () => {
   it('submitOnce returns the unfinished job under the same key, and starts anew once it has finished', async () => {
     const runner = new JobRunner();
     const a = steppedWork(1);
-    const first = runner.submitOnce('k', { kind: 't', label: 'A' }, a.work);
-    const again = runner.submitOnce('k', { kind: 't', label: 'A again' }, async () => 'never');
+    const first = runner.submitOnce('k', { kind: 'library.vectors', label: 'A' }, a.work);
+    const again = runner.submitOnce('k', { kind: 'library.vectors', label: 'A again' }, async () => ({ report: 'never' }));
     expect(first.created).toBe(true);
     expect(again).toMatchObject({ created: false, job: { id: first.job.id } });
     expect(runner.unfinished('k')?.id).toBe(first.job.id);
@@ -173,7 +190,7 @@ describe('JobRunner', () => {
     a.next();
     await runner.settled(first.job.id);
     expect(runner.unfinished('k')).toBeUndefined();
-    const later = runner.submitOnce('k', { kind: 't', label: 'B' }, async () => 1);
+    const later = runner.submitOnce('k', { kind: 'library.vectors', label: 'B' }, async () => ({ report: '1' }));
     expect(later.created).toBe(true);
     expect(later.job.id).not.toBe(first.job.id);
   });
@@ -182,7 +199,7 @@ describe('JobRunner', () => {
     const runner = new JobRunner({ keepFinished: 2, concurrency: 1 });
     const ids = [];
     for (let i = 0; i < 4; i++) {
-      const job = runner.submit({ kind: 't', label: `J${i}` }, async () => i);
+      const job = runner.submit({ kind: 'library.vectors', label: `J${i}` }, async () => ({ report: `${i}` }));
       ids.push(job.id);
       await runner.settled(job.id);
     }
@@ -192,8 +209,8 @@ describe('JobRunner', () => {
   it('shutdown cancels running and queued jobs and waits for them', async () => {
     const runner = new JobRunner({ concurrency: 1 });
     const a = steppedWork(5);
-    const jobA = runner.submit({ kind: 't', label: 'A' }, a.work);
-    const jobB = runner.submit({ kind: 't', label: 'B' }, async () => 1);
+    const jobA = runner.submit({ kind: 'library.vectors', label: 'A' }, a.work);
+    const jobB = runner.submit({ kind: 'library.vectors', label: 'B' }, async () => ({ report: '1' }));
     await a.started;
     await runner.shutdown();
     expect(runner.get(jobA.id).state).toBe('cancelled');
@@ -204,7 +221,7 @@ describe('JobRunner', () => {
     const runner = new JobRunner({ concurrency: 1 });
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
-    const stuck = runner.submit({ kind: 't', label: 'Stuck' }, () => {
+    const stuck = runner.submit({ kind: 'library.vectors', label: 'Stuck' }, () => {
       started();
       return new Promise(() => {}); // like a read() on a hung network share
     });
@@ -218,62 +235,21 @@ describe('JobRunner', () => {
     runner.onUpdate(() => {
       throw new Error('listener bug');
     });
-    const job = runner.submit({ kind: 't', label: 'X' }, async () => 'fine');
+    const job = runner.submit({ kind: 'library.vectors', label: 'X' }, async () => ({ report: 'fine' }));
     expect((await runner.settled(job.id)).state).toBe('done');
   });
 });
 
-describe('JobRunner pause and resume', () => {
-  async function stepped(runner: JobRunner, steps: number) {
-    let step = 0;
-    let gate: () => void = () => {};
-    const job = runner.submit({ kind: 't', label: 'Stepped', total: steps, pausable: true }, async (ctx) => {
-      for (step = 0; step < steps; ) {
-        await ctx.checkpoint();
-        await new Promise<void>((r) => (gate = r));
-        ctx.progress(++step);
-      }
-      return step;
-    });
-    const advance = async () => {
-      await tick();
-      gate();
-      await tick();
-    };
-    return { job, advance, done: () => step };
-  }
-
-  it('stops at the next checkpoint while paused, keeps its place, and finishes after resume', async () => {
-    const runner = new JobRunner({ progressIntervalMs: 0 });
-    const events = record(runner);
-    const { job, advance, done } = await stepped(runner, 4);
-    await advance();
-    expect(done()).toBe(1);
-    expect(runner.pause(job.id).state).toBe('paused');
-    await advance(); // the step under way completes…
-    await advance(); // …but no new step starts
-    expect(done()).toBe(2);
-    expect(runner.get(job.id)).toMatchObject({ state: 'paused', progress: { done: 2, rate: null, etaSeconds: null } });
-    expect(runner.resume(job.id).state).toBe('running');
-    for (let i = 0; i < 3; i++) await advance();
-    const final = await runner.settled(job.id);
-    expect(final).toMatchObject({ state: 'done', result: 4 });
-    expect(events.map((e) => e.state)).toContain('paused');
-  });
-
-  it('cancels a paused job', async () => {
-    const runner = new JobRunner();
-    const { job, advance } = await stepped(runner, 3);
-    await advance();
-    runner.pause(job.id);
-    await advance();
-    runner.cancel(job.id);
-    expect((await runner.settled(job.id)).state).toBe('cancelled');
-  });
-
-  it('refuses to pause a job that has no checkpoints', async () => {
-    const runner = new JobRunner();
-    const job = runner.submit({ kind: 't', label: 'Plain' }, () => new Promise(() => {}));
-    expect(() => runner.pause(job.id)).toThrowError(expect.objectContaining({ code: 'CONFLICT' }));
-  });
-});
+// Compile-time checks (tsc reads this file): each @ts-expect-error fails `npm run typecheck` if the line compiles.
+export function submitTypeChecks(runner: JobRunner): void {
+  // @ts-expect-error a kind missing from the contract's jobKinds cannot be submitted
+  runner.submit({ kind: 'library.reindex', label: 'x' }, async () => ({ report: '' }));
+  // @ts-expect-error the work must return its kind's result (library.vectors returns { report })
+  runner.submit({ kind: 'library.vectors', label: 'x' }, async () => 42);
+  // @ts-expect-error the unit is the kind's (a model download counts MB)
+  runner.submit({ kind: 'models.download', label: 'x', unit: 'images' }, async () => ({ files: 0, bytes: 0, variant: 'fp32' as const }));
+  const job = runner.submit({ kind: 'library.vectors', label: 'x' }, async () => ({ report: '' }));
+  // The returned job is of that kind: its result reads without a cast.
+  const report: string | undefined = job.result?.report;
+  void report;
+}

@@ -1,48 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
-import { AppError, isFinished, type Job, type WireError } from '@contract';
+import { AppError, isFinished, jobKinds, type Job, type JobKind, type JobOf, type JobProgress, type WireError } from '@contract';
+import { jobController, jobFailure, logJobError, type JobContext, type JobRunnerOptions, type JobSpec, type JobWork } from './job-context';
 import { RateMeter } from './rate-meter';
 
-export interface JobContext {
-  /** Aborted when the job is cancelled; pass it to anything that accepts a signal. */
-  readonly signal: AbortSignal;
-  /** Report progress; `total` may be given (or changed) at any time. */
-  progress(done: number, total?: number | null): void;
-  /** Throws a CANCELLED AppError if the job was cancelled; call between steps. */
-  throwIfCancelled(): void;
-  /** Between steps of a pausable job: throws if cancelled, waits while paused. */
-  checkpoint(): Promise<void>;
-}
-
-export type JobWork<R> = (ctx: JobContext) => Promise<R>;
-
-export interface JobSpec {
-  kind: string;
-  label: string;
-  /** What progress counts, e.g. "MB", "images", "steps". */
-  unit?: string;
-  total?: number | null;
-  /** The work calls ctx.checkpoint() between steps, so it can be paused there. */
-  pausable?: boolean;
-}
-
-export interface JobRunnerOptions {
-  /** How many jobs run at once; the rest wait in submission order. */
-  concurrency?: number;
-  /** Turns an exception the engine can explain (a full disk, a read-only folder) into an AppError for the job's error. */
-  explain?: (error: unknown) => AppError | null;
-  /** Minimum milliseconds between two progress events of one job (state changes always go out). */
-  progressIntervalMs?: number;
-  /** How many finished jobs stay listed. */
-  keepFinished?: number;
-  now?: () => number;
-}
+export { toWireError, type JobContext, type JobRunnerOptions, type JobSpec, type JobWork } from './job-context';
 
 type Listener = (job: Job) => void;
 
+/** A job as the runner keeps it: one record for every kind (the kind's types hold at submit and on the wire). */
+type JobRecord = Omit<Job, 'kind' | 'progress' | 'result'> & { kind: JobKind; progress: JobProgress; result: unknown };
+
 interface Entry {
-  job: Job;
-  work: JobWork<unknown>;
+  job: JobRecord;
+  work: (ctx: JobContext) => Promise<unknown>;
   controller: AbortController;
   meter: RateMeter;
   lastEmit: number;
@@ -74,21 +44,24 @@ export class JobRunner {
     this.keepFinished = options.keepFinished ?? 50;
     this.now = options.now ?? Date.now;
     this.explain = options.explain ?? (() => null);
+    this.onInternalError = options.onInternalError ?? logJobError;
   }
 
   private readonly explain: (error: unknown) => AppError | null;
+  private readonly onInternalError: NonNullable<JobRunnerOptions['onInternalError']>;
 
-  submit<R>(spec: JobSpec, work: JobWork<R>): Job {
+  /** Queues `work` as a job of `spec.kind`; the work must return that kind's result (see jobKinds in the contract). */
+  submit<K extends JobKind>(spec: JobSpec<K>, work: JobWork<K>): JobOf<K> {
     let resolveSettled!: (job: Job) => void;
     const settled = new Promise<Job>((resolve) => (resolveSettled = resolve));
-    const job: Job = {
+    const job: JobRecord = {
       id: randomUUID(),
       kind: spec.kind,
       label: spec.label,
       state: 'queued',
       cancelRequested: false,
       pausable: spec.pausable ?? false,
-      progress: { done: 0, total: spec.total ?? null, unit: spec.unit ?? 'steps', rate: null, etaSeconds: null },
+      progress: { done: 0, total: spec.total ?? null, unit: jobKinds[spec.kind].unit, rate: null, etaSeconds: null },
       createdAt: this.now(),
       startedAt: null,
       finishedAt: null,
@@ -110,20 +83,21 @@ export class JobRunner {
     this.queue.push(job.id);
     this.emit(entry);
     this.pump();
-    return structuredClone(job);
+    return snapshot(job) as JobOf<K>;
   }
 
   /** The job submitted under `key` (see submitOnce) while it is queued, running or paused. */
   unfinished(key: string): Job | undefined {
     const id = this.keyed.get(key);
     const entry = id ? this.entries.get(id) : undefined;
-    return entry && !isFinished(entry.job.state) ? structuredClone(entry.job) : undefined;
+    return entry && !isFinished(entry.job.state) ? snapshot(entry.job) : undefined;
   }
 
   /** Submits unless a job under `key` is still unfinished, in which case that job is returned (created: false). */
-  submitOnce<R>(key: string, spec: JobSpec, work: JobWork<R>): { job: Job; created: boolean } {
-    const current = this.unfinished(key);
-    if (current) return { job: current, created: false };
+  submitOnce<K extends JobKind>(key: string, spec: JobSpec<K>, work: JobWork<K>): { job: JobOf<K>; created: boolean } {
+    const id = this.keyed.get(key);
+    const current = id ? this.entries.get(id)?.job : undefined;
+    if (current && !isFinished(current.state) && current.kind === spec.kind) return { job: snapshot(current) as JobOf<K>, created: false };
     const job = this.submit(spec, work);
     this.keyed.set(key, job.id);
     return { job, created: true };
@@ -131,11 +105,11 @@ export class JobRunner {
 
   list(): Job[] {
     // Map order is submission order; newest first reads best.
-    return [...this.entries.values()].map((e) => structuredClone(e.job)).reverse();
+    return [...this.entries.values()].map((e) => snapshot(e.job)).reverse();
   }
 
   get(id: string): Job {
-    return structuredClone(this.entry(id).job);
+    return snapshot(this.entry(id).job);
   }
 
   /** Resolves when the job is done, failed or cancelled. */
@@ -154,7 +128,7 @@ export class JobRunner {
       entry.controller.abort(new AppError('CANCELLED', `${job.label} was cancelled.`));
       this.emit(entry);
     }
-    return structuredClone(job);
+    return snapshot(job);
   }
 
   /** Pauses a running pausable job: it stops at its next checkpoint and keeps its place. */
@@ -168,7 +142,7 @@ export class JobRunner {
       job.progress.etaSeconds = null;
       this.emit(entry);
     }
-    return structuredClone(job);
+    return snapshot(job);
   }
 
   resume(id: string): Job {
@@ -182,7 +156,7 @@ export class JobRunner {
       entry.resume?.();
       entry.resume = null;
     }
-    return structuredClone(entry.job);
+    return snapshot(entry.job);
   }
 
   /**
@@ -246,7 +220,7 @@ export class JobRunner {
       else this.finish(entry, 'done', null, result ?? null);
     } catch (error) {
       if (controller.signal.aborted) this.finish(entry, 'cancelled', null, null);
-      else this.finish(entry, 'failed', toWireError(this.explain(error) ?? error), null);
+      else this.finish(entry, 'failed', jobFailure(error, job, this.explain, this.onInternalError), null);
     } finally {
       this.running--;
       this.pump();
@@ -284,7 +258,7 @@ export class JobRunner {
     job.progress.rate = null;
     job.progress.etaSeconds = state === 'done' ? 0 : null;
     this.emit(entry);
-    entry.resolveSettled(structuredClone(job));
+    entry.resolveSettled(snapshot(job));
     this.finishedOrder.push(job.id);
     while (this.finishedOrder.length > this.keepFinished) this.entries.delete(this.finishedOrder.shift()!);
   }
@@ -293,10 +267,10 @@ export class JobRunner {
     if (entry.pendingEmit) clearTimeout(entry.pendingEmit);
     entry.pendingEmit = null;
     entry.lastEmit = this.now();
-    const snapshot = structuredClone(entry.job);
+    const copy = snapshot(entry.job);
     for (const listener of this.listeners) {
       try {
-        listener(snapshot);
+        listener(copy);
       } catch {
         // A faulty listener must not stop the job or other listeners.
       }
@@ -304,16 +278,7 @@ export class JobRunner {
   }
 }
 
-/** A failure reason fit for the wire: AppErrors keep their code; anything else becomes INTERNAL with its message. */
-export function toWireError(error: unknown): WireError {
-  if (error instanceof AppError) return error.toJSON();
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'INTERNAL', message: message || 'The job failed without a reason.' };
-}
-
-/** A job's cancel signal: every file a job reads at once listens to it (16 in a batch), which is not a leak. */
-function jobController(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(256, controller.signal);
-  return controller;
+/** A copy for the outside, as its wire type: the record's kind, unit and result were fixed together at submit. */
+function snapshot(job: JobRecord): Job {
+  return structuredClone(job) as Job;
 }

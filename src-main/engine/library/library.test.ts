@@ -156,11 +156,11 @@ describe('Library', () => {
   });
 
   it('groups near-identical photos by their vectors', async () => {
-    const job = runner.submit({ kind: 'near', label: 'Near' }, (ctx) => library.nearDuplicates(ctx, 0.999));
+    const job = runner.submit({ kind: 'library.near-duplicates', label: 'Near' }, (ctx) => library.nearDuplicates(ctx, 0.999));
     const groups = (await runner.settled(job.id)).result as { path: string }[][];
     // The exact copy made above is the only pair this close.
     expect(groups.map((g) => g.map((i) => i.path))).toEqual([[join(photos, 'moved', 'copy of gray triangle.png'), join(photos, 'shapes', 'gray-triangle-0.png')]]);
-    const loose = runner.submit({ kind: 'near', label: 'Near' }, (ctx) => library.nearDuplicates(ctx, 0.9));
+    const loose = runner.submit({ kind: 'library.near-duplicates', label: 'Near' }, (ctx) => library.nearDuplicates(ctx, 0.9));
     const looseGroups = (await runner.settled(loose.id)).result as { name: string }[][];
     expect(looseGroups.flat().length).toBeGreaterThan(2);
   });

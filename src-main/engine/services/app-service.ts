@@ -1,5 +1,5 @@
 import { arch, cpus, platform, release } from 'node:os';
-import type { AppError, AppInfo, Job } from '@contract';
+import type { AppError, AppInfo, JobOf } from '@contract';
 import pkg from '../../../package.json';
 import { explainIoFailure } from '../config/data-folder';
 import { diskCheck } from '../diagnostics/disk-check';
@@ -62,7 +62,7 @@ export class AppService {
     };
   }
 
-  startDiskCheck(megabytes: number): Job {
+  startDiskCheck(megabytes: number): JobOf<'diagnostics.disk-check'> {
     return this.deps.jobs.submit(
       { kind: 'diagnostics.disk-check', label: `Data folder check (${megabytes} MB)`, unit: 'MB', total: megabytes * 2 },
       (ctx) => diskCheck(this.deps.dataDir, megabytes, ctx),

@@ -1,4 +1,4 @@
-import type { AddPhotosRequest, Concept, ConceptFile, Job, TeachRequest } from '@contract';
+import type { AddPhotosRequest, Concept, ConceptFile, JobOf, TeachRequest } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import type { ClipProvider } from '../clip/clip-provider';
 import type { Concepts } from '../concepts/concepts';
@@ -26,11 +26,11 @@ export class ConceptsService {
     return this.deps.concepts.list();
   }
 
-  teach(request: TeachRequest): Promise<Job> {
+  teach(request: TeachRequest): Promise<JobOf<'concepts.teach'>> {
     return this.deps.concepts.startTeaching(request);
   }
 
-  addPhotos(request: AddPhotosRequest): Promise<Job> {
+  addPhotos(request: AddPhotosRequest): Promise<JobOf<'concepts.teach'>> {
     return this.deps.concepts.startAddingPhotos(request);
   }
 
@@ -52,7 +52,7 @@ export class ConceptsService {
   }
 
   /** Grounded previews of "*name" from its own photos, as a job. */
-  previews(name: string, seed: number): Job {
+  previews(name: string, seed: number): JobOf<'concepts.previews'> {
     return this.deps.jobs.submit({ kind: 'concepts.previews', label: `Previews of *${name}`, unit: 'pictures', total: PREVIEW_COUNT }, (ctx) =>
       conceptPreviews(this.deps, name, seed, ctx),
     );

@@ -1,3 +1,4 @@
+import { thumbUrlOf } from '@contract';
 import type { ClipProvider } from '../clip/clip-provider';
 import type { ComposedSearchDeps } from '../compose/composed-search';
 import type { ComposerRegistry } from '../compose/composer-registry';
@@ -13,7 +14,7 @@ export function conceptsLibraryDeps(library: Library, clip: ClipProvider, models
     requireModel: (model) => models().require(model),
     itemFile: (id) => {
       const item = library.item(id);
-      return { path: item.path, thumb: item.thumb ? `/thumbs/${item.thumb}` : null };
+      return { path: item.path, thumb: thumbUrlOf(item) };
     },
     searchByVector: async (vector, model, encoder, limit) => (await library.search({ limit }, encoder, vector, model)).items,
     embeddingOf: (id, model) => library.embeddingOf(id, model),

@@ -1,4 +1,4 @@
-import type { GroundedRecipe, GroundedTurn, Job, NeighbourView } from '@contract';
+import type { GroundedRecipe, GroundedTurn, JobOf, NeighbourView } from '@contract';
 import { neighbourView, type GroundedRun, type Grounding } from '../grounding/grounding';
 import type { GroundedTurns } from '../grounding/turns';
 
@@ -20,7 +20,7 @@ export class GroundingService {
     return this.grounding.retrieve(prompt, k);
   }
 
-  runTurn(request: GroundedTurn): Job {
+  runTurn(request: GroundedTurn): JobOf<'edit.turn'> {
     return this.turns.run(request);
   }
 

@@ -1,4 +1,4 @@
-import type { Job } from '@contract';
+import type { JobOf } from '@contract';
 import type { JobRunner } from '../jobs/runner';
 import type { Library } from '../library/library';
 import { FolderWatcher } from '../library/watcher';
@@ -21,7 +21,7 @@ export class LibraryRefresh {
   ) {}
 
   /** Rescans and indexes the library as a job; asking again while one runs returns it. */
-  start(): Job {
+  start(): JobOf<'library.refresh'> {
     const { job, created } = this.jobs.submitOnce(
       REFRESH_KEY,
       { kind: 'library.refresh', label: 'Indexing the library', unit: 'images', pausable: true },
@@ -42,13 +42,13 @@ export class LibraryRefresh {
    * Indexes what changed on disk: starts a refresh, or, when one is running (it may have listed the folders already),
    * has it run once more when done. Returns the refresh job.
    */
-  soon(): Job {
+  soon(): JobOf<'library.refresh'> {
     if (this.jobs.unfinished(REFRESH_KEY)) this.again = true;
     return this.start();
   }
 
   /** Refreshes when the library has folders (after a model switch or download); the job, or null when there is nothing to index. */
-  ifAnyFolders(): Job | null {
+  ifAnyFolders(): JobOf<'library.refresh'> | null {
     return this.library.listRoots().length ? this.start() : null;
   }
 

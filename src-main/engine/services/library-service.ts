@@ -1,4 +1,4 @@
-import type { Facets, ItemDetail, ItemsUpdate, Job, LibraryItem, LibraryStatus, Root } from '@contract';
+import type { Facets, ItemDetail, ItemsUpdate, JobOf, LibraryItem, LibraryStatus, Root } from '@contract';
 import type { ClipProvider } from '../clip/clip-provider';
 import { checkRootAllowed, type Confinement } from '../config/confinement';
 import type { JobRunner } from '../jobs/runner';
@@ -22,7 +22,7 @@ export class LibraryService {
   }
 
   /** Adds a library folder and indexes it: a refresh already running picks it up, or runs once more when done. */
-  addRoot(path: string): { root: Root; job: Job } {
+  addRoot(path: string): { root: Root; job: JobOf<'library.refresh'> } {
     if (this.deps.confinement) checkRootAllowed(path, this.deps.confinement);
     const root = this.deps.library.addRoot(path);
     return { root, job: this.deps.refresh.soon() };
@@ -33,7 +33,7 @@ export class LibraryService {
     return { removed: true };
   }
 
-  refresh(): Job {
+  refresh(): JobOf<'library.refresh'> {
     return this.deps.refresh.start();
   }
 
@@ -71,7 +71,7 @@ export class LibraryService {
   }
 
   /** Finds near-duplicate photos (CLIP vectors closer than a threshold) as a pausable job. */
-  nearDuplicates(): Job {
+  nearDuplicates(): JobOf<'library.near-duplicates'> {
     return this.deps.jobs.submit({ kind: 'library.near-duplicates', label: 'Finding near-duplicates', unit: 'photos', pausable: true }, (ctx) =>
       this.deps.library.nearDuplicates(ctx),
     );

@@ -1,5 +1,5 @@
 import { cpus, totalmem } from 'node:os';
-import type { Job, ModelRecommendation, ModelStatus, Precision } from '@contract';
+import type { JobOf, ModelRecommendation, ModelStatus, Precision } from '@contract';
 import { checkModel } from '../diagnostics/model-check';
 import type { JobRunner } from '../jobs/runner';
 import { freeDiskFor, recommend } from '../models/recommend';
@@ -58,7 +58,7 @@ export class ModelsService {
     });
   }
 
-  download(id: string, variant?: Precision): Job {
+  download(id: string, variant?: Precision): JobOf<'models.download'> {
     const model = this.store.entry(id);
     // Asking again while a download of the same model runs returns that job instead of starting a second one.
     const { job, created } = this.deps.jobs.submitOnce(`models.download:${id}`, { kind: 'models.download', label: `Downloading ${model.title}`, unit: 'MB' }, (ctx) =>
