@@ -45,6 +45,17 @@ test.describe('editing turn by turn', () => {
     await page.mouse.move(box.x + box.width * 0.65, box.y + box.height * 0.65, { steps: 5 });
     await page.mouse.up();
     await expect(page.getByText('Only the masked part will change.')).toBeVisible();
+    // Clear is one undoable step: Undo brings the mask back, Redo clears it again, Ctrl+Z restores it once more.
+    await page.getByRole('button', { name: 'Clear mask' }).click();
+    await expect(page.getByText('No mask: the whole picture may change.')).toBeVisible();
+    await page.getByRole('button', { name: 'Undo stroke' }).click();
+    await expect(page.getByText('Only the masked part will change.')).toBeVisible();
+    await page.getByRole('button', { name: 'Redo stroke' }).click();
+    await expect(page.getByText('No mask: the whole picture may change.')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Clear mask' })).toBeDisabled();
+    await page.keyboard.press('Control+z');
+    await expect(page.getByText('Only the masked part will change.')).toBeVisible();
+    await page.screenshot({ path: info.outputPath('edit-mask.png') });
     await runTurn(page, 'blue', 3);
     await expect(current(page)).toContainText('mask');
     await expect(page.getByText('No mask: the whole picture may change.')).toBeVisible();

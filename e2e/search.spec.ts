@@ -46,6 +46,17 @@ test.describe('composed search', () => {
     await expect(summary).toContainText('results');
     await page.getByRole('button', { name: 'Clear region' }).click();
     await expect(page.getByText('Optional: paint or draw a box')).toBeVisible();
+    // Clear is one undoable step: Undo brings the region back, Redo (button or Ctrl+Shift+Z) clears it again.
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect(page.getByText('Only the marked region may change')).toBeVisible();
+    await page.screenshot({ path: info.outputPath('compose-region.png') });
+    await page.getByRole('button', { name: 'Redo', exact: true }).click();
+    await expect(page.getByText('Optional: paint or draw a box')).toBeVisible();
+    await page.keyboard.press('Control+z');
+    await expect(page.getByText('Only the marked region may change')).toBeVisible();
+    await page.keyboard.press('Control+Shift+z');
+    await expect(page.getByText('Optional: paint or draw a box')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Redo', exact: true })).toBeDisabled();
 
     // Another composer, picked per query.
     await page.getByLabel('Composer').selectOption('gated');
