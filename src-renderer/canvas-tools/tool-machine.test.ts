@@ -69,6 +69,15 @@ describe('ToolMachine', () => {
     }
   });
 
+  it('a box dragged along a straight line has no area and adds nothing', () => {
+    const { history, machine } = setup('box');
+    machine.pointerDown({ x: 0, y: 5 });
+    machine.pointerMove({ x: 40, y: 5 });
+    expect(machine.state).toBe('drawing');
+    machine.pointerUp();
+    expect(history.canUndo).toBe(false);
+  });
+
   it('closes a lasso along the path it was dragged', () => {
     const { history, machine } = setup('lasso');
     machine.pointerDown({ x: 0, y: 0 });
