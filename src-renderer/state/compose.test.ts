@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ComposedQuery, ComposedResult, SavedQuery } from '@contract';
 import { ComposeState } from './compose.svelte';
 import { FakeEngine, deferred, settle, uploadId } from './testing/fake-engine';
+import { memoryStorage } from './testing/memory-storage';
 import { composed, composerInfo, detail, item, settingsView, shownError } from './testing/fixtures';
 
 function engine() {
@@ -165,5 +166,24 @@ describe('ComposeState', () => {
     expect(shownError(compose.error)).toContain('notes.txt');
     expect(fake.uploads).toEqual([]);
     expect(compose.reference).toBeNull();
+  });
+
+  it('a reload of the page reopens the search that was on screen; Start over forgets it', async () => {
+    vi.stubGlobal('sessionStorage', memoryStorage());
+    try {
+      const fake = engine().handle('library.item', ({ id }) => detail(id));
+      const { compose } = await opened(fake);
+      await compose.useItem({ id: 7, name: 'photo-7.png', thumb: null });
+      await compose.addCondition('as a circle');
+      const query = compose.query();
+      const { compose: reloaded } = await opened(fake);
+      expect(reloaded.query()).toEqual(query);
+      expect(fake.paramsOf('search.compose').at(-1)).toEqual(query);
+      await reloaded.clear();
+      const { compose: fresh } = await opened(fake);
+      expect(fresh.hasQuery).toBe(false);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ProjectView } from '@contract';
 import { EditorState } from './editor.svelte';
 import { JobsState } from './jobs.svelte';
 import { FakeEngine, settle, uploadId } from './testing/fake-engine';
 import { job, project, shownError, turn } from './testing/fixtures';
+import { memoryStorage } from './testing/memory-storage';
 
 const photo = project(1, [turn(1, null)]);
 const canvas = project(2, [turn(10, null)], 10, { kind: 'canvas' });
@@ -186,5 +187,22 @@ describe('EditorState', () => {
     fake.setStatus('open');
     await settle();
     expect(fake.paramsOf('edit.projects.open')).toEqual([{ id: 1 }]);
+  });
+
+  it('reopens the last project of this browser at start, if it still exists', async () => {
+    vi.stubGlobal('localStorage', memoryStorage());
+    try {
+      const first = await opened();
+      await first.editor.newCanvas();
+      const fake = engine().handle('edit.projects.list', () => [canvas, photo]);
+      const { editor } = await opened(fake);
+      expect(fake.paramsOf('edit.projects.open')).toEqual([{ id: 2 }]);
+      expect(editor.project?.id).toBe(2);
+      const gone = engine().handle('edit.projects.list', () => [photo]);
+      await opened(gone);
+      expect(gone.paramsOf('edit.projects.open')).toEqual([]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SearchResult } from '@contract';
 import { JobsState } from './jobs.svelte';
 import { LibraryState } from './library.svelte';
 import { FakeEngine, deferred, settle } from './testing/fake-engine';
 import { detail, item, job, searchResult, shownError } from './testing/fixtures';
+import { memoryStorage } from './testing/memory-storage';
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => item(from + i));
 
@@ -173,5 +174,33 @@ describe('LibraryState', () => {
     fake.emit('job.progress', job('near', 'library.near-duplicates', 'done', [['not an item']]));
     await settle();
     expect(library.nearGroups).toBeNull();
+  });
+
+  describe('kept in this browser', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    it('remembers committed searches newest first, without repeats, at most 12, for the next session', async () => {
+      vi.stubGlobal('localStorage', memoryStorage());
+      const { library } = await opened();
+      for (let i = 0; i < 14; i++) library.remember(`query ${i}`);
+      library.remember('  query 5 ');
+      library.remember('   ');
+      expect(library.history[0]).toBe('query 5');
+      expect(library.history).toHaveLength(12);
+      expect(new Set(library.history).size).toBe(12);
+      const { library: next } = await opened();
+      expect(next.history).toEqual(library.history);
+    });
+
+    it('keeps the thumbnail size and whether names show, and marks the first search done once', async () => {
+      vi.stubGlobal('localStorage', memoryStorage());
+      const { library } = await opened();
+      expect([library.thumbSize, library.showNames, library.searched]).toEqual([172, false, false]);
+      library.thumbSize = 240;
+      library.showNames = true;
+      await library.search('cat');
+      const { library: next } = await opened();
+      expect([next.thumbSize, next.showNames, next.searched]).toEqual([240, true, true]);
+    });
   });
 });
