@@ -57,6 +57,26 @@ test.describe('composed search', () => {
     await page.keyboard.press('Control+Shift+z');
     await expect(page.getByText('Optional: paint or draw a box')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Redo', exact: true })).toBeDisabled();
+    // The eraser removes all of what it crosses (a half-erased stroke would still count as marked in the region).
+    const drag = async (from: [number, number], to: [number, number]) => {
+      await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * to[0], box.y + box.height * to[1], { steps: 6 });
+      await page.mouse.up();
+    };
+    const alphaAt = (fx: number, fy: number) =>
+      canvas.locator('canvas').first().evaluate((c, [x, y]) => {
+        const layer = c as HTMLCanvasElement;
+        return layer.getContext('2d')!.getImageData(Math.round(layer.width * x!), Math.round(layer.height * y!), 1, 1).data[3];
+      }, [fx, fy]);
+    await page.getByRole('button', { name: 'Brush' }).click();
+    await drag([0.2, 0.5], [0.8, 0.5]);
+    await page.getByRole('button', { name: 'Eraser' }).click();
+    await drag([0.5, 0.3], [0.5, 0.7]);
+    expect(await alphaAt(0.3, 0.5)).toBeGreaterThan(200);
+    expect(await alphaAt(0.5, 0.5)).toBe(0);
+    await page.getByRole('button', { name: 'Clear region' }).click();
+    await expect(page.getByText('Optional: paint or draw a box')).toBeVisible();
 
     // Another composer, picked per query.
     await page.getByLabel('Composer').selectOption('gated');

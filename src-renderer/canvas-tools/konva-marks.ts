@@ -36,6 +36,17 @@ export class KonvaMarks {
   }
 }
 
+/**
+ * The layer marks are shown on. Marks are drawn at full strength and the layer's canvas is shown at half opacity by
+ * CSS: Konva's own layer opacity would also halve the eraser, which then removes only half of what it crosses (and a
+ * half-erased mark still counts as marked in an export of the layer).
+ */
+export function marksLayer(): Konva.Layer {
+  const layer = new Konva.Layer();
+  layer.getNativeCanvasElement().style.opacity = '0.5';
+  return layer;
+}
+
 /** Draws marks onto a fresh layer (for exporting them at another size). */
 export function drawMarks(layer: Konva.Layer, marks: Marks): void {
   for (const mark of marks) layer.add(markNode(mark));
