@@ -104,6 +104,20 @@ describe('ComposeState', () => {
     expect(fake.paramsOf('search.compose').at(-1)!.gairW).toBe(0.4);
   });
 
+  it('Auto GAIR asks the engine for w on the text that names a concept, notes how it chose, and searches with it', async () => {
+    const { fake, compose } = await opened();
+    fake.handle('concepts.gairAuto', () => ({ w: 0.35, scores: [{ w: 0.35, score: 0.8 }], method: 'retrieval', proxy: 'top-10 agreement' }));
+    await compose.addCondition('red');
+    await compose.autoGair();
+    expect(fake.paramsOf('concepts.gairAuto')).toEqual([]);
+    await compose.addCondition('a photo of *mug');
+    await compose.autoGair();
+    expect(fake.paramsOf('concepts.gairAuto')).toEqual([{ text: 'a photo of *mug' }]);
+    expect(compose.gairW).toBe(0.35);
+    expect(compose.gairNote).toBe('Auto: 0.35 (retrieval: top-10 agreement).');
+    expect(fake.paramsOf('search.compose').at(-1)!.gairW).toBe(0.35);
+  });
+
   it('reorders, edits and removes conditions', async () => {
     const { fake, compose } = await opened();
     await compose.addCondition('a');

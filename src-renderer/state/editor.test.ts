@@ -179,6 +179,15 @@ describe('EditorState', () => {
     expect(shownError(editor.error)).toContain('still running');
   });
 
+  it('saves the current turn into a library folder and answers the path it got', async () => {
+    const { fake, editor } = await opened();
+    fake.handle('edit.saveToLibrary', ({ folder }) => ({ path: `${folder}/project 1 - turn 1.jpg`, width: 64, height: 48, bytes: 900 }));
+    expect(await editor.saveToLibrary('/photos', 'jpeg', 90)).toBeUndefined();
+    await editor.openItem({ id: 42, name: 'red.png' });
+    expect(await editor.saveToLibrary('/photos', 'jpeg', 90)).toBe('/photos/project 1 - turn 1.jpg');
+    expect(fake.paramsOf('edit.saveToLibrary')).toEqual([{ turnId: 1, folder: '/photos', format: 'jpeg', quality: 90 }]);
+  });
+
   it('reopens the open project after a reconnect', async () => {
     const { fake, editor } = await opened();
     await editor.openItem({ id: 42, name: 'red.png' });

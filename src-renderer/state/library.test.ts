@@ -176,6 +176,23 @@ describe('LibraryState', () => {
     expect(library.nearGroups).toBeNull();
   });
 
+  it('a folder dropped in a browser says to type its path; the desktop app adds it by its path', async () => {
+    const { fake, library } = await opened();
+    fake.handle('library.roots.add', ({ path }) => ({ root: { id: 2, path, files: 0, indexed: 0, problem: null }, job: job('scan', 'library.refresh') }));
+    const folder = new File([], 'Holidays');
+    try {
+      vi.stubGlobal('window', {});
+      await library.addDropped(folder);
+      expect(shownError(library.error)).toContain('Type its path');
+      expect(fake.paramsOf('library.roots.add')).toEqual([]);
+      vi.stubGlobal('window', { studioBridge: { pathForFile: () => '/home/me/Holidays' } });
+      await library.addDropped(folder);
+      expect(fake.paramsOf('library.roots.add')).toEqual([{ path: '/home/me/Holidays' }]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   describe('kept in this browser', () => {
     afterEach(() => vi.unstubAllGlobals());
 
