@@ -88,6 +88,28 @@ describe('ComposeState', () => {
     expect(compose.regionUploadId).toBeNull();
   });
 
+  it('a region cleared or replaced while its upload is on the way does not come back when the upload ends', async () => {
+    const { fake, compose } = await opened();
+    await compose.useItem({ id: 3, name: 'r', thumb: null });
+    const slow = deferred<void>();
+    fake.beforeUpload = (n) => (n === 1 ? slow.promise : Promise.resolve());
+    const first = compose.setRegion(new Blob([new Uint8Array([1])]));
+    await compose.setRegion(null);
+    slow.resolve();
+    await first;
+    expect(compose.regionUploadId).toBeNull();
+    expect(fake.paramsOf('search.compose').at(-1)!.regionUploadId).toBeNull();
+
+    const slower = deferred<void>();
+    fake.beforeUpload = (n) => (n === 2 ? slower.promise : Promise.resolve());
+    const older = compose.setRegion(new Blob([new Uint8Array([2])]));
+    await compose.setRegion(new Blob([new Uint8Array([3])]));
+    slower.resolve();
+    await older;
+    expect(compose.regionUploadId).toBe(uploadId(3));
+    expect(fake.paramsOf('search.compose').at(-1)!.regionUploadId).toBe(uploadId(3));
+  });
+
   it('a region without a reference is not sent, and a new reference drops the old region', async () => {
     const { fake, compose } = await opened();
     await compose.useItem({ id: 3, name: 'r', thumb: null });

@@ -21,6 +21,8 @@ export class FakeEngine {
   readonly calls: RecordedCall[] = [];
   readonly uploads: Uint8Array[] = [];
   readonly client: StudioClient;
+  /** Runs before an upload answers (to make one slow); gets the upload's number, from 1. */
+  beforeUpload: ((n: number) => Promise<void>) | null = null;
   private readonly handlers = new Map<MethodName, Handler<never>>();
   private readonly eventListeners = new Set<(frame: { topic: string; payload: unknown }) => void>();
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
@@ -41,8 +43,9 @@ export class FakeEngine {
         return 'open' as const;
       },
       upload: async (bytes) => {
-        this.uploads.push(new Uint8Array(bytes));
-        return uploadId(this.uploads.length);
+        const n = this.uploads.push(new Uint8Array(bytes));
+        await this.beforeUpload?.(n);
+        return uploadId(n);
       },
     };
     this.client = new StudioClient(transport);
