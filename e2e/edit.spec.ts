@@ -6,6 +6,9 @@ import sharp from 'sharp';
 import { expect, test } from './fixtures';
 import { openIndexedLibrary, removeLibraryFolder } from './library-helpers';
 
+// A painted mask reaches the editor after canvas.toBlob, which Chromium runs as an idle task: on a loaded machine that
+// can take seconds, so steps that wait for an exported mask allow more than the default 5 s.
+const afterExport = { timeout: 15_000 };
 const turns = (page: Page) => page.getByRole('navigation', { name: 'Turn history' }).locator('[data-turn-id]');
 const current = (page: Page) => page.getByRole('navigation', { name: 'Turn history' }).locator('[aria-current="true"]');
 
@@ -44,7 +47,18 @@ test.describe('editing turn by turn', () => {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.65, box.y + box.height * 0.65, { steps: 5 });
     await page.mouse.up();
-    await expect(page.getByText('Only the masked part will change.')).toBeVisible();
+    await expect(page.getByText('Only the masked part will change.')).toBeVisible(afterExport);
+    // Clear is one undoable step: Undo brings the mask back, Redo clears it again, Ctrl+Z restores it once more.
+    await page.getByRole('button', { name: 'Clear mask' }).click();
+    await expect(page.getByText('No mask: the whole picture may change.')).toBeVisible();
+    await page.getByRole('button', { name: 'Undo stroke' }).click();
+    await expect(page.getByText('Only the masked part will change.')).toBeVisible(afterExport);
+    await page.getByRole('button', { name: 'Redo stroke' }).click();
+    await expect(page.getByText('No mask: the whole picture may change.')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Clear mask' })).toBeDisabled();
+    await page.keyboard.press('Control+z');
+    await expect(page.getByText('Only the masked part will change.')).toBeVisible(afterExport);
+    await page.screenshot({ path: info.outputPath('edit-mask.png') });
     await runTurn(page, 'blue', 3);
     await expect(current(page)).toContainText('mask');
     await expect(page.getByText('No mask: the whole picture may change.')).toBeVisible();

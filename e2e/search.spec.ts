@@ -1,6 +1,10 @@
 import { expect, test } from './fixtures';
 import { openIndexedLibrary, removeLibraryFolder } from './library-helpers';
 
+// A painted region reaches the query after canvas.toBlob, which Chromium runs as an idle task: on a loaded machine
+// that can take seconds, so steps that wait for an exported region allow more than the default 5 s.
+const afterExport = { timeout: 15_000 };
+
 test.describe('composed search', () => {
   test('“this red square” + “as a circle” − “blue”: the right images first, sliders steer, region, composers, saved queries, open in editor', async ({ page, libraryStudio }, info) => {
     await openIndexedLibrary(page, libraryStudio);
@@ -42,8 +46,39 @@ test.describe('composed search', () => {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.8, { steps: 5 });
     await page.mouse.up();
-    await expect(page.getByText('Only the marked region may change')).toBeVisible();
+    await expect(page.getByText('Only the marked region may change')).toBeVisible(afterExport);
     await expect(summary).toContainText('results');
+    await page.getByRole('button', { name: 'Clear region' }).click();
+    await expect(page.getByText('Optional: paint or draw a box')).toBeVisible();
+    // Clear is one undoable step: Undo brings the region back, Redo (button or Ctrl+Shift+Z) clears it again.
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect(page.getByText('Only the marked region may change')).toBeVisible(afterExport);
+    await page.screenshot({ path: info.outputPath('compose-region.png') });
+    await page.getByRole('button', { name: 'Redo', exact: true }).click();
+    await expect(page.getByText('Optional: paint or draw a box')).toBeVisible();
+    await page.keyboard.press('Control+z');
+    await expect(page.getByText('Only the marked region may change')).toBeVisible(afterExport);
+    await page.keyboard.press('Control+Shift+z');
+    await expect(page.getByText('Optional: paint or draw a box')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Redo', exact: true })).toBeDisabled();
+    // The eraser removes all of what it crosses (a half-erased stroke would still count as marked in the region).
+    const drag = async (from: [number, number], to: [number, number]) => {
+      await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * to[0], box.y + box.height * to[1], { steps: 6 });
+      await page.mouse.up();
+    };
+    const alphaAt = (fx: number, fy: number) =>
+      canvas.locator('canvas').first().evaluate((c, [x, y]) => {
+        const layer = c as HTMLCanvasElement;
+        return layer.getContext('2d')!.getImageData(Math.round(layer.width * x!), Math.round(layer.height * y!), 1, 1).data[3];
+      }, [fx, fy]);
+    await page.getByRole('button', { name: 'Brush' }).click();
+    await drag([0.2, 0.5], [0.8, 0.5]);
+    await page.getByRole('button', { name: 'Eraser' }).click();
+    await drag([0.5, 0.3], [0.5, 0.7]);
+    await expect.poll(() => alphaAt(0.3, 0.5)).toBeGreaterThan(200);
+    await expect.poll(() => alphaAt(0.5, 0.5)).toBe(0);
     await page.getByRole('button', { name: 'Clear region' }).click();
     await expect(page.getByText('Optional: paint or draw a box')).toBeVisible();
 

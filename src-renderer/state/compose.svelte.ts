@@ -1,11 +1,9 @@
-import { AppError, SavedQuerySchema, thumbUrlOf, type ComposedQuery, type ComposedResult, type ComposerId, type ComposerInfo, type ComposeWeights, type LibraryItem, type SavedQuery, explainError, type Problem } from '@contract';
+import { AppError, type ComposedQuery, type ComposedResult, type ComposerId, type ComposerInfo, type ComposeWeights, type LibraryItem, type SavedQuery, explainError, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
 import { checkDroppedImage } from '../api/dropped-image';
 import { previewOf, rememberPreview } from './previews';
-
-export type ComposeReference =
-  | { kind: 'item'; itemId: number; name: string; src: string | null }
-  | { kind: 'upload'; uploadId: string; name: string; src: string | null };
+import { forgetCurrent, rememberCurrent, restoreCurrent } from './compose-session';
+import { itemReference, savedReference, type ComposeReference } from './compose-reference';
 
 const PLAIN_WEIGHTS: ComposeWeights = { image: 1, text: 1, negative: 1 };
 
@@ -40,6 +38,8 @@ export class ComposeState {
   error = $state<Problem | null>(null);
   private running: Promise<void> | null = null;
   private again = false;
+  /** Counts region changes, so an upload that finishes after a newer region (or a clear) is dropped. */
+  private regionChange = 0;
 
   constructor(private readonly client: StudioClient) {
     client.onStatus((s) => {
@@ -123,7 +123,7 @@ export class ComposeState {
   /** Runs the query now, or once more after the one in flight. */
   run(): Promise<void> {
     if (!this.hasQuery) {
-      globalThis.sessionStorage?.removeItem(CURRENT);
+      forgetCurrent();
       this.items = [];
       this.last = null;
       this.error = null;
@@ -140,7 +140,7 @@ export class ComposeState {
           this.again = false;
           try {
             const query = this.query();
-            rememberCurrent({ id: 0, name: this.reference?.name ?? 'Search', query: SavedQuerySchema.shape.query.parse(query), createdAt: 0 });
+            rememberCurrent(this.reference?.name ?? 'Search', query);
             const result = await this.client.call('search.compose', query);
             this.items = result.items;
             this.last = { composer: result.composer, timings: result.timings, encoded: result.encoded, note: result.note };
@@ -158,6 +158,7 @@ export class ComposeState {
   }
 
   setReference(reference: ComposeReference | null): Promise<void> {
+    this.regionChange++;
     this.regionSrc = null;
     this.reference = reference;
     this.regionUploadId = null;
@@ -174,7 +175,7 @@ export class ComposeState {
   }
 
   useItem(item: Pick<LibraryItem, 'id' | 'name' | 'thumb'>): Promise<void> {
-    return this.setReference({ kind: 'item', itemId: item.id, name: item.name, src: thumbUrlOf(item) });
+    return this.setReference(itemReference(item));
   }
 
   async useFile(file: File): Promise<void> {
@@ -194,9 +195,12 @@ export class ComposeState {
 
   /** A painted region (mask PNG: white = may change), or null to clear it. */
   async setRegion(png: Blob | null): Promise<void> {
+    const change = ++this.regionChange;
     try {
-      this.regionUploadId = png ? await this.client.upload(await png.arrayBuffer()) : null;
-      if (png && this.regionUploadId) await rememberPreview(this.regionUploadId, png, 'mask');
+      const uploadId = png ? await this.client.upload(await png.arrayBuffer()) : null;
+      if (change !== this.regionChange) return;
+      this.regionUploadId = uploadId;
+      if (png && uploadId) await rememberPreview(uploadId, png, 'mask');
       await this.run();
     } catch (error) {
       this.error = explainError(error);
@@ -253,6 +257,7 @@ export class ComposeState {
   }
 
   clear(): Promise<void> {
+    this.regionChange++;
     this.reference = null;
     this.regionUploadId = null;
     this.regionSrc = null;
@@ -274,13 +279,8 @@ export class ComposeState {
   async open(saved: SavedQuery): Promise<void> {
     const q = saved.query;
     try {
-      let reference: ComposeReference | null = null;
-      if (q.reference && 'itemId' in q.reference) {
-        const item = await this.client.call('library.item', { id: q.reference.itemId });
-        reference = { kind: 'item', itemId: item.id, name: item.name, src: thumbUrlOf(item) };
-      } else if (q.reference) {
-        reference = { kind: 'upload', uploadId: q.reference.uploadId, name: saved.name, src: previewOf(q.reference.uploadId) };
-      }
+      const reference = await savedReference(this.client, saved);
+      this.regionChange++;
       this.reference = reference;
       this.regionUploadId = q.regionUploadId ?? null;
       this.regionSrc = previewOf(q.regionUploadId);
@@ -304,21 +304,5 @@ export class ComposeState {
     } catch (error) {
       this.error = explainError(error);
     }
-  }
-}
-
-const CURRENT = 'studio.search.current';
-
-/** The search on screen, kept for a reload of the page. */
-function rememberCurrent(saved: SavedQuery): void {
-  globalThis.sessionStorage?.setItem(CURRENT, JSON.stringify(saved));
-}
-
-function restoreCurrent(): SavedQuery | null {
-  try {
-    const parsed = SavedQuerySchema.safeParse(JSON.parse(globalThis.sessionStorage?.getItem(CURRENT) ?? 'null'));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
   }
 }
