@@ -6,19 +6,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePaths } from '../../models/fixtures';
 import { startEngine } from './app-services';
+import { engineWithPhotos } from './test-engine';
 
 const temp = () => mkdtemp(join(tmpdir(), 'studio-engine-'));
 
 describe('Engine with files that change under it', () => {
   it('opening a library photo that became a FIFO in the editor fails at once instead of hanging', { timeout: 30_000 }, async () => {
-    const photos = await temp();
-    copyFileSync(join(fixturePaths().world, 'red-square-0.png'), join(photos, 'a.png'));
-    const engine = await startEngine({ dataDir: await temp(), host: 'cli', modelsDir: join(await temp(), 'none') });
-    const { job } = engine.library.addRoot(photos);
-    expect((await engine.jobs.settled(job.id)).state).toBe('done');
-    const [item] = (await engine.search.search({ limit: 1 })).items;
-    rmSync(join(photos, 'a.png'));
-    execFileSync('mkfifo', [join(photos, 'a.png')]);
+    const { engine, photos, items: [item] } = await engineWithPhotos([join(fixturePaths().world, 'red-square-0.png')]);
+    rmSync(join(photos, 'red-square-0.png'));
+    execFileSync('mkfifo', [join(photos, 'red-square-0.png')]);
     await expect(engine.edit.createProject({ itemId: item!.id })).rejects.toMatchObject({ code: 'BAD_IMAGE', message: expect.stringMatching(/FIFO/) });
     expect(engine.edit.listProjects()).toEqual([]);
     await engine.close();

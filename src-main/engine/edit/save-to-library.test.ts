@@ -1,22 +1,18 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fixturePaths } from '../../../models/fixtures';
-import { startEngine, type Services } from '../app-services';
+import type { Services } from '../app-services';
+import { engineWithPhotos } from '../test-engine';
 
 const temp = () => mkdtemp(join(tmpdir(), 'studio-save-'));
 
 async function engineWithPhoto() {
-  const photos = await temp();
-  copyFileSync(join(fixturePaths().world, 'red-square-0.png'), join(photos, 'a.png'));
-  const engine = await startEngine({ dataDir: await temp(), host: 'cli', modelsDir: join(await temp(), 'none') });
-  const { job } = engine.library.addRoot(photos);
-  expect((await engine.jobs.settled(job.id)).state).toBe('done');
-  const [item] = (await engine.search.search({ limit: 1 })).items;
-  const project = await engine.edit.createProject({ itemId: item!.id }, 'Living room');
+  const { engine, photos, items } = await engineWithPhotos([join(fixturePaths().world, 'red-square-0.png')]);
+  const project = await engine.edit.createProject({ itemId: items[0]!.id }, 'Living room');
   return { engine, photos, project };
 }
 
@@ -42,7 +38,7 @@ describe('Save to library', () => {
     const together = await Promise.all([0, 1, 2].map(() => engine.edit.saveToLibrary({ turnId: project.cursor, folder: photos, format: 'webp' })));
     expect(new Set(together.map((t) => t.path)).size).toBe(3);
     const items = await indexed(engine);
-    expect(items.map((i) => i.path).sort()).toEqual([join(photos, 'a.png'), first.path, second.path, third.path, ...together.map((t) => t.path)].sort());
+    expect(items.map((i) => i.path).sort()).toEqual([join(photos, 'red-square-0.png'), first.path, second.path, third.path, ...together.map((t) => t.path)].sort());
     await engine.close();
   });
 

@@ -1,25 +1,10 @@
 import exifr from 'exifr';
 import type { FilesRepository } from '../storage/library/files-repository';
-import type { PhotoMetadata } from '../storage/library/records';
+import { NO_METADATA, type PhotoMetadata } from '../storage/library/records';
 import { readRegularFile } from '../storage/regular-file';
 
 /** Bumped when the library reads more from photos; indexed photos read with an older version are read again (metadata only). */
 export const METADATA_VERSION = 1;
-
-const EMPTY: PhotoMetadata = {
-  takenAt: null,
-  camera: null,
-  lens: null,
-  gpsLat: null,
-  gpsLon: null,
-  iso: null,
-  aperture: null,
-  shutter: null,
-  focalLength: null,
-  title: null,
-  caption: null,
-  keywords: [],
-};
 
 /** Maker strings often carry NULs and padding ("Nokia\0 2 N9"): NULs become spaces, runs of space one. */
 export function cleanText(value: unknown): string | null {
@@ -61,9 +46,9 @@ export async function readMetadata(input: string | Buffer): Promise<PhotoMetadat
     tags = (await exifr.parse(input, { tiff: true, exif: true, gps: true, xmp: true, iptc: true, ifd1: false, interop: false, mergeOutput: true })) as Record<string, unknown> | undefined;
   } catch {
     // No metadata, or metadata the parser cannot read: the image is still fine.
-    return { ...EMPTY };
+    return { ...NO_METADATA, keywords: [] };
   }
-  if (!tags) return { ...EMPTY };
+  if (!tags) return { ...NO_METADATA, keywords: [] };
   const date = (tags.DateTimeOriginal ?? tags.CreateDate ?? tags.DateCreated) as Date | undefined;
   const lat = tags.latitude;
   const lon = tags.longitude;

@@ -67,6 +67,22 @@ function toStored(row: Row): StoredConcept {
 const positivesBytes = (p: Float32Array[] | null) => (p ? Buffer.concat(p.map(vectorBytes)) : null);
 
 /** Personal concepts (the concepts table): learned tokens by name, with what they were learned from. */
+/** The columns a training writes, in the order trainingValues gives them. */
+const TRAINING_COLUMNS = ['model', 'basis_id', 'z', 'embedding', 'positives', 'attributes', 'photos', 'stats'] as const;
+
+function trainingValues(concept: TrainedConcept): (string | number | Buffer | null)[] {
+  return [
+    concept.model,
+    concept.basisId,
+    JSON.stringify(concept.z),
+    vectorBytes(concept.embedding),
+    positivesBytes(concept.positives),
+    JSON.stringify(concept.attributes),
+    JSON.stringify(concept.photos),
+    JSON.stringify(concept.stats),
+  ];
+}
+
 export class ConceptsRepository {
   constructor(private readonly db: Db) {}
 
@@ -91,42 +107,14 @@ export class ConceptsRepository {
   }
 
   insert(name: string, parent: string, concept: TrainedConcept): number {
-    return Number(
-      this.db
-        .prepare('INSERT INTO concepts (name, parent, model, basis_id, z, embedding, positives, attributes, photos, stats, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(
-          name,
-          parent,
-          concept.model,
-          concept.basisId,
-          JSON.stringify(concept.z),
-          vectorBytes(concept.embedding),
-          positivesBytes(concept.positives),
-          JSON.stringify(concept.attributes),
-          JSON.stringify(concept.photos),
-          JSON.stringify(concept.stats),
-          Date.now(),
-        ).lastInsertRowid,
-    );
+    const sql = `INSERT INTO concepts (name, parent, ${TRAINING_COLUMNS.join(', ')}, created_at) VALUES (?, ?, ${TRAINING_COLUMNS.map(() => '?').join(', ')}, ?)`;
+    return Number(this.db.prepare(sql).run(name, parent, ...trainingValues(concept), Date.now()).lastInsertRowid);
   }
 
   /** Replaces a concept's training (name and parent stay); false when it no longer exists. */
   replaceTraining(id: number, concept: TrainedConcept): boolean {
-    return (
-      this.db
-        .prepare('UPDATE concepts SET model = ?, basis_id = ?, z = ?, embedding = ?, positives = ?, attributes = ?, photos = ?, stats = ? WHERE id = ?')
-        .run(
-          concept.model,
-          concept.basisId,
-          JSON.stringify(concept.z),
-          vectorBytes(concept.embedding),
-          positivesBytes(concept.positives),
-          JSON.stringify(concept.attributes),
-          JSON.stringify(concept.photos),
-          JSON.stringify(concept.stats),
-          id,
-        ).changes > 0
-    );
+    const sql = `UPDATE concepts SET ${TRAINING_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
+    return this.db.prepare(sql).run(...trainingValues(concept), id).changes > 0;
   }
 
   rename(id: number, name: string): void {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db';
 import { EmbeddingsRepository } from './embeddings-repository';
 import { FilesRepository } from './files-repository';
-import type { IndexedFacts, ScannedFileRecord } from './records';
+import { NO_METADATA, type IndexedFacts, type ScannedFileRecord } from './records';
 import { TagsRepository } from './tags-repository';
 
 const scanned = (path: string, size = 10, unsupported: string | null = null): ScannedFileRecord => ({ path, size, mtimeMs: 1, format: unsupported ? null : 'png', unsupported });
@@ -13,17 +13,7 @@ const facts = (hash: string): IndexedFacts => ({
   height: 3,
   orientation: null,
   thumb: `${hash}.webp`,
-  takenAt: null,
-  camera: null,
-  lens: null,
-  gpsLat: null,
-  gpsLon: null,
-  iso: null,
-  aperture: null,
-  shutter: null,
-  focalLength: null,
-  title: null,
-  caption: null,
+  ...NO_METADATA,
   keywords: ['holiday'],
 });
 

@@ -17,6 +17,22 @@ export interface PhotoMetadata {
   keywords: string[];
 }
 
+/** A photo with none of the metadata the library reads. */
+export const NO_METADATA: Readonly<PhotoMetadata> = {
+  takenAt: null,
+  camera: null,
+  lens: null,
+  gpsLat: null,
+  gpsLon: null,
+  iso: null,
+  aperture: null,
+  shutter: null,
+  focalLength: null,
+  title: null,
+  caption: null,
+  keywords: [],
+};
+
 /** Everything indexing learns from one photo's bytes. */
 export interface IndexedFacts extends PhotoMetadata {
   hash: string;
