@@ -1,5 +1,6 @@
-import { explainError, isFinished, type Album, type Problem } from '@contract';
+import { isFinished, type Album, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
+import { attempt } from './attempt';
 
 /** The drag payload of library photos dragged out of the grid (their ids as JSON). */
 export const ITEMS_MIME = 'application/x-studio-items';
@@ -82,14 +83,7 @@ export class AlbumsState {
     });
   }
 
-  private async attempt<T>(work: () => Promise<T>): Promise<T | null> {
-    try {
-      const result = await work();
-      this.error = null;
-      return result;
-    } catch (error) {
-      this.error = explainError(error);
-      return null;
-    }
+  private attempt<T>(work: () => Promise<T>): Promise<T | null> {
+    return attempt(this, work);
   }
 }

@@ -3,6 +3,7 @@ import type { StudioClient } from '../api/client';
 import { GroundingState } from './grounding.svelte';
 import { checkDroppedImage } from '../api/dropped-image';
 import type { JobsState } from './jobs.svelte';
+import { attempt } from './attempt';
 
 export interface RunningTurn {
   jobId: string;
@@ -79,15 +80,8 @@ export class EditorState {
     return this.jobs.jobs.find((j) => j.id === this.running?.jobId) ?? null;
   }
 
-  private async attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
-    try {
-      const result = await work();
-      this.error = null;
-      return result;
-    } catch (error) {
-      this.error = explainError(error);
-      return undefined;
-    }
+  private attempt<T>(work: () => Promise<T>): Promise<T | null> {
+    return attempt(this, work);
   }
 
   async load(): Promise<void> {
@@ -98,7 +92,7 @@ export class EditorState {
     });
   }
 
-  private show(view: ProjectView | undefined): void {
+  private show(view: ProjectView | null): void {
     if (!view) return;
     // A mask belongs to the picture it was painted on: another current turn starts without one (a retry brings its own).
     if (view.id !== this.project?.id || view.cursor !== this.project.cursor) this.mask = null;
