@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkFile, checkTree, importSpecifiers } from './import-rules';
+import { checkFile, checkTree, importSpecifiers, unusedArrows } from './import-rules';
 import { findCycles, loadStructure, parseStructure, structureProblems } from './structure-file';
 
 const root = join(import.meta.dirname, '..');
@@ -30,6 +30,10 @@ describe('importSpecifiers', () => {
 });
 
 describe('the real structure', () => {
+  it('declares only arrows the tree uses (arrows only tests use under tests)', () => {
+    expect(unusedArrows(root, structure)).toEqual([]);
+  });
+
   it('holds for the whole source tree, test files included', () => {
     expect(checkTree(root)).toEqual([]);
   });
@@ -163,6 +167,16 @@ describe('a synthetic tree', () => {
   it('reports arrows to unknown parts', () => {
     const typo = { ...synthetic, parts: [...synthetic.parts, { name: 'cli', paths: ['cli/**'], imports: ['croe'] }] };
     expect(structureProblems(parseStructure(typo))).toEqual(['part "cli" imports "croe", which is not a declared part']);
+  });
+
+  it('reports declared arrows no import uses, and arrows only tests use', () => {
+    expect(unusedArrows(tree(clean), parseStructure(synthetic))).toEqual([]);
+    const loose = { ...synthetic, parts: synthetic.parts.map((p) => (p.name === 'ui' ? { ...p, imports: ['contract', 'core', 'fixtures'] } : p)) };
+    const dir = tree({ ...clean, 'src/ui/view.test.ts': importOf('../../fixtures/photos') });
+    expect(unusedArrows(dir, parseStructure(loose))).toEqual([
+      'part "ui" declares an arrow to "core" that no import uses: remove it',
+      'part "ui" declares an arrow to "fixtures" that only its tests use: move it to "tests"',
+    ]);
   });
 
   it('allows a listed exception for its one file, and reports one that no import uses any more', () => {

@@ -62,7 +62,14 @@ function targetPath(root: string, fileRel: string, spec: string, aliases: Record
  * follows an arrow its part declares (test files: plus the part's test arrows), names a package its part declares,
  * or is listed as an exception. `usedExceptions` collects the indexes of the exceptions that allowed something.
  */
-export function checkFile(root: string, file: string, source: string, structure: Structure = loadStructure(root), usedExceptions?: Set<number>): Violation[] {
+export function checkFile(
+  root: string,
+  file: string,
+  source: string,
+  structure: Structure = loadStructure(root),
+  usedExceptions?: Set<number>,
+  usedArrows?: Set<string>,
+): Violation[] {
   const fileRel = toPosix(relative(root, file));
   const part = partOf(structure, fileRel);
   if (!part) return [{ file: fileRel, message: `${fileRel} belongs to no part in ${STRUCTURE_FILE}` }];
@@ -93,9 +100,28 @@ export function checkFile(root: string, file: string, source: string, structure:
     if (!target) add(`${fileRel} imports '${spec}' (${path}), which belongs to no part in ${STRUCTURE_FILE}`);
     else if (target !== part && !imports.includes(target.name)) {
       add(`${fileRel} imports '${spec}': the arrow ${part.name} → ${target.name} is not declared for ${who} in ${STRUCTURE_FILE}`, target.name);
-    }
+    } else if (target !== part) usedArrows?.add(arrowKey(part.name, target.name, isTest));
   }
   return violations;
+}
+
+function arrowKey(from: string, to: string, fromTests: boolean): string {
+  return `${fromTests ? 'tests of ' : ''}${from} → ${to}`;
+}
+
+/**
+ * Declared arrows that no import uses: an arrow in `imports` that only tests use belongs in `tests.imports`, and one
+ * nothing uses goes, so the structure file stays a true picture of the tree rather than a list of permissions.
+ */
+export function unusedArrows(root: string, structure: Structure = loadStructure(root)): string[] {
+  const used = new Set<string>();
+  for (const file of sourceFiles(root, structure)) checkFile(root, join(root, file), readFileSync(join(root, file), 'utf8'), structure, undefined, used);
+  return structure.parts.flatMap((part) => [
+    ...part.imports
+      .filter((to) => !used.has(arrowKey(part.name, to, false)))
+      .map((to) => `part "${part.name}" declares an arrow to "${to}" that ${used.has(arrowKey(part.name, to, true)) ? 'only its tests use: move it to "tests"' : 'no import uses: remove it'}`),
+    ...(part.tests?.imports ?? []).filter((to) => !used.has(arrowKey(part.name, to, true))).map((to) => `the tests of "${part.name}" declare an arrow to "${to}" that no test uses: remove it`),
+  ]);
 }
 
 /** The source files under root that the structure covers, '/'-separated and relative to root. */
