@@ -20,3 +20,4 @@ export * from './ids';
 export * from './albums';
 export * from './routes';
 export * from './duplicates';
+export * from './desktop';
