@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
-import { openIndexedLibrary } from './library-helpers';
+import { openIndexedLibrary, removeLibraryFolder } from './library-helpers';
 
 test.describe('show in folder (browser)', () => {
   test('copies the full path and says so, in the details and in the viewer; never a Browse… button', async ({ page, context, libraryStudio }) => {
@@ -25,5 +25,8 @@ test.describe('show in folder (browser)', () => {
     await viewer.getByRole('button', { name: 'Show in folder' }).click();
     await expect(viewer.getByTestId('reveal-note')).toHaveText('Path copied');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(path);
+    await page.keyboard.press('Escape');
+    // Later specs in this worker start from an empty library.
+    await removeLibraryFolder(page, libraryStudio);
   });
 });
