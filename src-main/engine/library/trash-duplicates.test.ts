@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -124,5 +124,26 @@ describe('resolving duplicates', () => {
     expect(result.failed[0]!.reason).toContain('is gone from disk; nothing in its group was moved');
     expect(existsSync(join(photos, 'blue again.png'))).toBe(true);
     expect(library.item(again).id).toBe(again);
+  });
+
+  // Root may move anything, so a read-only folder proves nothing there; elsewhere the real trash must refuse it.
+  it.skipIf(process.getuid?.() === 0)('a file in a read-only folder is refused by the real trash and stays in the library', async () => {
+    const locked = join(photos, 'locked');
+    await mkdir(locked);
+    await png(join(locked, 'green.png'), { r: 10, g: 200, b: 10 });
+    await png(join(locked, 'green copy.png'), { r: 10, g: 200, b: 10 });
+    await refresh();
+    const keep = idOf('locked/green.png');
+    const copy = idOf('locked/green copy.png');
+    await chmod(locked, 0o555);
+    try {
+      const result = await library.resolveDuplicates([{ keep, trash: [copy] }]);
+      expect(result.trashed).toEqual([]);
+      expect(result.failed).toEqual([{ id: copy, path: join(locked, 'green copy.png'), reason: expect.stringContaining('The system trash refused it') }]);
+      expect(existsSync(join(locked, 'green copy.png'))).toBe(true);
+      expect(library.item(copy).id).toBe(copy);
+    } finally {
+      await chmod(locked, 0o755);
+    }
   });
 });
