@@ -65,4 +65,36 @@ test.describe('studio in Electron', () => {
       await app.close();
     }
   });
+
+  // The desktop-only actions: Browse… opens the system's folder picker, Show in folder the file manager. Both system
+  // dialogs are replaced in the main process (they would block the test), recording what they were asked.
+  test('Browse… fills the folder field from the picker; Show in folder reveals the photo', async () => {
+    const scratch = await mkdtemp(join(tmpdir(), 'studio-electron-desktop-'));
+    const photos = join(scratch, 'photos');
+    await cp(fixturePaths().world, photos, { recursive: true });
+    await mkdir(join(scratch, 'data'), { recursive: true });
+    await writeFile(join(scratch, 'data', 'settings.json'), JSON.stringify({ firstRunDone: true }));
+    const app = await electron.launch({ executablePath: binary.path!, args: ['out/main/app.js', '--data-dir', join(scratch, 'data')] });
+    try {
+      await app.evaluate(({ dialog, shell }, folder) => {
+        const record = globalThis as unknown as { revealed: string[] };
+        record.revealed = [];
+        dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [folder] })) as typeof dialog.showOpenDialog;
+        shell.showItemInFolder = (path: string) => void record.revealed.push(path);
+      }, photos);
+      const page = await app.firstWindow();
+      await expect(page.getByTestId('engine-status')).toContainText('Engine ready');
+      await page.getByRole('button', { name: 'Browse…' }).first().click();
+      await expect(page.getByLabel('Folder to add')).toHaveValue(photos);
+      await page.getByRole('button', { name: 'Add folder' }).click();
+      await expect(page.getByTestId('library-summary')).toContainText('photos', { timeout: 60_000 });
+      const cell = page.getByTestId('grid').locator('[data-item-id]').first();
+      const path = await cell.getAttribute('title');
+      await cell.click();
+      await page.getByRole('complementary', { name: 'Details' }).getByRole('button', { name: 'Show in folder' }).click();
+      await expect.poll(() => app.evaluate(() => (globalThis as unknown as { revealed: string[] }).revealed)).toEqual([path]);
+    } finally {
+      await app.close();
+    }
+  });
 });

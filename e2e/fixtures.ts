@@ -21,6 +21,8 @@ export interface LibraryStudio extends Studio {
   photos: string;
   /** Its models folder (scene CLIP, composers and tiny Stable Diffusion parts under the manifest's ids). */
   modelsDir: string;
+  /** The freedesktop Trash this studio moves files to (HOME and XDG_DATA_HOME point into the scratch folder). */
+  trash: string;
 }
 
 /** A studio on a fresh data dir; the first-run guide is marked done unless `firstRun` (the guide's own test). */
@@ -70,7 +72,11 @@ export const test = base.extend<object, { studio: Studio; mirroredStudio: Studio
       const sd = { 'sd15-instruct-pix2pix': paths.sd.instruct, 'sd15-inpaint': paths.sd.inpaint, 'sd15-text2img': paths.sd.text2img };
       for (const [id, folder] of Object.entries(sd)) await cp(folder, join(scratch, 'models', id), { recursive: true });
       await cp(paths.world, join(scratch, 'photos'), { recursive: true });
-      await withStudio({ STUDIO_MODELS_DIR: join(scratch, 'models') }, (studio) => use({ ...studio, photos: join(scratch, 'photos'), modelsDir: join(scratch, 'models') }));
+      // Resolving duplicates moves files to the system trash: keep it in the scratch folder, never the real one.
+      await mkdir(join(scratch, 'home'));
+      const env = { STUDIO_MODELS_DIR: join(scratch, 'models'), HOME: join(scratch, 'home'), XDG_DATA_HOME: join(scratch, 'xdg-data') };
+      const trash = join(scratch, 'xdg-data', 'Trash');
+      await withStudio(env, (studio) => use({ ...studio, photos: join(scratch, 'photos'), modelsDir: join(scratch, 'models'), trash }));
       await rm(scratch, { recursive: true, force: true });
     },
     { scope: 'worker' },

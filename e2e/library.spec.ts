@@ -1,4 +1,5 @@
-import { copyFile, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { openIndexedLibrary } from './library-helpers';
@@ -72,8 +73,21 @@ test.describe('library filters and duplicates', () => {
     await page.getByRole('button', { name: 'Find near-duplicates' }).click();
     await expect(groups).toContainText(/Near-identical \(\d+ groups\)/, { timeout: 30_000 });
     await expect(groups).toContainText('near-identical photos');
-    await rm(join(libraryStudio.photos, 'blue square copy.png'));
+
+    // Keep the original: the copy goes to the system trash (after a confirm listing it) and leaves the library.
+    const identical = groups.getByTestId('duplicate-group').filter({ hasText: 'identical files' }).filter({ hasText: 'blue square copy.png' }).last();
+    await identical.getByRole('button', { name: `Keep ${join(libraryStudio.photos, 'blue-square-1.png')}` }).click();
+    const confirm = page.getByRole('dialog', { name: 'Move to trash' });
+    await expect(confirm.getByTestId('trash-list')).toHaveText(join(libraryStudio.photos, 'blue square copy.png'));
+    await confirm.getByRole('button', { name: 'Move to trash' }).click();
+    await expect(page.getByTestId('trash-outcome')).toContainText('1 file moved to the trash');
     await expect(summary).toContainText('66 photos', { timeout: 30_000 });
+    expect(existsSync(join(libraryStudio.photos, 'blue square copy.png'))).toBe(false);
+    expect(existsSync(join(libraryStudio.photos, 'blue-square-1.png'))).toBe(true);
+    const infos = await readdir(join(libraryStudio.trash, 'info'));
+    const info = await readFile(join(libraryStudio.trash, 'info', infos[0]!), 'utf8');
+    expect(decodeURI(/^Path=(.*)$/m.exec(info)![1]!)).toBe(join(libraryStudio.photos, 'blue square copy.png'));
+    await expect(groups).toContainText('No duplicates: every photo in the library is unique.');
   });
 });
 

@@ -12,6 +12,7 @@ import { serviceHandlers } from '../host/handlers';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../host/security-headers';
 import { resolveInside, resolveRealInside } from '../host/static-files';
 import { uploadAnswer } from '../host/upload-answer';
+import { registerDesktopActions } from './desktop-actions';
 
 const APP_SCHEME = 'studio';
 const APP_ORIGIN = `${APP_SCHEME}://app`;
@@ -126,6 +127,8 @@ async function main(): Promise<void> {
     const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return uploadAnswer(() => engine.uploads.put(view), (error) => console.error('[engine] storing an upload failed:', error));
   });
+
+  registerDesktopActions(engine, isAppUrl);
 
   await createWindow(engine);
   app.on('activate', () => {

@@ -19,3 +19,5 @@ export * from './grounding';
 export * from './ids';
 export * from './albums';
 export * from './routes';
+export * from './duplicates';
+export * from './desktop';

@@ -10,6 +10,7 @@ import { EditCapabilitiesSchema, ExportRequestSchema, ExportResultSchema, Projec
 import { GroundedRecipeSchema, GroundedTurnSchema, NeighboursQuerySchema, NeighboursResultSchema } from './grounding';
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
 import { albumMethods } from './albums';
+import { duplicateMethods } from './duplicates';
 import { FacetsSchema, ItemDetailSchema, ItemsUpdateSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
 
 const NoParams = z.object({}).strict();
@@ -257,6 +258,7 @@ export const methods = {
     summary: 'Pick the GAIR weight w for a query that names a concept (Algorithm 1 on generated images when the instruction model is installed, else on retrieved photos).',
   }),
   ...albumMethods,
+  ...duplicateMethods,
 } as const;
 
 export type Methods = typeof methods;

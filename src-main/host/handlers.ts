@@ -27,6 +27,7 @@ export function serviceHandlers(s: Services): Handlers {
     'library.view': ({ id }) => s.library.view(id),
     'library.items.update': (update) => s.library.updateItems(update),
     'library.duplicates': () => s.library.duplicates(),
+    'library.duplicates.resolve': ({ groups }) => s.library.resolveDuplicates(groups),
     'library.facets': () => s.library.facets(),
     'library.nearDuplicates': () => s.library.nearDuplicates(),
     'search.compose': (query) => s.search.compose(query),

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { IPC_CALL, IPC_EVENT, IPC_UPLOAD, type StudioBridge } from '@contract/bridge';
+import { IPC_CALL, IPC_EVENT, IPC_PICK_FOLDER, IPC_SHOW_IN_FOLDER, IPC_UPLOAD, type StudioBridge } from '@contract/bridge';
 import type { EventFrame } from '@contract/frames';
 
 // No logic here: frames pass through untouched; the main process validates everything.
@@ -12,6 +12,8 @@ const bridge: StudioBridge = {
   },
   upload: (bytes) => ipcRenderer.invoke(IPC_UPLOAD, bytes),
   pathForFile: (file) => webUtils.getPathForFile(file as File),
+  showInFolder: (request) => ipcRenderer.invoke(IPC_SHOW_IN_FOLDER, request),
+  pickFolder: (request) => ipcRenderer.invoke(IPC_PICK_FOLDER, request),
 };
 
 contextBridge.exposeInMainWorld('studioBridge', bridge);

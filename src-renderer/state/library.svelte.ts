@@ -1,4 +1,4 @@
-import { AppError, isFinished, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type Root, type SearchResult, explainError, type Problem } from '@contract';
+import { AppError, isFinished, type DuplicateResolution, type Facets, type Filters, type ItemDetail, type LibraryItem, type LibraryStatus, type ResolveDuplicatesResult, type Root, type SearchResult, explainError, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
 import { checkDroppedImage } from '../api/dropped-image';
 import type { JobsState } from './jobs.svelte';
@@ -134,6 +134,18 @@ export class LibraryState {
       this.nearJobId = job.id;
     } catch (error) {
       this.error = explainError(error);
+    }
+  }
+
+  /** Keeps one photo per group and moves the others to the system trash; then reloads folders, counts and groups. */
+  async resolveDuplicates(groups: DuplicateResolution[]): Promise<ResolveDuplicatesResult | null> {
+    try {
+      const result = await this.client.call('library.duplicates.resolve', { groups });
+      await this.reload();
+      return result;
+    } catch (error) {
+      this.error = explainError(error);
+      return null;
     }
   }
 

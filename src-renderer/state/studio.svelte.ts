@@ -2,6 +2,7 @@ import { explainError, type Problem } from '@contract';
 import type { AppInfo } from '@contract';
 import type { StudioClient } from '../api/client';
 import type { ConnectionStatus } from '../api/transport';
+import { hostMode } from './host-mode.svelte';
 
 /** Connection and engine facts shown in the status bar and Settings. */
 export class StudioState {
@@ -19,6 +20,7 @@ export class StudioState {
   async refresh(): Promise<void> {
     try {
       this.info = await this.client.call('app.info', {});
+      hostMode.host = this.info.host;
       this.error = null;
     } catch (error) {
       this.error = explainError(error);

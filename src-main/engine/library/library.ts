@@ -1,6 +1,6 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import { AppError, type Facets, type ItemDetail, type ItemsUpdate, type LibraryItem, type LibraryStatus, type Root, type SearchQuery, type SearchResult } from '@contract';
+import { AppError, type DuplicateResolution, type Facets, type ItemDetail, type ItemsUpdate, type LibraryItem, type LibraryStatus, type ResolveDuplicatesResult, type Root, type SearchQuery, type SearchResult } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import type { JobContext } from '../jobs/runner';
 import type { Db } from '../storage/db';
@@ -13,6 +13,7 @@ import { nearDuplicateGroups } from './near-duplicates';
 import { refreshLibrary, type EmbeddingModel, type RefreshSummary } from './refresh';
 import { viewRendition } from './rendition';
 import { searchLibrary } from './search';
+import { systemTrash, trashDuplicates, type MoveToTrash } from './trash-duplicates';
 import { VectorIndexes, type OpenVectorIndex } from './vector-indexes';
 
 export type { EmbeddingModel, RefreshSummary } from './refresh';
@@ -37,6 +38,8 @@ export interface LibraryOptions {
   precision?: () => Quantization;
   /** Makes a vector index object (default: a usearch VectorIndex; tests count openings through it). */
   openVectorIndex?: OpenVectorIndex;
+  /** Moves a file to the system trash (default: the `trash` package; tests pass one that refuses). */
+  moveToTrash?: MoveToTrash;
 }
 
 /** The photo library: roots, scanning and reconciliation, per-file metadata and thumbnails, embeddings and search. */
@@ -175,6 +178,11 @@ export class Library {
   /** Groups of files with identical content, largest groups first. */
   duplicates(): LibraryItem[][] {
     return this.store.duplicates.identicalGroups();
+  }
+
+  /** Keeps one photo per group and moves the others to the system trash; see trashDuplicates. */
+  resolveDuplicates(groups: readonly DuplicateResolution[]): Promise<ResolveDuplicatesResult> {
+    return trashDuplicates({ store: this.store, indexes: this.indexes, thumbDir: this.options.thumbDir, moveToTrash: this.options.moveToTrash ?? systemTrash }, groups);
   }
 
   /**

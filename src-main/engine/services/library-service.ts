@@ -1,4 +1,4 @@
-import type { Facets, ItemDetail, ItemsUpdate, JobOf, LibraryItem, LibraryStatus, Root } from '@contract';
+import type { DuplicateResolution, Facets, ItemDetail, ItemsUpdate, JobOf, LibraryItem, LibraryStatus, ResolveDuplicatesResult, Root } from '@contract';
 import type { ClipProvider } from '../clip/clip-provider';
 import { checkRootAllowed, type Confinement } from '../config/confinement';
 import type { JobRunner } from '../jobs/runner';
@@ -64,6 +64,11 @@ export class LibraryService {
 
   duplicates(): LibraryItem[][] {
     return this.deps.library.duplicates();
+  }
+
+  /** Keeps one photo per group, moves the others to the system trash and drops them from the library. */
+  resolveDuplicates(groups: DuplicateResolution[]): Promise<ResolveDuplicatesResult> {
+    return this.deps.library.resolveDuplicates(groups);
   }
 
   facets(): Facets {

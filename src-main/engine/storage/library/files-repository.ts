@@ -98,6 +98,33 @@ export class FilesRepository {
     this.db.prepare('DELETE FROM files WHERE id = ?').run(id);
   }
 
+  /** Where a file is and which library folder holds it (null: no such item). */
+  locate(id: number): { path: string; rootPath: string } | null {
+    const row = this.db.prepare('SELECT f.path AS path, r.path AS rootPath FROM files f JOIN roots r ON r.id = f.root_id WHERE f.id = ?').get(id);
+    return (row as { path: string; rootPath: string } | undefined) ?? null;
+  }
+
+  /**
+   * Forgets files the user moved away (e.g. to the trash), as a rescan would: their rows, tags, album places and
+   * embeddings go; returns the thumbnails nothing else shows any more (another file with the same content or a concept card).
+   */
+  removeItems(ids: readonly number[]): { unusedThumbs: string[] } {
+    if (ids.length === 0) return { unusedThumbs: [] };
+    const list = ids.map(() => '?').join(',');
+    return this.db.transaction(() => {
+      const unusedThumbs = this.db
+        .prepare(
+          `SELECT DISTINCT f.thumb FROM files f WHERE f.id IN (${list}) AND f.thumb IS NOT NULL
+           AND f.thumb NOT IN (SELECT thumb FROM files WHERE id NOT IN (${list}) AND thumb IS NOT NULL)
+           AND NOT EXISTS (SELECT 1 FROM concepts c WHERE instr(c.photos, f.thumb) > 0)`,
+        )
+        .pluck()
+        .all(...ids, ...ids) as string[];
+      this.db.prepare(`DELETE FROM files WHERE id IN (${list})`).run(...ids);
+      return { unusedThumbs };
+    })();
+  }
+
   markFailed(id: number, reason: string, kind: FailureKind): void {
     this.db.prepare("UPDATE files SET status = 'failed', error = ?, failure_kind = ?, indexed_at = ? WHERE id = ?").run(reason, kind, Date.now(), id);
   }
