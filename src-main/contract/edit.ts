@@ -103,6 +103,8 @@ export const ProjectViewSchema = ProjectSummarySchema.extend({
   /** Whether undo and redo can move. */
   canUndo: z.boolean(),
   canRedo: z.boolean(),
+  /** A turn run with several variations: the new sibling turns, in seed order (the cursor is the first). */
+  variations: z.array(z.number().int()).optional(),
 });
 export type ProjectView = z.infer<typeof ProjectViewSchema>;
 
@@ -117,6 +119,8 @@ export const RunTurnSchema = z
     negative: z.string().trim().max(1000).default(''),
     maskUploadId: UploadId.nullable().default(null),
     params: TurnParamsSchema.default(TurnParamsSchema.parse({})),
+    /** Several results side by side: seeds seed, seed+1, … as sibling turns of one job. */
+    variations: z.number().int().min(1).max(4).default(1),
   })
   .strict();
 export type RunTurn = z.input<typeof RunTurnSchema>;
