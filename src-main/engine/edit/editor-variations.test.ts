@@ -62,7 +62,7 @@ describe('variations of a turn', () => {
 
     for (const [i, id] of [first!, second!].entries()) {
       const recipe = await editor.recipe(id);
-      expect(recipe.turns[0]!.params.seed).toBe(11 + i);
+      expect(recipe.turns[0]!.params!.seed).toBe(11 + i);
       const replayed = await editor.replay(JSON.parse(JSON.stringify(recipe)));
       expect(replayed.matches).toEqual([true]);
       expect(sha256(replayed.png)).toBe(sha256(i === 0 ? a! : b!));

@@ -6,6 +6,7 @@ import {
   RunTurnSchema,
   type EditCapabilities,
   type EditStep,
+  type CropRequest,
   type ExportRequest,
   type ExportResult,
   type JobOf,
@@ -26,12 +27,13 @@ import { AsyncCache } from '../shared/async-cache';
 import { sha256, turnRecipe } from './recipe';
 import { renderTurn, type RenderedTurn } from './turn-render';
 import { stepPreview } from './step-preview';
+import { workingSize } from './working-size';
+import { addCropTurn, cropWorking } from './crop-turn';
+
+export { MAX_SIDE, workingSize } from './working-size';
 
 /** The manifest's model for each pipeline. */
 export const EDIT_MODELS: Record<UnetKind, string> = { instruct: 'sd15-instruct-pix2pix', inpaint: 'sd15-inpaint', text2img: 'sd15-text2img' };
-/** Pictures are edited at most this large (longest side), rounded to multiples of 64 as SD 1.x needs. */
-export const MAX_SIDE = 768;
-const MULTIPLE = 64;
 const THUMB = 160;
 
 export interface EditorDeps {
@@ -65,13 +67,6 @@ export interface ConceptText {
 /** Edit's port to the uploads folder. */
 export interface UploadFiles {
   path(id: string): string;
-}
-
-/** The size a picture is edited at: its aspect, longest side ≤ MAX_SIDE, both sides multiples of 64. */
-export function workingSize(width: number, height: number): { width: number; height: number } {
-  const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
-  const round = (v: number) => Math.max(MULTIPLE, Math.round((v * scale) / MULTIPLE) * MULTIPLE);
-  return { width: round(width), height: round(height) };
 }
 
 const thumbnail = (png: Buffer) => sharp(png).resize(THUMB, THUMB, { fit: 'inside' }).png().toBuffer();
@@ -228,6 +223,11 @@ export class Editor {
     return { image, timings, modelId: this.modelIdFor(pipeline), provider: model.provider ?? this.deps.provider() };
   }
 
+  /** Crops a turn at full resolution as a new "Crop" turn (no model runs); the box is kept for export and replay. */
+  crop(request: CropRequest): Promise<ProjectView> {
+    return addCropTurn(this.store, request, thumbnail);
+  }
+
   /** Pictures from a text with the text-to-image model (square, at most 512 px), e.g. parent-class negatives for concepts. */
   async generate(prompt: string, count: number, seed: number, signal?: AbortSignal, size = 512, steps = 20): Promise<Buffer[]> {
     const model = await this.model('text2img');
@@ -276,6 +276,13 @@ export class Editor {
     const matches: boolean[] = [];
     for (const [i, turn] of recipe.turns.entries()) {
       onTurn?.(i, recipe.turns.length);
+      if (turn.pipeline === 'crop' || !turn.params) {
+        if (!turn.crop) throw new AppError('INVALID_PARAMS', `Turn ${i + 1} of the recipe is a crop without its box.`);
+        image = await cropWorking(image, turn.crop, workingSize(turn.crop.width, turn.crop.height));
+        png = await encodePng(image);
+        matches.push(sha256(png) === turn.resultSha256);
+        continue;
+      }
       if (EDIT_MODELS[turn.pipeline] !== turn.modelId) this.deps.models().require(turn.modelId);
       const mask = turn.mask ? await decodeMask(Buffer.from(turn.mask, 'base64'), image.width, image.height) : null;
       image = (await this.diffuse(turn.pipeline, image, mask, turn.instruction, turn.negative, turn.params, null)).image;
