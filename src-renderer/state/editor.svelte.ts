@@ -4,6 +4,7 @@ import { GroundingState } from './grounding.svelte';
 import { checkDroppedImage } from '../api/dropped-image';
 import type { JobsState } from './jobs.svelte';
 import { VariationChoice } from './variations.svelte';
+import { turnSize } from './turn-size';
 
 export interface RunningTurn {
   jobId: string;
@@ -68,6 +69,11 @@ export class EditorState {
 
   get current(): Turn | null {
     return this.project?.tree.find((t) => t.id === this.project!.cursor) ?? null;
+  }
+
+  /** The current turn's working size (its canvas) and full resolution (its export); a crop changes both. */
+  get size(): ReturnType<typeof turnSize> | null {
+    return this.project ? turnSize(this.project, this.project.cursor) : null;
   }
 
   /** Turn ids on the path from the original picture to the cursor. */
@@ -206,6 +212,15 @@ export class EditorState {
     const project = this.project;
     if (!project) return;
     this.show(await this.attempt(() => this.client.call('edit.cursor.set', { projectId: project.id, turnId })));
+  }
+
+  /** Crops the current turn (a box as fractions of it) at full resolution: a new "Crop" turn becomes current. */
+  async crop(box: { x: number; y: number; width: number; height: number }): Promise<boolean> {
+    const project = this.project;
+    if (!project || this.running) return false;
+    const view = await this.attempt(() => this.client.call('edit.crop', { projectId: project.id, box }));
+    this.show(view);
+    return !!view;
   }
 
   /** Continues from the n-th variation (0-based): it becomes the current turn; the others stay as siblings. */

@@ -20,6 +20,7 @@ const turn = (id: number, parentId: number | null, seed: number): Turn => ({
   mask: null,
   timings: null,
   grounding: null,
+  crop: null,
   createdAt: id,
 });
 
