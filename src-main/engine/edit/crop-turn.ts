@@ -1,11 +1,15 @@
-import { AppError, CropRequestSchema, type CropRequest, type ProjectView } from '@contract';
-import { decodeRgb, encodePng } from '../shared/pixels';
+import { AppError, CropRequestSchema, type CropBox, type CropRequest, type ProjectView } from '@contract';
+import { decodeRgb, encodePng, type Rgb } from '../shared/pixels';
 import { boxInPixels, cropWorking } from './crop';
 import { fullSizeAt } from './turn-render';
 import type { TurnStore } from './turn-store';
 import { workingSize } from './working-size';
 
-export { cropWorking } from './crop';
+/** A recipe's crop turn (the `index`-th) replayed on the working-size picture, as the turn made it. */
+export function replayCrop(image: Rgb, box: CropBox | null, index: number): Promise<Rgb> {
+  if (!box) throw new AppError('INVALID_PARAMS', `Turn ${index + 1} of the recipe is a crop without its box.`);
+  return cropWorking(image, box, workingSize(box.width, box.height));
+}
 
 /** Adds a Crop turn under a turn (default: the cursor): the box in full-resolution pixels, its working-size picture. */
 export async function addCropTurn(store: TurnStore, request: CropRequest, thumbnail: (png: Buffer) => Promise<Buffer>): Promise<ProjectView> {

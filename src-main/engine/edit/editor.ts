@@ -28,7 +28,7 @@ import { sha256, turnRecipe } from './recipe';
 import { renderTurn, type RenderedTurn } from './turn-render';
 import { stepPreview } from './step-preview';
 import { workingSize } from './working-size';
-import { addCropTurn, cropWorking } from './crop-turn';
+import { addCropTurn, replayCrop } from './crop-turn';
 
 export { MAX_SIDE, workingSize } from './working-size';
 
@@ -276,16 +276,12 @@ export class Editor {
     const matches: boolean[] = [];
     for (const [i, turn] of recipe.turns.entries()) {
       onTurn?.(i, recipe.turns.length);
-      if (turn.pipeline === 'crop' || !turn.params) {
-        if (!turn.crop) throw new AppError('INVALID_PARAMS', `Turn ${i + 1} of the recipe is a crop without its box.`);
-        image = await cropWorking(image, turn.crop, workingSize(turn.crop.width, turn.crop.height));
-        png = await encodePng(image);
-        matches.push(sha256(png) === turn.resultSha256);
-        continue;
+      if (turn.pipeline === 'crop' || !turn.params) image = await replayCrop(image, turn.crop, i);
+      else {
+        if (EDIT_MODELS[turn.pipeline] !== turn.modelId) this.deps.models().require(turn.modelId);
+        const mask = turn.mask ? await decodeMask(Buffer.from(turn.mask, 'base64'), image.width, image.height) : null;
+        image = (await this.diffuse(turn.pipeline, image, mask, turn.instruction, turn.negative, turn.params, null)).image;
       }
-      if (EDIT_MODELS[turn.pipeline] !== turn.modelId) this.deps.models().require(turn.modelId);
-      const mask = turn.mask ? await decodeMask(Buffer.from(turn.mask, 'base64'), image.width, image.height) : null;
-      image = (await this.diffuse(turn.pipeline, image, mask, turn.instruction, turn.negative, turn.params, null)).image;
       png = await encodePng(image);
       matches.push(sha256(png) === turn.resultSha256);
     }
