@@ -5,6 +5,16 @@ const UploadId = UploadIdSchema;
 
 export const SCHEDULER_NAMES = ['ddim', 'euler-ancestral', 'dpmpp-2m'] as const;
 
+/** Pictures are edited at most this large (longest side), rounded to multiples of 64 as SD 1.x needs. */
+export const MAX_SIDE = 768;
+
+/** The size a picture is edited at: its aspect, longest side ≤ MAX_SIDE, both sides multiples of 64. */
+export function workingSize(width: number, height: number): { width: number; height: number } {
+  const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
+  const round = (v: number) => Math.max(64, Math.round((v * scale) / 64) * 64);
+  return { width: round(width), height: round(height) };
+}
+
 /** The knobs of one turn. */
 export const TurnParamsSchema = z
   .object({
@@ -23,7 +33,34 @@ export const TurnParamsSchema = z
   .strict();
 export type TurnParams = z.output<typeof TurnParamsSchema>;
 
-export const PIPELINES = ['source', 'instruct', 'inpaint', 'text2img', 'grounded-create', 'grounded-edit'] as const;
+export const PIPELINES = ['source', 'instruct', 'inpaint', 'text2img', 'grounded-create', 'grounded-edit', 'crop'] as const;
+
+/**
+ * A crop turn's box, in pixels of the full-resolution picture it cut (`of`: that picture's size). Exports cut exactly
+ * this box from the full-size render; the working-size picture is the same box scaled (so a recipe replays it).
+ */
+export const CropBoxSchema = z.object({
+  left: z.number().int().min(0),
+  top: z.number().int().min(0),
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
+  of: z.object({ width: z.number().int().min(1), height: z.number().int().min(1) }),
+});
+export type CropBox = z.infer<typeof CropBoxSchema>;
+
+/** What the crop tool asks: a box as fractions (0…1) of the current picture. */
+export const CropRequestSchema = z
+  .object({
+    projectId: z.number().int(),
+    /** The turn to crop (default: the cursor). */
+    fromTurnId: z.number().int().optional(),
+    box: z
+      .object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1), width: z.number().gt(0).max(1), height: z.number().gt(0).max(1) })
+      .strict()
+      .refine((b) => b.x + b.width <= 1 + 1e-6 && b.y + b.height <= 1 + 1e-6, 'The crop box must lie inside the picture.'),
+  })
+  .strict();
+export type CropRequest = z.input<typeof CropRequestSchema>;
 export const PipelineSchema = z.enum(PIPELINES);
 
 export const TurnTimingsSchema = z.object({
@@ -76,6 +113,8 @@ export const TurnSchema = z.object({
   timings: TurnTimingsSchema.nullable(),
   /** Grounded turns only. */
   grounding: TurnGroundingSchema.nullable().default(null),
+  /** Crop turns only: the box cut at full resolution. */
+  crop: CropBoxSchema.nullable().default(null),
   createdAt: z.number(),
 });
 export type Turn = z.infer<typeof TurnSchema>;
@@ -103,6 +142,8 @@ export const ProjectViewSchema = ProjectSummarySchema.extend({
   /** Whether undo and redo can move. */
   canUndo: z.boolean(),
   canRedo: z.boolean(),
+  /** A turn run with several variations: the new sibling turns, in seed order (the cursor is the first). */
+  variations: z.array(z.number().int()).optional(),
 });
 export type ProjectView = z.infer<typeof ProjectViewSchema>;
 
@@ -117,6 +158,8 @@ export const RunTurnSchema = z
     negative: z.string().trim().max(1000).default(''),
     maskUploadId: UploadId.nullable().default(null),
     params: TurnParamsSchema.default(TurnParamsSchema.parse({})),
+    /** Several results side by side: seeds seed, seed+1, … as sibling turns of one job. */
+    variations: z.number().int().min(1).max(4).default(1),
   })
   .strict();
 export type RunTurn = z.input<typeof RunTurnSchema>;
@@ -130,10 +173,13 @@ export const RecipeSchema = z.object({
   source: z.object({ width: z.number().int(), height: z.number().int(), sha256: z.string(), png: z.string() }),
   turns: z.array(
     z.object({
-      pipeline: z.enum(['instruct', 'inpaint', 'text2img']),
+      pipeline: z.enum(['instruct', 'inpaint', 'text2img', 'crop']),
       instruction: z.string(),
       negative: z.string(),
-      params: TurnParamsSchema,
+      /** Null for a crop turn (no model runs). */
+      params: TurnParamsSchema.nullable(),
+      /** Crop turns: the box; replay cuts it from the working-size picture exactly as the turn did. */
+      crop: CropBoxSchema.nullable().default(null),
       modelId: z.string(),
       /** Base64 PNG. */
       mask: z.string().nullable(),

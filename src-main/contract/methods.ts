@@ -6,7 +6,7 @@ import { ModelRecommendationSchema, ModelStatusSchema, PrecisionSchema } from '.
 import { TokenCountParamsSchema, TokenCountSchema } from './text';
 import { SettingsSchema, SettingsViewSchema } from './settings';
 import { AddPhotosRequestSchema, ConceptFileSchema, ConceptNameSchema, ConceptSchema, TeachRequestSchema } from './concepts';
-import { EditCapabilitiesSchema, ExportRequestSchema, ExportResultSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema, SaveToLibraryRequestSchema, SaveToLibraryResultSchema } from './edit';
+import { CropRequestSchema, EditCapabilitiesSchema, ExportRequestSchema, ExportResultSchema, ProjectSummarySchema, ProjectViewSchema, RecipeSchema, RunTurnSchema, SaveToLibraryRequestSchema, SaveToLibraryResultSchema } from './edit';
 import { GroundedRecipeSchema, GroundedTurnSchema, NeighboursQuerySchema, NeighboursResultSchema } from './grounding';
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
 import { albumMethods } from './albums';
@@ -205,6 +205,7 @@ export const methods = {
   }),
   'edit.projects.delete': method({ params: z.object({ id: z.number().int() }).strict(), result: z.object({ removed: z.literal(true) }), summary: 'Delete a project and its files.' }),
   'edit.turns.run': method({ params: RunTurnSchema, result: jobSchemaOf('edit.turn'), summary: 'Run a turn as a job (per-step previews arrive as edit.step events); its result is the new turn.' }),
+  'edit.crop': method({ params: CropRequestSchema, result: ProjectViewSchema, summary: 'Crop a turn at full resolution as a new “Crop” turn (no model runs); its box is kept for export and replay.' }),
   'edit.cursor.set': method({ params: z.object({ projectId: z.number().int(), turnId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Make a turn current.' }),
   'edit.undo': method({ params: z.object({ projectId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Move the cursor to the parent turn.' }),
   'edit.redo': method({ params: z.object({ projectId: z.number().int() }).strict(), result: ProjectViewSchema, summary: 'Move the cursor to the child turn visited last.' }),

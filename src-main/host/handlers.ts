@@ -50,6 +50,7 @@ export function serviceHandlers(s: Services): Handlers {
     'edit.export': (request) => s.edit.exportTurn(request),
     'edit.saveToLibrary': (request) => s.edit.saveToLibrary(request),
     'edit.recipe': ({ turnId }) => s.edit.recipe(turnId),
+    'edit.crop': (params) => s.edit.crop(params),
     'grounding.neighbours': ({ prompt, k }) => s.grounding.neighbours(prompt, k),
     'grounding.turn': (request) => s.grounding.runTurn(request),
     'grounding.recipe': ({ turnId }) => s.grounding.recipe(turnId),

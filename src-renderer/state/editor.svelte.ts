@@ -4,6 +4,8 @@ import { GroundingState } from './grounding.svelte';
 import { checkDroppedImage } from '../api/dropped-image';
 import type { JobsState } from './jobs.svelte';
 import { attempt } from './attempt';
+import { VariationChoice } from './variations.svelte';
+import { turnSize } from './turn-size';
 
 export interface RunningTurn {
   jobId: string;
@@ -35,6 +37,8 @@ export class EditorState {
   compare = $state<{ a: number; b: number } | null>(null);
   split = $state(50);
   error = $state<Problem | null>(null);
+  /** Several seeds per turn, shown side by side to pick one. */
+  readonly variations = new VariationChoice();
 
   constructor(
     private readonly client: StudioClient,
@@ -68,6 +72,11 @@ export class EditorState {
     return this.project?.tree.find((t) => t.id === this.project!.cursor) ?? null;
   }
 
+  /** The current turn's working size (its canvas) and full resolution (its export); a crop changes both. */
+  get size(): ReturnType<typeof turnSize> | null {
+    return this.project ? turnSize(this.project, this.project.cursor) : null;
+  }
+
   /** Turn ids on the path from the original picture to the cursor. */
   get path(): Set<number> {
     const out = new Set<number>();
@@ -97,6 +106,7 @@ export class EditorState {
     // A mask belongs to the picture it was painted on: another current turn starts without one (a retry brings its own).
     if (view.id !== this.project?.id || view.cursor !== this.project.cursor) this.mask = null;
     this.project = view;
+    this.variations.follow(view);
     rememberProject(view.id);
     this.compare = null;
     const summary = { id: view.id, name: view.name, width: view.width, height: view.height, turns: view.turns, thumb: view.thumb, updatedAt: view.updatedAt };
@@ -150,9 +160,11 @@ export class EditorState {
         negative: this.negative.trim(),
         maskUploadId: this.pipeline === 'text2img' ? null : maskUploadId,
         params: { ...this.params },
+        variations: this.variations.count,
       });
       this.jobs.apply(job);
-      this.running = { jobId: job.id, step: 0, total: this.params.steps, preview: null };
+      this.variations.clear();
+      this.running = { jobId: job.id, step: 0, total: this.params.steps * this.variations.count, preview: null };
     });
   }
 
@@ -164,7 +176,10 @@ export class EditorState {
     if (job.id !== this.running?.jobId || !isFinished(job.state)) return;
     this.running = null;
     if (job.state === 'done') {
-      if (job.kind === 'edit.turn' && job.result) this.show(job.result);
+      if (job.kind === 'edit.turn' && job.result) {
+        this.show(job.result);
+        this.variations.offer(job.result);
+      }
       this.mask = null;
       this.startMask = null;
       this.error = null;
@@ -191,6 +206,23 @@ export class EditorState {
     const project = this.project;
     if (!project) return;
     this.show(await this.attempt(() => this.client.call('edit.cursor.set', { projectId: project.id, turnId })));
+  }
+
+  /** Crops the current turn (a box as fractions of it) at full resolution: a new "Crop" turn becomes current. */
+  async crop(box: { x: number; y: number; width: number; height: number }): Promise<boolean> {
+    const project = this.project;
+    if (!project || this.running) return false;
+    const view = await this.attempt(() => this.client.call('edit.crop', { projectId: project.id, box }));
+    this.show(view);
+    return !!view;
+  }
+
+  /** Continues from the n-th variation (0-based): it becomes the current turn; the others stay as siblings. */
+  async pick(index: number): Promise<void> {
+    const turnId = this.variations.turnAt(index);
+    if (turnId === null) return;
+    await this.jump(turnId);
+    this.variations.clear();
   }
 
   /** Takes a turn's instruction and settings back into the editor, to re-run it with other weights (a sibling). */

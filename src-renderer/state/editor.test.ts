@@ -51,7 +51,7 @@ describe('EditorState', () => {
     editor.mask = new Blob([new Uint8Array([7, 7])], { type: 'image/png' });
     await editor.run();
     expect([...fake.uploads[0]!]).toEqual([7, 7]);
-    expect(fake.paramsOf('edit.turns.run')).toEqual([{ projectId: 1, pipeline: 'auto', instruction: 'make it green', negative: '', maskUploadId: uploadId(1), params: { ...editor.params, seed: 11, steps: 6 } }]);
+    expect(fake.paramsOf('edit.turns.run')).toEqual([{ projectId: 1, pipeline: 'auto', instruction: 'make it green', negative: '', maskUploadId: uploadId(1), params: { ...editor.params, seed: 11, steps: 6 }, variations: 1 }]);
     expect(jobs.jobs.map((j) => j.id)).toEqual(['t1']);
     expect(editor.running).toEqual({ jobId: 't1', step: 0, total: 6, preview: null });
 

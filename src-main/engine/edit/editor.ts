@@ -6,6 +6,7 @@ import {
   RunTurnSchema,
   type EditCapabilities,
   type EditStep,
+  type CropRequest,
   type ExportRequest,
   type ExportResult,
   type JobOf,
@@ -25,12 +26,14 @@ import { readRegularFile } from '../storage/regular-file';
 import { AsyncCache } from '../shared/async-cache';
 import { sha256, turnRecipe } from './recipe';
 import { renderTurn, type RenderedTurn } from './turn-render';
+import { stepPreview } from './step-preview';
+import { workingSize } from './working-size';
+import { addCropTurn, replayCrop } from './crop-turn';
+
+export { MAX_SIDE, workingSize } from './working-size';
 
 /** The manifest's model for each pipeline. */
 export const EDIT_MODELS: Record<UnetKind, string> = { instruct: 'sd15-instruct-pix2pix', inpaint: 'sd15-inpaint', text2img: 'sd15-text2img' };
-/** Pictures are edited at most this large (longest side), rounded to multiples of 64 as SD 1.x needs. */
-export const MAX_SIDE = 768;
-const MULTIPLE = 64;
 const THUMB = 160;
 
 export interface EditorDeps {
@@ -64,13 +67,6 @@ export interface ConceptText {
 /** Edit's port to the uploads folder. */
 export interface UploadFiles {
   path(id: string): string;
-}
-
-/** The size a picture is edited at: its aspect, longest side ≤ MAX_SIDE, both sides multiples of 64. */
-export function workingSize(width: number, height: number): { width: number; height: number } {
-  const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
-  const round = (v: number) => Math.max(MULTIPLE, Math.round((v * scale) / MULTIPLE) * MULTIPLE);
-  return { width: round(width), height: round(height) };
 }
 
 const thumbnail = (png: Buffer) => sharp(png).resize(THUMB, THUMB, { fit: 'inside' }).png().toBuffer();
@@ -146,34 +142,47 @@ export class Editor {
     const pipeline: UnetKind = req.pipeline === 'text2img' ? 'text2img' : req.maskUploadId && installed('inpaint') ? 'inpaint' : 'instruct';
     this.deps.models().require(this.modelIdFor(pipeline));
     const holder = { jobId: '' };
-    const job = this.deps.jobs.submit({ kind: 'edit.turn', label: `Edit: “${req.instruction.slice(0, 60)}”`, unit: 'steps', total: req.params.steps }, async (ctx) => {
+    const count = req.variations;
+    const total = req.params.steps * count;
+    const job = this.deps.jobs.submit({ kind: 'edit.turn', label: `Edit: “${req.instruction.slice(0, 60)}”${count > 1 ? ` ×${count}` : ''}`, unit: 'steps', total }, async (ctx) => {
       const parentImage = await decodeRgb(this.store.filePath(parent)!);
       const mask = req.maskUploadId ? await decodeMask(this.upload(req.maskUploadId), parentImage.width, parentImage.height) : null;
       if (mask && !mask.data.some((v) => v >= 0.5)) throw new AppError('INVALID_PARAMS', 'The mask is empty: paint where the picture may change, or clear the mask.');
+      const maskPng = mask ? await encodeMaskPng(mask) : null;
       // Previews go out in step order, all before the job's result.
       let previews = Promise.resolve();
-      const onPreview = (step: number, total: number, preview: Rgb) => {
-        previews = previews.then(() => this.previewEvent(holder.jobId, req.projectId, step, total, preview)).catch(() => {});
-      };
-      const { image, timings, modelId, provider } = await this.diffuse(pipeline, parentImage, mask, req.instruction, req.negative, req.params, ctx, onPreview);
+      const ids: number[] = [];
+      for (let v = 0; v < count; v++) {
+        // Each variation is a sibling turn with its own seed, so each replays alone; progress runs over all of them.
+        const params = { ...req.params, seed: (req.params.seed + v) % 2 ** 31 };
+        const offset = v * req.params.steps;
+        const onPreview = (step: number, _total: number, preview: Rgb) => {
+          previews = previews.then(() => stepPreview(preview).then((png) => this.deps.publishStep({ jobId: holder.jobId, projectId: req.projectId, step: offset + step, total, preview: png }))).catch(() => {});
+        };
+        const progress = { signal: ctx.signal, progress: (done: number) => ctx.progress(offset + done, total) };
+        const { image, timings, modelId, provider } = await this.diffuse(pipeline, parentImage, mask, req.instruction, req.negative, params, progress, onPreview);
+        const png = await encodePng(image);
+        ids.push(
+          await this.store.addTurn({
+            projectId: req.projectId,
+            parentId: from,
+            pipeline,
+            instruction: req.instruction,
+            typed: parsed.instruction === req.instruction ? null : parsed.instruction,
+            negative: req.negative,
+            params,
+            modelId,
+            provider,
+            timings,
+            image: png,
+            thumb: await thumbnail(png),
+            mask: maskPng,
+          }),
+        );
+      }
       await previews;
-      const png = await encodePng(image);
-      await this.store.addTurn({
-        projectId: req.projectId,
-        parentId: from,
-        pipeline,
-        instruction: req.instruction,
-        typed: parsed.instruction === req.instruction ? null : parsed.instruction,
-        negative: req.negative,
-        params: req.params,
-        modelId,
-        provider,
-        timings,
-        image: png,
-        thumb: await thumbnail(png),
-        mask: mask ? await encodeMaskPng(mask) : null,
-      });
-      return this.store.view(req.projectId);
+      if (count === 1) return this.store.view(req.projectId);
+      return { ...this.store.setCursor(req.projectId, ids[0]!), variations: ids };
     });
     holder.jobId = job.id;
     return job;
@@ -214,12 +223,9 @@ export class Editor {
     return { image, timings, modelId: this.modelIdFor(pipeline), provider: model.provider ?? this.deps.provider() };
   }
 
-  private async previewEvent(jobId: string, projectId: number, step: number, total: number, preview: Rgb): Promise<void> {
-    const png = await sharp(Buffer.from(preview.data), { raw: { width: preview.width, height: preview.height, channels: 3 } })
-      .resize(Math.max(64, preview.width * 2), undefined, { kernel: 'nearest' })
-      .png()
-      .toBuffer();
-    this.deps.publishStep({ jobId, projectId, step, total, preview: `data:image/png;base64,${png.toString('base64')}` });
+  /** Crops a turn at full resolution as a new "Crop" turn (no model runs); the box is kept for export and replay. */
+  crop(request: CropRequest): Promise<ProjectView> {
+    return addCropTurn(this.store, request, thumbnail);
   }
 
   /** Pictures from a text with the text-to-image model (square, at most 512 px), e.g. parent-class negatives for concepts. */
@@ -270,9 +276,12 @@ export class Editor {
     const matches: boolean[] = [];
     for (const [i, turn] of recipe.turns.entries()) {
       onTurn?.(i, recipe.turns.length);
-      if (EDIT_MODELS[turn.pipeline] !== turn.modelId) this.deps.models().require(turn.modelId);
-      const mask = turn.mask ? await decodeMask(Buffer.from(turn.mask, 'base64'), image.width, image.height) : null;
-      image = (await this.diffuse(turn.pipeline, image, mask, turn.instruction, turn.negative, turn.params, null)).image;
+      if (turn.pipeline === 'crop' || !turn.params) image = await replayCrop(image, turn.crop, i);
+      else {
+        if (EDIT_MODELS[turn.pipeline] !== turn.modelId) this.deps.models().require(turn.modelId);
+        const mask = turn.mask ? await decodeMask(Buffer.from(turn.mask, 'base64'), image.width, image.height) : null;
+        image = (await this.diffuse(turn.pipeline, image, mask, turn.instruction, turn.negative, turn.params, null)).image;
+      }
       png = await encodePng(image);
       matches.push(sha256(png) === turn.resultSha256);
     }

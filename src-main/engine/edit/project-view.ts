@@ -1,4 +1,4 @@
-import { turnFileUrl, TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn } from '@contract';
+import { CropBoxSchema, turnFileUrl, TurnGroundingSchema, TurnParamsSchema, type ProjectSummary, type ProjectView, type Turn } from '@contract';
 import type { StoredProject } from '../storage/edit/projects-repository';
 import type { TurnRow } from '../storage/edit/turns-repository';
 
@@ -21,6 +21,7 @@ export function toTurn(row: TurnRow): Turn {
     mask: row.mask_file ? url(row.mask_file) : null,
     timings: row.timings ? JSON.parse(row.timings) : null,
     grounding: row.grounding ? TurnGroundingSchema.parse(JSON.parse(row.grounding)) : null,
+    crop: row.crop ? CropBoxSchema.parse(JSON.parse(row.crop)) : null,
     createdAt: row.created_at,
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import type { Recipe } from '@contract';
+import { CropBoxSchema, type Recipe } from '@contract';
 import type { UnetKind } from './sd-model';
 import type { TurnStore } from './turn-store';
 
@@ -28,11 +28,12 @@ export async function turnRecipe(store: TurnStore, turnId: number, provider: str
       turns.map(async (t) => {
         const maskFile = store.filePath(t, 'mask');
         return {
-          pipeline: t.pipeline as UnetKind,
+          pipeline: t.pipeline as UnetKind | 'crop',
           instruction: t.instruction,
           negative: t.negative,
-          params: JSON.parse(t.params!),
-          modelId: t.model_id!,
+          params: t.params ? JSON.parse(t.params) : null,
+          crop: t.crop ? CropBoxSchema.parse(JSON.parse(t.crop)) : null,
+          modelId: t.model_id ?? '',
           mask: maskFile ? (await readFile(maskFile)).toString('base64') : null,
           resultSha256: sha256(await readFile(store.filePath(t)!)),
         };

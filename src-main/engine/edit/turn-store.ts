@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../storage/atomic-write';
 import { join } from 'node:path';
-import { AppError, contentHashesIn, turnFileUrl, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams } from '@contract';
+import { AppError, contentHashesIn, turnFileUrl, type ProjectSummary, type ProjectView, type Turn, type TurnGrounding, type TurnParams, type CropBox } from '@contract';
 import { openDatabase, type Db } from '../storage/db';
 import { ProjectsRepository, type StoredProject } from '../storage/edit/projects-repository';
 import { TurnsRepository, type TurnRow } from '../storage/edit/turns-repository';
@@ -24,6 +24,8 @@ export interface NewTurn {
   timings: StageTimings | null;
   /** Grounded turns: what the view shows, plus anything else kept with it (the turn's grounded recipe). */
   grounding?: (TurnGrounding & Record<string, unknown>) | null;
+  /** Crop turns: the box they cut. */
+  crop?: CropBox | null;
   /** PNG bytes of the result, its thumbnail, and the mask (if any). */
   image: Buffer;
   thumb: Buffer;
@@ -131,6 +133,7 @@ export class TurnStore {
         mask_file: files.mask,
         timings: turn.timings ? JSON.stringify(turn.timings) : null,
         grounding: turn.grounding ? JSON.stringify(turn.grounding) : null,
+        crop: turn.crop ? JSON.stringify(turn.crop) : null,
       },
       this.now(),
     );

@@ -33,8 +33,11 @@ export class GroundedTurns {
     const job = this.deps.jobs.submit({ kind: 'edit.turn', label: `${label}: “${req.prompt.slice(0, 60)}”`, unit: 'steps', total: req.params.steps }, async (ctx) => {
       let previews = Promise.resolve();
       const parentFile = this.deps.store.filePath(parent)!;
+      // The parent's size, not the project's: after a crop turn, pictures have the crop's working size.
+      const parentMeta = await sharp(parentFile).metadata();
+      const size = { width: parentMeta.width!, height: parentMeta.height! };
       const result = await this.grounding.run(
-        { mode: req.mode, prompt: req.prompt, negative: req.negative, neighbours: req.neighbours, source: req.mode === 'edit' ? parentFile : null, params: { ...req.params, width: view.width, height: view.height } },
+        { mode: req.mode, prompt: req.prompt, negative: req.negative, neighbours: req.neighbours, source: req.mode === 'edit' ? parentFile : null, params: { ...req.params, ...size } },
         {
           signal: ctx.signal,
           onStep: (e) => {
@@ -47,7 +50,7 @@ export class GroundedTurns {
       await previews;
       // Pictures in a project keep its size (a create canvas comes out at the model's multiple: fit it back).
       const meta = await sharp(result.png).metadata();
-      const png = meta.width === view.width && meta.height === view.height ? result.png : await encodePng(await decodeRgb(result.png, { width: view.width, height: view.height }));
+      const png = meta.width === size.width && meta.height === size.height ? result.png : await encodePng(await decodeRgb(result.png, size));
       await this.deps.store.addTurn({
         projectId: req.projectId,
         parentId: from,

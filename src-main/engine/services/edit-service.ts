@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { SaveToLibraryRequestSchema, type ExportRequest, type ProjectView, type RunTurn, type SaveToLibraryRequest, type SaveToLibraryResult } from '@contract';
+import { SaveToLibraryRequestSchema, type CropRequest, type ExportRequest, type ProjectView, type RunTurn, type SaveToLibraryRequest, type SaveToLibraryResult } from '@contract';
 import { projectName, type Editor } from '../edit/editor';
 import { libraryTarget, saveIntoLibrary } from '../edit/save-to-library';
 import { readRegularFile } from '../storage/regular-file';
@@ -62,6 +62,10 @@ export class EditService {
 
   runTurn(request: RunTurn) {
     return this.deps.editor.runTurn(request);
+  }
+
+  crop(request: CropRequest) {
+    return this.deps.editor.crop(request);
   }
 
   setCursor(projectId: number, turnId: number) {

@@ -75,6 +75,7 @@ export const turn = (id: number, parentId: number | null, extra: Partial<Turn> =
   mask: null,
   timings: null,
   grounding: null,
+  crop: null,
   createdAt: id,
   ...extra,
 });

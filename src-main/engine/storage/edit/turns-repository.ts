@@ -19,6 +19,8 @@ export interface TurnRow {
   mask_file: string | null;
   timings: string | null;
   grounding: string | null;
+  /** Crop turns: the box as JSON. */
+  crop: string | null;
   created_at: number;
   visited_at: number;
 }
@@ -36,8 +38,8 @@ export class TurnsRepository {
       const id = Number(
         this.db
           .prepare(
-            `INSERT INTO turns (project_id, parent_id, pipeline, instruction, typed, negative, params, model_id, provider, image_file, thumb_file, mask_file, timings, grounding, created_at, visited_at)
-             VALUES (@project_id, @parent_id, @pipeline, @instruction, @typed, @negative, @params, @model_id, @provider, @image_file, @thumb_file, @mask_file, @timings, @grounding, @now, @now)`,
+            `INSERT INTO turns (project_id, parent_id, pipeline, instruction, typed, negative, params, model_id, provider, image_file, thumb_file, mask_file, timings, grounding, crop, created_at, visited_at)
+             VALUES (@project_id, @parent_id, @pipeline, @instruction, @typed, @negative, @params, @model_id, @provider, @image_file, @thumb_file, @mask_file, @timings, @grounding, @crop, @now, @now)`,
           )
           .run({ ...turn, now }).lastInsertRowid,
       );

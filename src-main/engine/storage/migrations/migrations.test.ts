@@ -40,10 +40,11 @@ describe('migration files', () => {
     expect(LIBRARY_MIGRATIONS[0]).toMatch(/CREATE TABLE roots/);
     expect(LIBRARY_MIGRATIONS[4]).toMatch(/ADD COLUMN meta_version/);
     expect(LIBRARY_MIGRATIONS[5]).toMatch(/CREATE TABLE albums/);
-    expect(EDIT_MIGRATIONS).toHaveLength(3);
+    expect(EDIT_MIGRATIONS).toHaveLength(4);
     expect(EDIT_MIGRATIONS[0]).toMatch(/CREATE TABLE projects/);
     expect(EDIT_MIGRATIONS[1]).toMatch(/ADD COLUMN grounding/);
     expect(EDIT_MIGRATIONS[2]).toMatch(/ADD COLUMN original_file/);
+    expect(EDIT_MIGRATIONS[3]).toMatch(/ADD COLUMN crop/);
   });
 
   it('orders by number, not by how the files were listed', () => {
@@ -85,7 +86,7 @@ describe('edit databases made by older studios', () => {
     const dir = oldEditDatabase(2);
     new TurnStore(dir).close();
     const again = new TurnStore(dir);
-    expect(schemaVersion(again.db)).toBe(3);
+    expect(schemaVersion(again.db)).toBe(4);
     expect(again.list().map((p) => p.name)).toEqual(['old']);
     again.close();
   });
