@@ -28,6 +28,7 @@ export function serviceHandlers(s: Services): Handlers {
     'library.items.update': (update) => s.library.updateItems(update),
     'library.duplicates': () => s.library.duplicates(),
     'library.facets': () => s.library.facets(),
+    'library.places': ({ filters }) => s.library.places(filters ?? {}),
     'library.nearDuplicates': () => s.library.nearDuplicates(),
     'search.compose': (query) => s.search.compose(query),
     'search.composers': () => s.search.composers(),

@@ -1,4 +1,4 @@
-import type { Facets, ItemDetail, ItemsUpdate, JobOf, LibraryItem, LibraryStatus, Root } from '@contract';
+import type { Facets, Filters, ItemDetail, ItemsUpdate, JobOf, LibraryItem, LibraryStatus, Place, Root } from '@contract';
 import type { ClipProvider } from '../clip/clip-provider';
 import { checkRootAllowed, type Confinement } from '../config/confinement';
 import type { JobRunner } from '../jobs/runner';
@@ -68,6 +68,11 @@ export class LibraryService {
 
   facets(): Facets {
     return this.deps.library.facets();
+  }
+
+  /** Photos with GPS coordinates (matching the filters), for the map. */
+  places(filters: Filters): Place[] {
+    return this.deps.library.places(filters);
   }
 
   /** Finds near-duplicate photos (CLIP vectors closer than a threshold) as a pausable job. */
