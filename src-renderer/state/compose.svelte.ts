@@ -2,6 +2,7 @@ import { AppError, SavedQuerySchema, thumbUrlOf, type ComposedQuery, type Compos
 import type { StudioClient } from '../api/client';
 import { checkDroppedImage } from '../api/dropped-image';
 import { previewOf, rememberPreview } from './previews';
+import { readComposeHistory, rememberComposed } from './compose-history';
 
 export type ComposeReference =
   | { kind: 'item'; itemId: number; name: string; src: string | null }
@@ -33,6 +34,8 @@ export class ComposeState {
   album = $state<number | null>(null);
   composers = $state<ComposerInfo[]>([]);
   saved = $state<SavedQuery[]>([]);
+  /** The last 20 searches run (kept in this browser), newest first; `open` reopens one exactly. */
+  history = $state<SavedQuery[]>(readComposeHistory());
   items = $state<LibraryItem[]>([]);
   last = $state<Pick<ComposedResult, 'composer' | 'timings' | 'encoded' | 'note'> | null>(null);
   selectedId = $state<number | null>(null);
@@ -140,7 +143,9 @@ export class ComposeState {
           this.again = false;
           try {
             const query = this.query();
-            rememberCurrent({ id: 0, name: this.reference?.name ?? 'Search', query: SavedQuerySchema.shape.query.parse(query), createdAt: 0 });
+            const current = { id: 0, name: this.reference?.name ?? 'Search', query: SavedQuerySchema.shape.query.parse(query), createdAt: Date.now() };
+            rememberCurrent(current);
+            this.history = rememberComposed(this.history, current);
             const result = await this.client.call('search.compose', query);
             this.items = result.items;
             this.last = { composer: result.composer, timings: result.timings, encoded: result.encoded, note: result.note };
