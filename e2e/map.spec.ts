@@ -46,9 +46,28 @@ test('the map shows a marker per photo with a location, and a click opens the ph
   await expect(details).toContainText('opera.jpg');
   await expect(details).toContainText('33.85667° S, 151.21500° E');
 
-  // Back to the grid, and leave the shared studio as it was.
+  // Back to the grid.
   await page.getByRole('button', { name: 'Map', exact: true }).click();
   await expect(page.getByTestId('grid')).toBeVisible();
+
+  // "Online map tiles" (Settings; reloads the page): the map asks OpenStreetMap for tiles, and the page's policy allows them.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const online = page.getByRole('region', { name: 'Map settings' }).getByLabel('Online map tiles');
+  await expect(online).not.toBeChecked();
+  const reloaded = page.waitForEvent('load');
+  await online.check();
+  await reloaded;
+  await page.getByRole('button', { name: 'Library' }).click();
+  await page.getByRole('button', { name: 'Map', exact: true }).click();
+  await expect(map).toHaveAttribute('data-base', 'online');
+  await expect(map.locator('img.leaflet-tile').first()).toHaveAttribute('src', /^https:\/\/tile\.openstreetmap\.org\//);
+  expect(await map.locator('path.map-land').count()).toBe(0);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const back = page.waitForEvent('load');
+  await page.getByRole('region', { name: 'Map settings' }).getByLabel('Online map tiles').uncheck();
+  await back;
+
+  // Leave the shared studio as it was.
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByRole('button', { name: `Remove ${dir} from the library` }).click();
   await expect(page.getByRole('button', { name: `Remove ${dir} from the library` })).toBeHidden();

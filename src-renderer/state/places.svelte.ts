@@ -8,6 +8,8 @@ export class PlacesState {
   /** The first answer came back (until then the map shows no empty state). */
   loaded = $state(false);
   error = $state<Problem | null>(null);
+  /** The "Online map tiles" setting (read with the places). */
+  onlineTiles = $state(false);
   private asked = 0;
 
   constructor(private readonly client: StudioClient) {}
@@ -16,9 +18,10 @@ export class PlacesState {
   async load(filters: Filters): Promise<void> {
     const ask = ++this.asked;
     try {
-      const places = await this.client.call('library.places', Object.keys(filters).length ? { filters } : {});
+      const [places, settings] = await Promise.all([this.client.call('library.places', Object.keys(filters).length ? { filters } : {}), this.client.call('settings.get', {})]);
       if (ask !== this.asked) return;
       this.places = places;
+      this.onlineTiles = settings.settings.onlineMapTiles;
       this.error = null;
     } catch (error) {
       if (ask === this.asked) this.error = explainError(error);
