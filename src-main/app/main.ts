@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     app.exit(1);
     return;
   }
-  onlineMapTiles = () => engine.settings.view().settings.onlineMapTiles;
+  onlineMapTiles = () => engine.settings.view().settings.onlineMapTiles === true;
   serveRenderer(engine.files.thumbDir, engine.files.turnsDir);
   engine.library.verifyInBackground((line) => console.log(line));
   engine.library.keepInSync();

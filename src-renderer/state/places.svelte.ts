@@ -21,7 +21,7 @@ export class PlacesState {
       const [places, settings] = await Promise.all([this.client.call('library.places', Object.keys(filters).length ? { filters } : {}), this.client.call('settings.get', {})]);
       if (ask !== this.asked) return;
       this.places = places;
-      this.onlineTiles = settings.settings.onlineMapTiles;
+      this.onlineTiles = settings.settings.onlineMapTiles === true;
       this.error = null;
     } catch (error) {
       if (ask === this.asked) this.error = explainError(error);
