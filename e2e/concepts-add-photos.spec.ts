@@ -28,6 +28,15 @@ test('a concept card: Add photos… retrains the concept with its photos and the
   await expect(page.getByRole('alert')).toContainText('same picture');
   await expect(card.locator('.thumbs img')).toHaveCount(5);
 
+  // From the Library: select two photos, "Add to concept…" → *sunnyplus retrains with them (Concepts shows it).
+  await page.getByRole('button', { name: 'Library' }).click();
+  const cells = page.getByTestId('grid').locator('[data-item-id]');
+  await cells.nth(0).click();
+  await cells.nth(1).click({ modifiers: ['Control'] });
+  await page.getByRole('form', { name: 'Selected photos' }).getByLabel('Add to concept').selectOption({ label: '*sunnyplus' });
+  await expect(card.locator('.thumbs img')).toHaveCount(7, { timeout: 60_000 });
+  await expect(page.getByTestId('teaching')).toBeHidden();
+
   await card.getByRole('button', { name: 'Delete' }).click();
   await removeLibraryFolder(page, libraryStudio);
 });

@@ -9,7 +9,7 @@ import { startEngine, type Services } from '../engine/app-services';
 import { sqliteBindingFor, useSqliteBinding } from '../engine/storage/sqlite-binding';
 import { createDispatcher } from '../host/dispatcher';
 import { serviceHandlers } from '../host/handlers';
-import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../host/security-headers';
+import { contentSecurityPolicy, securityHeaders } from '../host/security-headers';
 import { resolveInside, resolveRealInside } from '../host/static-files';
 import { uploadAnswer } from '../host/upload-answer';
 import { registerDesktopActions } from './desktop-actions';
@@ -46,7 +46,7 @@ function serveRenderer(thumbDir: string, turnsDir: string): void {
     if (!file) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.set(k, v);
+    for (const [k, v] of Object.entries(securityHeaders({ onlineMapTiles: onlineMapTiles() }))) headers.set(k, v);
     return new Response(response.body, { status: response.status, headers });
   });
 }
@@ -61,6 +61,9 @@ function lockDown(win: BrowserWindow): void {
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
 }
+
+/** Whether the page may load online map tiles (the setting; off until the engine is up). */
+let onlineMapTiles = (): boolean => false;
 
 async function createWindow(engine: Services): Promise<void> {
   const win = new BrowserWindow({
@@ -93,7 +96,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy({ onlineMapTiles: onlineMapTiles() })] } });
   });
   let engine: Services;
   try {
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
     app.exit(1);
     return;
   }
+  onlineMapTiles = () => engine.settings.view().settings.onlineMapTiles === true;
   serveRenderer(engine.files.thumbDir, engine.files.turnsDir);
   engine.library.verifyInBackground((line) => console.log(line));
   engine.library.keepInSync();

@@ -92,6 +92,17 @@ export const LibraryItemSchema = z.object({
 });
 export type LibraryItem = z.infer<typeof LibraryItemSchema>;
 
+/** A photo with a location, for the map. */
+export const PlaceSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  /** Thumbnail path relative to the thumbnail route. */
+  thumb: z.string().nullable(),
+  lat: z.number(),
+  lon: z.number(),
+});
+export type Place = z.infer<typeof PlaceSchema>;
+
 export const SearchResultSchema = z.object({
   items: z.array(LibraryItemSchema),
   /** How the results were ranked: by image content (CLIP), by names/tags only (no CLIP model), or just listed. */

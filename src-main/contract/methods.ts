@@ -11,7 +11,7 @@ import { GroundedRecipeSchema, GroundedTurnSchema, NeighboursQuerySchema, Neighb
 import { ComposedQuerySchema, ComposedResultSchema, ComposerInfoSchema, SavedQuerySchema } from './compose';
 import { albumMethods } from './albums';
 import { duplicateMethods } from './duplicates';
-import { FacetsSchema, ItemDetailSchema, ItemsUpdateSchema, LibraryItemSchema, LibraryStatusSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
+import { FacetsSchema, FiltersSchema, ItemDetailSchema, ItemsUpdateSchema, LibraryItemSchema, LibraryStatusSchema, PlaceSchema, RootSchema, SearchQuerySchema, SearchResultSchema } from './library';
 
 const NoParams = z.object({}).strict();
 
@@ -151,6 +151,11 @@ export const methods = {
     params: NoParams,
     result: FacetsSchema,
     summary: 'What the library can be filtered by: cameras, formats, date range, folders.',
+  }),
+  'library.places': method({
+    params: z.object({ filters: FiltersSchema.optional() }).strict(),
+    result: z.array(PlaceSchema),
+    summary: 'Indexed photos that carry GPS coordinates (with the filters), for the map: id, name, thumbnail, latitude, longitude.',
   }),
   'search.compose': method({
     params: ComposedQuerySchema,

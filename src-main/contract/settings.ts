@@ -18,6 +18,8 @@ export const SettingsSchema = z.object({
   modelVariants: z.record(z.string().regex(/^[a-z0-9][a-z0-9.-]*$/), PrecisionSchema),
   /** The first-run guide was used or skipped (it can be reopened from Settings → Models). */
   firstRunDone: z.boolean(),
+  /** The Library's map loads OpenStreetMap tiles (a network request per tile); off or absent: offline country outlines only (optional, so older settings objects stay valid). */
+  onlineMapTiles: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

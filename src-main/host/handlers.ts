@@ -29,6 +29,7 @@ export function serviceHandlers(s: Services): Handlers {
     'library.duplicates': () => s.library.duplicates(),
     'library.duplicates.resolve': ({ groups }) => s.library.resolveDuplicates(groups),
     'library.facets': () => s.library.facets(),
+    'library.places': ({ filters }) => s.library.places(filters ?? {}),
     'library.nearDuplicates': () => s.library.nearDuplicates(),
     'search.compose': (query) => s.search.compose(query),
     'search.composers': () => s.search.composers(),

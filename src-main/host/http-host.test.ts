@@ -16,6 +16,7 @@ let host: HttpHost;
 const listeners = new Set<(e: EventFrame) => void>();
 const uploaded: string[] = [];
 const internal: unknown[] = [];
+let onlineMapTiles = false;
 
 const handlers = unusedHandlers({
   'jobs.list': () => [],
@@ -51,6 +52,7 @@ beforeAll(async () => {
       return 'f'.repeat(64);
     },
     onInternalError: (error) => internal.push(error),
+    onlineMapTiles: () => onlineMapTiles,
     maxUploadBytes: 1000,
     port: 0,
   });
@@ -104,6 +106,18 @@ describe('loopback host over HTTP', () => {
     expect((await raw('/assets/app-123.js')).status).toBe(401);
     expect((await raw('/', { cookie: `studio_token_${host.port}=wrong` })).status).toBe(401);
     expect((await raw('/')).body).toMatch(/needs its access token/);
+  });
+
+  it('allows the map tile host for images only while online map tiles are on', async () => {
+    const imgSrc = async () => String((await raw(`/?token=${host.token}`)).headers['content-security-policy']).split('; ').find((d) => d.startsWith('img-src'));
+    expect(await imgSrc()).toBe("img-src 'self' data: blob:");
+    onlineMapTiles = true;
+    try {
+      expect(await imgSrc()).toBe("img-src 'self' data: blob: https://tile.openstreetmap.org");
+    } finally {
+      onlineMapTiles = false;
+    }
+    expect(await imgSrc()).toBe("img-src 'self' data: blob:");
   });
 
   it('serves the app with the token and sets a per-port HttpOnly cookie, then accepts the cookie', async () => {

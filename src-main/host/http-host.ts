@@ -6,7 +6,7 @@ import { isFileRoutePath, matchFileRoute, MAX_FRAME_BYTES, ROUTES, type EventFra
 import { allowedHosts, cookieName, type HostPolicy, hostAllowed, isLoopbackAddress, newToken, originAllowed, requestToken, tokensEqual } from './auth';
 import type { Dispatch } from './dispatcher';
 import { MAX_UPLOAD_BYTES, tooLargeMessage } from '../engine/storage/uploads';
-import { SECURITY_HEADERS } from './security-headers';
+import { SECURITY_HEADERS, securityHeaders } from './security-headers';
 import { uploadAnswer } from './upload-answer';
 import { readStatic } from './static-files';
 
@@ -16,6 +16,8 @@ export interface HttpHostOptions {
   subscribe: (listener: (event: EventFrame) => void) => () => void;
   /** The built renderer (out/renderer). */
   staticDir: string;
+  /** Whether the page may load the map's online tiles (the "Online map tiles" setting, read per response). */
+  onlineMapTiles?: () => boolean;
   /** The thumbnail cache, served under /thumbs/ (and nothing else from disk). */
   thumbDir?: string;
   /** Edit projects' pictures, served under /turns/. */
@@ -95,7 +97,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       const file = isFileRoutePath(path) ? (route && folder ? await readStatic(folder, route.rest, true) : null) : await readStatic(options.staticDir, path);
       if (!file) return plain(res, 404, 'Not found.');
       const headers: Record<string, string> = {
-        ...SECURITY_HEADERS,
+        ...securityHeaders({ onlineMapTiles: options.onlineMapTiles?.() ?? false }),
         'Content-Type': file.contentType,
         'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       };

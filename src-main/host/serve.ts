@@ -98,6 +98,7 @@ async function main(): Promise<void> {
       thumbDir: engine.files.thumbDir,
       turnsDir: engine.files.turnsDir,
       upload: (bytes) => engine.uploads.put(bytes),
+      onlineMapTiles: () => engine.settings.view().settings.onlineMapTiles === true,
       bindHost: values.host,
       port,
       allowNonLoopback: values['allow-non-loopback'],

@@ -4,6 +4,7 @@ import { checkDroppedImage } from '../api/dropped-image';
 import { previewOf, rememberPreview } from './previews';
 import { forgetCurrent, rememberCurrent, restoreCurrent } from './compose-session';
 import { itemReference, savedReference, type ComposeReference } from './compose-reference';
+import { readComposeHistory, rememberComposed } from './compose-history';
 
 const PLAIN_WEIGHTS: ComposeWeights = { image: 1, text: 1, negative: 1 };
 
@@ -31,6 +32,8 @@ export class ComposeState {
   album = $state<number | null>(null);
   composers = $state<ComposerInfo[]>([]);
   saved = $state<SavedQuery[]>([]);
+  /** The last 20 searches run (kept in this browser), newest first; `open` reopens one exactly. */
+  history = $state<SavedQuery[]>(readComposeHistory());
   items = $state<LibraryItem[]>([]);
   last = $state<Pick<ComposedResult, 'composer' | 'timings' | 'encoded' | 'note'> | null>(null);
   selectedId = $state<number | null>(null);
@@ -141,6 +144,7 @@ export class ComposeState {
           try {
             const query = this.query();
             rememberCurrent(this.reference?.name ?? 'Search', query);
+            this.history = rememberComposed(this.history, { id: 0, name: this.reference?.name ?? 'Search', query: SavedQuerySchema.shape.query.parse(query), createdAt: Date.now() });
             const result = await this.client.call('search.compose', query);
             this.items = result.items;
             this.last = { composer: result.composer, timings: result.timings, encoded: result.encoded, note: result.note };

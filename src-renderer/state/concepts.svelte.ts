@@ -102,13 +102,36 @@ export class ConceptsState {
       if (problems.length) throw new Error(problems.join(' '));
       if (!chosen.length) return;
       const photos = await Promise.all(chosen.map(async (f) => ({ uploadId: await this.client.upload(await f.arrayBuffer()) })));
-      const job = await this.client.call('concepts.addPhotos', { id: concept.id, photos });
-      this.jobs.apply(job);
-      this.teaching = { jobId: job.id, generation: 0, accuracy: 0, curve: [], matches: [], retraining: concept.name };
-      this.error = null;
+      await this.retrain(concept, photos);
     } catch (error) {
       this.error = explainError(error);
     }
+  }
+
+  /** Adds photos selected in the Library (at most 5 at a time) to a concept and retrains it; false when refused (see `error`). */
+  async addLibraryItems(concept: Concept, itemIds: number[]): Promise<boolean> {
+    if (this.teaching) {
+      this.error = explainError(new AppError('CONFLICT', `A concept is being taught; add the photos to “${concept.name}” when it is done.`));
+      return false;
+    }
+    if (itemIds.length === 0 || itemIds.length > 5) {
+      this.error = explainError(new AppError('INVALID_PARAMS', `Select 1 to 5 photos to add to “${concept.name}” (${itemIds.length} selected).`));
+      return false;
+    }
+    try {
+      await this.retrain(concept, itemIds.map((itemId) => ({ itemId })));
+      return true;
+    } catch (error) {
+      this.error = explainError(error);
+      return false;
+    }
+  }
+
+  private async retrain(concept: Concept, photos: ({ itemId: number } | { uploadId: string })[]): Promise<void> {
+    const job = await this.client.call('concepts.addPhotos', { id: concept.id, photos });
+    this.jobs.apply(job);
+    this.teaching = { jobId: job.id, generation: 0, accuracy: 0, curve: [], matches: [], retraining: concept.name };
+    this.error = null;
   }
 
   cancel(): void {

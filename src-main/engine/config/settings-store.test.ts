@@ -8,9 +8,9 @@ describe('SettingsStore', () => {
   it('starts from defaults and persists updates', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'studio-settings-'));
     const store = await SettingsStore.open(dir);
-    expect(store.get()).toEqual({ modelsDir: null, modelMirror: null, vectorPrecision: 'f16', clipModel: null, composer: 'sum', modelVariants: {}, firstRunDone: false });
+    expect(store.get()).toEqual({ modelsDir: null, modelMirror: null, vectorPrecision: 'f16', clipModel: null, composer: 'sum', modelVariants: {}, firstRunDone: false, onlineMapTiles: false });
     await store.update({ modelsDir: '/mnt/models' });
-    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual({ modelsDir: '/mnt/models', modelMirror: null, vectorPrecision: 'f16', clipModel: null, composer: 'sum', modelVariants: {}, firstRunDone: false });
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual({ modelsDir: '/mnt/models', modelMirror: null, vectorPrecision: 'f16', clipModel: null, composer: 'sum', modelVariants: {}, firstRunDone: false, onlineMapTiles: false });
     expect((await SettingsStore.open(dir)).get().modelsDir).toBe('/mnt/models');
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
@@ -26,7 +26,7 @@ describe('SettingsStore', () => {
     const dir = await mkdtemp(join(tmpdir(), 'studio-settings-'));
     await writeFile(join(dir, 'settings.json'), '{"modelsDir": 42');
     const store = await SettingsStore.open(dir);
-    expect(store.get()).toEqual({ modelsDir: null, modelMirror: null, vectorPrecision: 'f16', clipModel: null, composer: 'sum', modelVariants: {}, firstRunDone: false });
+    expect(store.get()).toEqual({ modelsDir: null, modelMirror: null, vectorPrecision: 'f16', clipModel: null, composer: 'sum', modelVariants: {}, firstRunDone: false, onlineMapTiles: false });
     expect(store.problem).toMatch(/moved to .*settings\.json\.damaged-/);
     expect((await readdir(dir)).some((f) => f.startsWith('settings.json.damaged-'))).toBe(true);
   });

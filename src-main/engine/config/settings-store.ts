@@ -4,7 +4,7 @@ import { SettingsSchema, type Settings } from '@contract';
 import { writeFileAtomic } from '../storage/atomic-write';
 import { writeError } from '../storage/io-errors';
 
-const DEFAULTS: Settings = { modelsDir: null, modelMirror: null, vectorPrecision: 'f16', clipModel: null, composer: 'sum', modelVariants: {}, firstRunDone: false };
+const DEFAULTS: Settings = { modelsDir: null, modelMirror: null, vectorPrecision: 'f16', clipModel: null, composer: 'sum', modelVariants: {}, firstRunDone: false, onlineMapTiles: false };
 
 /** settings.json in the data dir: validated on read, written atomically; a damaged file is set aside, never lost. */
 export class SettingsStore {

@@ -1,6 +1,6 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import { AppError, type DuplicateResolution, type Facets, type ItemDetail, type ItemsUpdate, type LibraryItem, type LibraryStatus, type ResolveDuplicatesResult, type Root, type SearchQuery, type SearchResult } from '@contract';
+import { AppError, type DuplicateResolution, type Facets, type Filters, type Place, type ItemDetail, type ItemsUpdate, type LibraryItem, type LibraryStatus, type ResolveDuplicatesResult, type Root, type SearchQuery, type SearchResult } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import type { JobContext } from '../jobs/runner';
 import type { Db } from '../storage/db';
@@ -196,6 +196,12 @@ export class Library {
 
   facets(): Facets {
     return this.store.listing.facets();
+  }
+
+  /** Photos with GPS coordinates, filtered like a listing; an unknown album is an error, as in search. */
+  places(filters: Filters): Place[] {
+    if (filters.album !== undefined) this.albums.require(filters.album);
+    return this.store.listing.places(this.store.listing.filter(filters));
   }
 
   /** See searchLibrary: text, more-like-this or an embedded picture, with filters and paging. */

@@ -1,4 +1,4 @@
-import type { DuplicateResolution, Facets, ItemDetail, ItemsUpdate, JobOf, LibraryItem, LibraryStatus, ResolveDuplicatesResult, Root } from '@contract';
+import type { DuplicateResolution, Facets, Filters, ItemDetail, ItemsUpdate, JobOf, LibraryItem, LibraryStatus, Place, ResolveDuplicatesResult, Root } from '@contract';
 import type { ClipProvider } from '../clip/clip-provider';
 import { checkRootAllowed, type Confinement } from '../config/confinement';
 import type { JobRunner } from '../jobs/runner';
@@ -73,6 +73,11 @@ export class LibraryService {
 
   facets(): Facets {
     return this.deps.library.facets();
+  }
+
+  /** Photos with GPS coordinates (matching the filters), for the map. */
+  places(filters: Filters): Place[] {
+    return this.deps.library.places(filters);
   }
 
   /** Finds near-duplicate photos (CLIP vectors closer than a threshold) as a pausable job. */

@@ -1,5 +1,5 @@
 import { sep } from 'node:path';
-import type { Facets, Filters, LibraryItem, SearchQuery } from '@contract';
+import type { Facets, Filters, LibraryItem, Place, SearchQuery } from '@contract';
 import type { Db } from '../db';
 import { ITEM_COLUMNS } from './item-columns';
 import type { ItemFilter } from './records';
@@ -53,6 +53,15 @@ export class ListingRepository {
     }
     const tail = page ? ` ORDER BY ${orderSql(page.sort)} LIMIT ${page.limit} OFFSET ${page.offset}` : '';
     return (this.db.prepare(`SELECT ${ITEM_COLUMNS} FROM files WHERE ${where.join(' AND ')}${tail}`).all(...params) as LibraryItem[]).map((r) => ({ ...r, score: null }));
+  }
+
+  /** Indexed items that have GPS coordinates, newest first (at most `limit`). */
+  places(filter: ItemFilter = NO_FILTER, limit = 20000): Place[] {
+    const where = ["status = 'indexed'", 'gps_lat IS NOT NULL', 'gps_lon IS NOT NULL'];
+    if (filter.sql) where.push(filter.sql);
+    return this.db
+      .prepare(`SELECT id, name, thumb, gps_lat AS lat, gps_lon AS lon FROM files WHERE ${where.join(' AND ')} ORDER BY ${orderSql('taken')} LIMIT ?`)
+      .all(...filter.params, limit) as Place[];
   }
 
   /** When each item was taken (or else last modified), for sorting ranked results by date. */
