@@ -1,4 +1,4 @@
-import { AppError, type ComposedQuery, type ComposedResult, type ComposerId, type ComposerInfo, type ComposeWeights, type LibraryItem, type SavedQuery, explainError, type Problem } from '@contract';
+import { AppError, type ComposedQuery, type ComposedResult, type ComposerId, type ComposerInfo, type ComposeWeights, type LibraryItem, type SavedQuery, SavedQuerySchema, explainError, type Problem } from '@contract';
 import type { StudioClient } from '../api/client';
 import { checkDroppedImage } from '../api/dropped-image';
 import { previewOf, rememberPreview } from './previews';
