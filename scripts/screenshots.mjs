@@ -230,6 +230,8 @@ async function libraryViewShots(page, name) {
   await page.waitForTimeout(500);
   await page.screenshot({ path: name('albums') });
   if (folded) await foldersButton.click();
+  const clear = page.getByRole('button', { name: 'Clear selection' });
+  if (await clear.isVisible()) await clear.click();
   await page.getByTestId('album-chip').getByRole('button').first().click();
   await page.getByTestId('album-chip').waitFor({ state: 'hidden' });
   await page.getByRole('button', { name: 'Map', exact: true }).click();
