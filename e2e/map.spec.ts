@@ -57,7 +57,7 @@ test('the map shows a marker per photo with a location, and a click opens the ph
   const reloaded = page.waitForEvent('load');
   await online.check();
   await reloaded;
-  await page.getByRole('button', { name: 'Library' }).click();
+  await page.getByRole('button', { name: 'Library', exact: true }).click();
   await page.getByRole('button', { name: 'Map', exact: true }).click();
   await expect(map).toHaveAttribute('data-base', 'online');
   await expect(map.locator('img.leaflet-tile').first()).toHaveAttribute('src', /^https:\/\/tile\.openstreetmap\.org\//);

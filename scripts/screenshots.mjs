@@ -1,12 +1,15 @@
 // Takes light and dark screenshots of every area for README (docs/screenshots/): at 1440×900 (NAME-THEME.png) and at
 // 1024×700 (NAME-THEME-1024.png), the smallest window the studio is laid out for.
 import { spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
+import sharp from 'sharp';
 import { CHROMIUM_ARGS, chromiumExecutable, startStudioServer } from './studio-server.mjs';
 
+/** Photos added to the scene world: three with GPS for the map, one byte-identical copy for the duplicates view. */
+const EXTRA_PHOTOS = 4;
 const outDir = new URL('../docs/screenshots/', import.meta.url).pathname;
 await mkdir(outDir, { recursive: true });
 const server = await startStudioServer({ dataDir: await mkdtemp(join(tmpdir(), 'studio-shots-')) });
@@ -30,6 +33,7 @@ try {
       await page.screenshot({ path: name('library') });
       await page.getByRole('button', { name: 'Search' }).click();
       await page.screenshot({ path: name('search-empty') });
+      await errorShot(page, name);
       await page.getByRole('button', { name: 'Edit' }).click();
       await page.screenshot({ path: name('edit-empty') });
       await page.getByRole('button', { name: 'Settings' }).click();
@@ -62,6 +66,7 @@ async function libraryShots() {
   const sd = { 'sd15-instruct-pix2pix': 'sd-tiny-instruct', 'sd15-inpaint': 'sd-tiny-inpaint', 'sd15-text2img': 'sd-tiny-text2img' };
   for (const [id, folder] of Object.entries(sd)) await cp(`models/fixtures/${folder}`, join(scratch, 'models', id), { recursive: true });
   await cp('models/fixtures/scene-world', join(scratch, 'photos'), { recursive: true });
+  await addMapAndDuplicatePhotos(join(scratch, 'photos'));
   const studio = await startStudioServer({ dataDir: join(scratch, 'data'), env: { STUDIO_MODELS_DIR: join(scratch, 'models') } });
   try {
     let first = true;
@@ -74,7 +79,9 @@ async function libraryShots() {
           await page.getByLabel('Folder to add').fill(join(scratch, 'photos'));
           await page.getByRole('button', { name: 'Add folder' }).click();
         }
-        await page.getByTestId('library-summary').getByText('66 searchable').waitFor();
+        await page.getByTestId('library-summary').getByText(`${66 + EXTRA_PHOTOS} searchable`).waitFor({ timeout: 60_000 });
+        if (first) await makeAlbum(page);
+        await libraryViewShots(page, name);
         await page.getByLabel('Search the library').fill('a blue circle');
         await page.waitForTimeout(800);
         await page.getByTestId('grid').locator('[data-item-id]').first().click();
@@ -83,6 +90,7 @@ async function libraryShots() {
         await page.screenshot({ path: name('library-search') });
         await composeShot(page, name);
         await editShot(page, name);
+        await variationsAndCropShots(page, name);
         await conceptShot(page, name, first);
         await page.getByRole('button', { name: 'Settings' }).click();
         await page.waitForTimeout(300);
@@ -163,4 +171,101 @@ async function conceptShot(page, name, teach) {
   }
   await page.locator('[data-concept="sunny"]').waitFor({ timeout: 60_000 });
   await page.screenshot({ path: name('concepts') });
+}
+
+/** Search → Compose with no model installed: the error notice with its action button. */
+async function errorShot(page, name) {
+  await page.getByLabel('New condition').fill('a red square');
+  await page.getByLabel('New condition').press('Enter');
+  await page.getByTestId('compose-summary').getByRole('alert').waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: name('error-notice') });
+}
+
+
+/** Three photos with GPS (Paris, Sydney, New York) for the map, and a byte-identical copy for the duplicates view. */
+async function addMapAndDuplicatePhotos(dir) {
+  const places = {
+    'paris.jpg': ['#358', 'N', '48/1 51/1 2964/100', 'E', '2/1 17/1 4020/100'],
+    'opera.jpg': ['#c84', 'S', '33/1 51/1 24/1', 'E', '151/1 12/1 54/1'],
+    'new-york.jpg': ['#6a4', 'N', '40/1 41/1 21/1', 'W', '74/1 2/1 40/1'],
+  };
+  for (const [file, [background, latRef, lat, lonRef, lon]] of Object.entries(places)) {
+    await writeFile(join(dir, file), await sharp({ create: { width: 96, height: 64, channels: 3, background } })
+      .withExif({ IFD3: { GPSLatitudeRef: latRef, GPSLatitude: lat, GPSLongitudeRef: lonRef, GPSLongitude: lon } })
+      .jpeg()
+      .toBuffer());
+  }
+  await copyFile(join(dir, 'blue-square-1.png'), join(dir, 'blue square copy.png'));
+}
+
+/** Two blue squares and two red circles become the album “Client X”. */
+async function makeAlbum(page) {
+  const cells = page.getByTestId('grid').locator('[data-item-id]');
+  for (const [query, pick] of [['a blue square', 'New album…'], ['a red circle', /Client X/]]) {
+    await page.getByLabel('Search the library').fill(query);
+    await page.waitForTimeout(800);
+    await cells.nth(0).click();
+    await cells.nth(1).click({ modifiers: ['Control'] });
+    await page.getByRole('button', { name: 'Add to album…' }).click();
+    await page.getByRole('menuitem', { name: pick }).click();
+    if (pick === 'New album…') {
+      const menu = page.getByRole('menu', { name: 'Add to album' });
+      await menu.getByLabel('New album name').fill('Client X');
+      await menu.getByRole('button', { name: 'Create' }).click();
+    }
+    await page.getByTestId('album-note').waitFor();
+  }
+  await page.getByLabel('Search the library').fill('');
+}
+
+/** Library: the album “Client X” picked in the sidebar, the Map of GPS photos, the duplicates view. */
+async function libraryViewShots(page, name) {
+  // Below 1200 px the sidebar (folders and albums) is folded away; the Folders button brings it back.
+  const folded = !(await page.getByRole('region', { name: 'Albums' }).isVisible());
+  const foldersButton = page.getByRole('button', { name: 'Folders', exact: true });
+  if (folded) await foldersButton.click();
+  await page.getByRole('region', { name: 'Albums' }).getByRole('button', { name: /^Client X/ }).click();
+  await page.getByTestId('album-chip').waitFor();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: name('albums') });
+  if (folded) await foldersButton.click();
+  const clear = page.getByRole('button', { name: 'Clear selection' });
+  if (await clear.isVisible()) await clear.click();
+  await page.getByTestId('album-chip').getByRole('button').first().click();
+  await page.getByTestId('album-chip').waitFor({ state: 'hidden' });
+  await page.getByRole('button', { name: 'Map', exact: true }).click();
+  await page.getByTestId('photo-map').locator('.map-marker').first().waitFor();
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: name('map') });
+  await page.getByRole('button', { name: 'Map', exact: true }).click();
+  await page.getByRole('button', { name: 'Duplicates', exact: true }).click();
+  await page.getByTestId('duplicates').getByText('2 identical files').waitFor();
+  await page.getByRole('button', { name: 'Find near-duplicates' }).click();
+  await page.getByTestId('duplicates').getByText(/Near-identical \(\d+ groups\)/).waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: name('duplicates') });
+  await page.getByRole('button', { name: 'Duplicates', exact: true }).click();
+}
+
+/** Edit: two variations of one instruction side by side; then the crop tool at 1:1. */
+async function variationsAndCropShots(page, name) {
+  const history = page.getByRole('navigation', { name: 'Turn history' });
+  const before = await history.locator('[data-turn-id]').count();
+  await page.locator('select[aria-label="Variations"]').selectOption('2');
+  await page.getByLabel('Instruction').fill('make it green');
+  await page.getByLabel('Instruction').press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-turn-id]').length >= n + 2, before);
+  await page.getByTestId('variations').waitFor();
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: name('edit-variations') });
+  await page.getByTestId('variations').getByRole('button', { name: /^Variation 1/ }).click();
+  await page.locator('select[aria-label="Variations"]').selectOption('1');
+  await page.getByRole('button', { name: 'Crop', exact: true }).click();
+  await page.getByTestId('crop-tool').waitFor();
+  await page.getByRole('toolbar', { name: 'Crop' }).getByRole('button', { name: '1:1' }).click();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: name('edit-crop') });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('crop-tool').waitFor({ state: 'hidden' });
 }
