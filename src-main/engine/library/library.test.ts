@@ -2,7 +2,6 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync, crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePaths } from '../../../models/fixtures';
 import type { SceneLabel } from '../../../models/scene-world/generate-world';
@@ -12,6 +11,7 @@ import { SessionPool } from '../models/session-pool';
 import { openDatabase, type Db } from '../storage/db';
 import { VectorIndex } from '../vectors/vector-index';
 import { Library, type RefreshSummary } from './library';
+import { bombPng } from '../../../models/bomb-png.mjs';
 
 const paths = fixturePaths();
 const pool = new SessionPool({ providers: ['cpu'], intraOpThreads: 1 });
@@ -22,22 +22,6 @@ let data: string;
 let db: Db;
 let library: Library;
 const runner = new JobRunner();
-
-/** A PNG whose header claims 100000×100000 pixels: a decompression bomb the decoder must refuse. */
-function bombPng(): Buffer {
-  const chunk = (type: string, body: Buffer) => {
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(body.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), body])));
-    return Buffer.concat([head, Buffer.from(type), body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(100_000, 0);
-  ihdr.writeUInt32BE(100_000, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit grayscale
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
-}
 
 async function refresh(): Promise<RefreshSummary> {
   const job = runner.submit({ kind: 'library.refresh', label: 'Index' }, (ctx) => library.refresh(ctx));

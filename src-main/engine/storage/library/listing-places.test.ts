@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db';
 import { FilesRepository } from './files-repository';
 import { ListingRepository } from './listing-repository';
-import type { IndexedFacts } from './records';
+import { NO_METADATA, type IndexedFacts } from './records';
 
 const facts = (hash: string, gps: { lat: number; lon: number } | null, camera: string | null = null): IndexedFacts => ({
   hash,
@@ -11,18 +11,11 @@ const facts = (hash: string, gps: { lat: number; lon: number } | null, camera: s
   height: 3,
   orientation: null,
   thumb: `${hash}.webp`,
-  takenAt: null,
+  ...NO_METADATA,
+  keywords: [],
   camera,
-  lens: null,
   gpsLat: gps?.lat ?? null,
   gpsLon: gps?.lon ?? null,
-  iso: null,
-  aperture: null,
-  shutter: null,
-  focalLength: null,
-  title: null,
-  caption: null,
-  keywords: [],
 });
 
 function libraryWith(photos: { path: string; gps: { lat: number; lon: number } | null; camera?: string }[]) {
