@@ -1,10 +1,9 @@
-import { SavedQuerySchema, type ComposedQuery, type SavedQuery } from '@contract';
+import { SavedQuerySchema, type SavedQuery } from '@contract';
 
 const CURRENT = 'studio.search.current';
 
 /** The search on screen, kept (in this tab) for a reload of the page. */
-export function rememberCurrent(name: string, query: ComposedQuery): void {
-  const saved: SavedQuery = { id: 0, name, query: SavedQuerySchema.shape.query.parse(query), createdAt: 0 };
+export function rememberCurrent(saved: SavedQuery): void {
   globalThis.sessionStorage?.setItem(CURRENT, JSON.stringify(saved));
 }
 

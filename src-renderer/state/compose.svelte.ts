@@ -143,8 +143,10 @@ export class ComposeState {
           this.again = false;
           try {
             const query = this.query();
-            rememberCurrent(this.reference?.name ?? 'Search', query);
-            this.history = rememberComposed(this.history, { id: 0, name: this.reference?.name ?? 'Search', query: SavedQuerySchema.shape.query.parse(query), createdAt: Date.now() });
+            // Parsed once: the tab keeps it for a reload, the history for reopening later.
+            const entry: SavedQuery = { id: 0, name: this.reference?.name ?? 'Search', query: SavedQuerySchema.shape.query.parse(query), createdAt: Date.now() };
+            rememberCurrent(entry);
+            this.history = rememberComposed(this.history, entry);
             const result = await this.client.call('search.compose', query);
             this.items = result.items;
             this.last = { composer: result.composer, timings: result.timings, encoded: result.encoded, note: result.note };
