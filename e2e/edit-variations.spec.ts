@@ -1,20 +1,11 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { openIndexedLibrary } from './library-helpers';
-
-const history = (page: Page) => page.getByRole('navigation', { name: 'Turn history' });
-const turns = (page: Page) => history(page).locator('[data-turn-id]');
-const current = (page: Page) => history(page).locator('[aria-current="true"]');
+import { current, openRedSquareInEditor, turns } from './edit-helpers';
 
 test.describe('edit variations', () => {
   test('run 2 variations side by side, pick the second (click or key), continue from it; the first stays in the tree', async ({ page, libraryStudio }, info) => {
     test.setTimeout(90_000);
     await page.setViewportSize({ width: 1440, height: 900 });
-    await openIndexedLibrary(page, libraryStudio);
-    await page.getByLabel('Search the library').fill('a red square');
-    await page.getByTestId('grid').locator('[data-item-id]').first().click();
-    await page.getByRole('complementary', { name: 'Details' }).getByRole('button', { name: 'Open in editor' }).click();
-    await expect(turns(page)).toHaveCount(1);
+    await openRedSquareInEditor(page, libraryStudio);
 
     await page.getByLabel('Steps').fill('3');
     await page.getByLabel('Seed').fill('20');

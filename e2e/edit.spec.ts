@@ -3,14 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
+import { current, turns } from './edit-helpers';
 import { expect, test } from './fixtures';
 import { openIndexedLibrary, removeLibraryFolder } from './library-helpers';
 
 // A painted mask reaches the editor after canvas.toBlob, which Chromium runs as an idle task: on a loaded machine that
 // can take seconds, so steps that wait for an exported mask allow more than the default 5 s.
 const afterExport = { timeout: 15_000 };
-const turns = (page: Page) => page.getByRole('navigation', { name: 'Turn history' }).locator('[data-turn-id]');
-const current = (page: Page) => page.getByRole('navigation', { name: 'Turn history' }).locator('[aria-current="true"]');
 
 async function runTurn(page: Page, instruction: string, expected: number) {
   await page.getByLabel('Instruction').fill(instruction);

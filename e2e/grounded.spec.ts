@@ -3,11 +3,10 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Page } from '@playwright/test';
+import { current, turns } from './edit-helpers';
 import { expect, test } from './fixtures';
 import { openIndexedLibrary, removeLibraryFolder } from './library-helpers';
 
-const turns = (page: Page) => page.getByRole('navigation', { name: 'Turn history' }).locator('[data-turn-id]');
-const current = (page: Page) => page.getByRole('navigation', { name: 'Turn history' }).locator('[aria-current="true"]');
 const tiles = (page: Page) => page.getByTestId('neighbour-strip').getByTestId('neighbour');
 
 test.describe('grounded generation', () => {
