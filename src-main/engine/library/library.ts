@@ -28,8 +28,10 @@ export interface LibraryOptions {
   vectorsDir: string;
   model: () => EmbeddingModel;
   embedBatch?: number;
-  /** Files decoded at once (each decode also uses libvips' own threads). */
+  /** Files decoded at once (default: the thread budget's decode lanes). */
   concurrency?: number;
+  /** libvips threads per decode (default: the thread budget's). */
+  vipsThreads?: number;
   /** Reads one photo (default processImage; tests pass one that fails the way a full disk does). */
   processImage?: typeof processImage;
   /** Per-file read limit (default: see readRegularFile). */
@@ -84,8 +86,8 @@ export class Library {
 
   /** See refreshLibrary: scan, index pending files, embed what lacks an embedding; resumable. */
   refresh(ctx: JobContext): Promise<RefreshSummary> {
-    const { thumbDir, model, embedBatch, concurrency, processImage, readTimeoutMs } = this.options;
-    return refreshLibrary({ store: this.store, indexes: this.indexes, model, thumbDir, embedBatch, concurrency, processImage, readTimeoutMs }, ctx);
+    const { thumbDir, model, embedBatch, concurrency, vipsThreads, processImage, readTimeoutMs } = this.options;
+    return refreshLibrary({ store: this.store, indexes: this.indexes, model, thumbDir, embedBatch, concurrency, vipsThreads, processImage, readTimeoutMs }, ctx);
   }
 
   /** Checks every key of the vector index against the database now, repairs it, and returns what was found. */

@@ -1,14 +1,17 @@
 import { existsSync } from 'node:fs';
+import sharp from 'sharp';
 import { AppError, type Root } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import type { PreprocessConfig } from '../clip/preprocess';
 import type { JobContext } from '../jobs/runner';
+import { threadBudget } from '../shared/thread-budget';
 import { failureKind } from '../storage/io-errors';
 import type { LibraryRepositories } from '../storage/library';
 import type { PendingFile } from '../storage/library/records';
 import { readRegularFile } from '../storage/regular-file';
 import type { VectorIndex } from '../vectors/vector-index';
 import { failureReason, processImage } from './file-processor';
+import { BoundedQueue } from './bounded-queue';
 import { forEachConcurrent } from './for-each-concurrent';
 import { METADATA_VERSION, rereadOldMetadata } from './metadata';
 import { scanFolder, type ScanProblem } from './scanner';
@@ -37,7 +40,10 @@ export interface RefreshDeps {
   model: () => EmbeddingModel;
   thumbDir: string;
   embedBatch?: number;
+  /** Files decoded at once (default: the thread budget's decode lanes). */
   concurrency?: number;
+  /** libvips threads per decode (default: the thread budget's). */
+  vipsThreads?: number;
   processImage?: typeof processImage;
   readTimeoutMs?: number;
 }
@@ -64,29 +70,40 @@ export async function refreshLibrary(deps: RefreshDeps, ctx: JobContext): Promis
   const clip = await model.load();
   const index = clip ? await deps.indexes.get(model.id, clip) : null;
   const batchSize = deps.embedBatch ?? 16;
+  const budget = threadBudget();
+  sharp.concurrency(deps.vipsThreads ?? budget.vipsThreads);
   let done = 0;
   const total = pending.length + (clip ? store.embeddings.countMissing(model.id) : 0);
   ctx.progress(0, total);
 
-  // New and changed files: decoded once each, a few at a time; their CLIP inputs are embedded in batches as they come.
-  const ready: { id: number; input: Float32Array }[] = [];
-  const flush = async () => {
-    if (!clip || !index || ready.length === 0) return;
-    const batch = ready.splice(0, ready.length);
-    const vectors = await clip.encodeTensors(batch.map((b) => b.input));
-    storeEmbeddings(deps, model.id, batch.map((b, i) => ({ id: b.id, vector: vectors[i]! })), index);
-    summary.embedded += batch.length;
-  };
-  await forEachConcurrent(pending, deps.concurrency ?? 3, async (file) => {
+  // Two stages joined by a bounded queue, so decoding overlaps inference: a few lanes decode new and changed files
+  // (hash, metadata, thumbnail, CLIP input) while the model embeds full batches of what they produced. The queue holds
+  // two batches, so decoding never runs far ahead of inference.
+  const ready = new BoundedQueue<{ id: number; input: Float32Array }>(batchSize * 2);
+  const decoding = forEachConcurrent(pending, deps.concurrency ?? budget.decodeLanes, async (file) => {
     await ctx.checkpoint();
     const embedInput = await processFile(deps, file, summary, ctx.signal, clip?.preprocess);
-    if (embedInput && clip) {
-      ready.push(embedInput);
-      if (ready.length >= batchSize) await flush();
-    }
+    if (embedInput && clip) await ready.push(embedInput);
     ctx.progress(++done, total);
+  }).then(
+    () => ready.close(),
+    (error: unknown) => {
+      ready.fail(error);
+      throw error;
+    },
+  );
+  const embedding = (async () => {
+    if (!clip || !index) return;
+    for (let batch = await ready.take(batchSize); batch.length > 0; batch = await ready.take(batchSize)) {
+      const vectors = await clip.encodeTensors(batch.map((b) => b.input));
+      storeEmbeddings(deps, model.id, batch.map((b, i) => ({ id: b.id, vector: vectors[i]! })), index);
+      summary.embedded += batch.length;
+    }
+  })().catch((error: unknown) => {
+    ready.fail(error);
+    throw error;
   });
-  await flush();
+  await Promise.all([decoding, embedding]);
   // Whatever is still missing after move detection is gone.
   const gone = store.files.removeMissing();
   if (gone.length) {

@@ -2,8 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from './onnx/graph-builder';
-import { SessionPool } from './session-pool';
+import { SessionPool, sessionOptions } from './session-pool';
 import type { Signature } from './signature';
 
 const EMBEDDER: Signature = {
@@ -131,5 +132,19 @@ describe('SessionPool', () => {
     expect(pooled.fallbackReason).toMatch(/^CUDA could not load/);
     expect(pool.fallbacks).toEqual([pooled.fallbackReason]);
     await pool.release();
+  });
+});
+
+describe('sessionOptions', () => {
+  it('turns spin-waiting off in the config keys ONNX Runtime reads, and ONNX Runtime accepts them', async () => {
+    const quiet = sessionOptions('cpu', 2, false);
+    expect(quiet.extra).toEqual({ session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } });
+    expect(sessionOptions('cpu', 2, true).extra).toEqual({ session: { intra_op: { allow_spinning: '1' }, inter_op: { allow_spinning: '1' } } });
+    // The Node binding rejects a malformed `extra` (non-string values), so a session that runs proves the shape is right.
+    const session = await ort.InferenceSession.create(good, quiet);
+    const x = new ort.Tensor('float32', new Float32Array([-1, 2, -3, 4]), [1, 4]);
+    expect(Array.from((await session.run({ x })).y!.data as Float32Array)).toEqual([0, 2, 0, 4]);
+    await session.release();
+    await expect(ort.InferenceSession.create(good, { ...quiet, extra: { session: { intra_op: { allow_spinning: 0 } } } })).rejects.toThrow(/must be a string/);
   });
 });

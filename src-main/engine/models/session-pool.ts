@@ -1,17 +1,32 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '@contract';
 import { AsyncCache } from '../shared/async-cache';
+import { threadBudget } from '../shared/thread-budget';
 import { checkSignature, type Signature } from './signature';
 
 export interface SessionPoolOptions {
   /** Execution providers in preference order; CPU is always appended as the last resort. */
   providers: string[];
-  /** Threads per operator; defaults to the machine's cores (at least 1). */
+  /** Threads per operator; defaults to the thread budget's (one per core). */
   intraOpThreads?: number;
+  /** Whether idle threads spin-wait for work (default: the thread budget's, off — the cores are shared with decoding). */
+  spinning?: boolean;
+}
+
+/** ONNX Runtime session options for a provider with the pool's threading. */
+export function sessionOptions(provider: string, threads: number, spinning: boolean): ort.InferenceSession.SessionOptions {
+  const spin = spinning ? '1' : '0';
+  return {
+    executionProviders: [provider],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    // Config keys of onnxruntime_session_options_config_keys.h (session.intra_op.allow_spinning, …).
+    extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
+  };
 }
 
 export interface PooledSession {
@@ -55,10 +70,13 @@ export class SessionPool {
   readonly fallbacks: string[] = [];
   private readonly providers: string[];
   private readonly threads: number;
+  private readonly spinning: boolean;
 
   constructor(options: SessionPoolOptions) {
     this.providers = [...new Set([...options.providers, 'cpu'])];
-    this.threads = options.intraOpThreads ?? Math.max(1, cpus().length);
+    const budget = threadBudget();
+    this.threads = options.intraOpThreads ?? budget.inference;
+    this.spinning = options.spinning ?? budget.spinning;
   }
 
   /**
@@ -99,12 +117,7 @@ export class SessionPool {
     for (const provider of this.providers) {
       let session: ort.InferenceSession;
       try {
-        const options: ort.InferenceSession.SessionOptions = {
-          executionProviders: [provider],
-          intraOpNumThreads: this.threads,
-          interOpNumThreads: 1,
-          graphOptimizationLevel: 'all',
-        };
+        const options = sessionOptions(provider, this.threads, this.spinning);
         session = bytes ? await ort.InferenceSession.create(bytes, options) : await ort.InferenceSession.create(file, options);
       } catch (error) {
         const message = (error as Error).message;
