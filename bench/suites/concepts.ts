@@ -43,17 +43,22 @@ export async function conceptTeaching(log: (line: string) => void): Promise<Figu
   const items = Array.from({ length: Math.round(perGeneration) }, () => ({ text: 'a photo of a * mug', tokens: [token] }));
   await encodeWithTokens(bigEncoder, big.tokenizer, items);
   const times: number[] = [];
+  // Teaching's encoder calls run on the inference thread: the engine's loop should stay free while they run.
+  const bigLoop = monitorEventLoopDelay({ resolution: 5 });
+  bigLoop.enable();
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
     await encodeWithTokens(bigEncoder, big.tokenizer, items);
     times.push(performance.now() - t);
   }
+  bigLoop.disable();
   const bigGeneration = times.sort((a, b) => a - b)[2]!;
   await pool.release();
   return [
     { name: `concept training, scene fixture encoder, k = ${space.basis.length} (median of 3 seeds)`, value: Math.round(median.seconds * 100) / 100, unit: 's', target: '< 60 s', note: `${median.generation} generations, ${median.textsEncoded} texts in ${median.encoderCalls} encoder calls` },
     { name: '  text-encoder throughput while training, fixture', value: Math.round(median.textsEncoded / median.seconds), unit: 'texts/s' },
-    { name: '  event-loop delay p99 while teaching (the host stays responsive)', value: Math.round(loop.percentile(99) / 1e5) / 10, unit: 'ms', target: '< 50 ms' },
+    { name: '  event-loop delay p99 while teaching, scene fixture (the host stays responsive)', value: Math.round(loop.percentile(99) / 1e5) / 10, unit: 'ms', target: '< 20 ms' },
+    { name: '  event-loop delay p99 while a ViT-B/32-sized text encoder runs teaching generations', value: Math.round(bigLoop.percentile(99) / 1e5) / 10, unit: 'ms', target: '< 20 ms' },
     { name: `  one generation on a ViT-B/32-sized text encoder (${Math.round(perGeneration)} texts, one batched call)`, value: Math.round(bigGeneration), unit: 'ms' },
     {
       name: '  projected training time, ViT-B/32-sized encoder',

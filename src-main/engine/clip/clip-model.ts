@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError, type WireError } from '@contract';
 import { EMBEDS_INPUT, lookUpRows, rewriteForTokenEmbeddings } from '../models/onnx/token-embedding-rewrite';
-import type { SessionPool } from '../models/session-pool';
+import type { RunnableSession, SessionPool } from '../models/session-pool';
 import { toWireError } from '../jobs/runner';
 import { floatTensor, halfSignature, int32Signature, intTensor, toFloat32 } from '../models/tensor-precision';
 import { loadPreprocessConfig, preprocessImage, type PreprocessConfig } from './preprocess';
@@ -40,7 +40,7 @@ export function modelFile(dir: string, name: string): string {
  * The sequence length a text encoder's input_ids is fixed to, if its export fixes one (OpenCLIP-style exports such as
  * MobileCLIP's take exactly 77 ids; Hugging Face CLIP exports take any length).
  */
-export function fixedSequenceLength(session: ort.InferenceSession): number | undefined {
+export function fixedSequenceLength(session: RunnableSession): number | undefined {
   const ids = session.inputMetadata.find((m) => m.name === 'input_ids');
   const length = ids?.isTensor ? ids.shape[1] : undefined;
   return typeof length === 'number' && length > 0 ? length : undefined;

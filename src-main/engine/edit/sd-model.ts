@@ -6,7 +6,7 @@ import type { ClipTokenizer } from '../clip/tokenizer';
 import { loadSdTokenizer } from '../clip/sd-tokenizer';
 import { schedulerConfigFrom, type SchedulerConfig } from '../diffusion/scheduler';
 import { readJsonOrEmpty as readJson } from '../models/json-file';
-import type { SessionPool } from '../models/session-pool';
+import type { RunnableSession, SessionPool } from '../models/session-pool';
 import type { Signature } from '../models/signature';
 import { floatTensor, halfSignature, toFloat32 } from '../models/tensor-precision';
 import { resourceDir } from '../shared/resources';
@@ -106,7 +106,7 @@ export class SdModel {
   }
 
   /** The session of a part, which must fit one of the signatures (exports differ in integer and float types). */
-  private async session(name: string, signatures: Signature[]): Promise<ort.InferenceSession> {
+  private async session(name: string, signatures: Signature[]): Promise<RunnableSession> {
     const pooled = await this.pool.get(this.part(name), signatures);
     this.providersUsed.add(pooled.provider);
     return pooled.session;

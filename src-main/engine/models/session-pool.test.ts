@@ -58,6 +58,18 @@ describe('SessionPool', () => {
     expect(pool.size).toBe(0);
   });
 
+  it('loads a model again after its inference thread stopped (a crash) instead of serving a dead session', async () => {
+    const pool = new SessionPool({ providers: ['cpu'] });
+    const before = await pool.get(good, EMBEDDER);
+    await pool['worker'].terminate();
+    expect(pool.size).toBe(0);
+    const after = await pool.get(good, EMBEDDER);
+    expect(after).not.toBe(before);
+    const y = await after.session.run({ x: new ort.Tensor('float32', Float32Array.from([-2, 0, 3, -1]), [1, 4]) });
+    expect(Array.from(y.y!.data as Float32Array)).toEqual([0, 0, 3, 0]);
+    await pool.release();
+  });
+
   it('shares one session between identical files in different folders (e.g. SD text encoders), and releases by folder', async () => {
     const { copyFile, mkdir } = await import('node:fs/promises');
     for (const folder of ['a', 'b']) {

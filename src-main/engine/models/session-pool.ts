@@ -5,6 +5,9 @@ import * as ort from 'onnxruntime-node';
 import { AppError } from '@contract';
 import { AsyncCache } from '../shared/async-cache';
 import { threadBudget } from '../shared/thread-budget';
+import { InferenceWorker, type RunnableSession } from './inference-worker';
+
+export type { RunnableSession } from './inference-worker';
 import { checkSignature, type Signature } from './signature';
 
 export interface SessionPoolOptions {
@@ -30,7 +33,8 @@ export function sessionOptions(provider: string, threads: number, spinning: bool
 }
 
 export interface PooledSession {
-  session: ort.InferenceSession;
+  /** Lives on the pool's inference thread (see InferenceWorker). */
+  session: RunnableSession;
   /** The provider the session was created with. */
   provider: string;
   /** Why a preferred provider was not used for this model, if one was skipped. */
@@ -71,6 +75,8 @@ export class SessionPool {
   private readonly providers: string[];
   private readonly threads: number;
   private readonly spinning: boolean;
+  /** When the inference thread stops, its sessions are gone: the next `get` creates them again. */
+  private readonly worker = new InferenceWorker(() => this.forgetSessions());
 
   constructor(options: SessionPoolOptions) {
     this.providers = [...new Set([...options.providers, 'cpu'])];
@@ -115,10 +121,9 @@ export class SessionPool {
     if (!bytes && !existsSync(file)) throw new AppError('MODEL_MISSING', `The ${signature.role} model file is missing: ${file}.`, { file });
     let fallbackReason: string | null = null;
     for (const provider of this.providers) {
-      let session: ort.InferenceSession;
+      let session: RunnableSession;
       try {
-        const options = sessionOptions(provider, this.threads, this.spinning);
-        session = bytes ? await ort.InferenceSession.create(bytes, options) : await ort.InferenceSession.create(file, options);
+        session = await this.worker.create(bytes ?? file, sessionOptions(provider, this.threads, this.spinning));
       } catch (error) {
         const message = (error as Error).message;
         if (provider === 'cpu') {
@@ -163,6 +168,13 @@ export class SessionPool {
         }
       }),
     );
+    if (this.sessions.size === 0) await this.worker.terminate();
+  }
+
+  private forgetSessions(): void {
+    this.sessions.clear();
+    this.paths.clear();
+    this.fingerprints.clear();
   }
 
   get size(): number {

@@ -1,5 +1,6 @@
 import { Float16Array } from '@petamoriken/float16';
 import * as ort from 'onnxruntime-node';
+import type { RunnableSession } from './inference-worker';
 import type { Signature } from './signature';
 
 /**
@@ -12,7 +13,7 @@ export function halfSignature(signature: Signature): Signature {
 }
 
 /** A float tensor in the element type an input wants. */
-export function floatTensor(session: ort.InferenceSession, input: string, data: Float32Array, dims: readonly number[]): ort.Tensor {
+export function floatTensor(session: RunnableSession, input: string, data: Float32Array, dims: readonly number[]): ort.Tensor {
   const meta = session.inputMetadata.find((m) => m.name === input);
   if (meta?.isTensor && meta.type === 'float16') return new ort.Tensor('float16', new Uint16Array(Float16Array.from(data).buffer), dims);
   return new ort.Tensor('float32', data, dims);
@@ -28,7 +29,7 @@ export function toFloat32(tensor: ort.Tensor): Float32Array {
 }
 
 /** Token ids (or a mask) in the integer type an input wants: int64 in most exports, int32 in some (e.g. Olive/Unpaint). */
-export function intTensor(session: ort.InferenceSession, input: string, data: BigInt64Array, dims: readonly number[]): ort.Tensor {
+export function intTensor(session: RunnableSession, input: string, data: BigInt64Array, dims: readonly number[]): ort.Tensor {
   const meta = session.inputMetadata.find((m) => m.name === input);
   if (meta?.isTensor && meta.type === 'int32') return new ort.Tensor('int32', Int32Array.from(data, Number), dims);
   return new ort.Tensor('int64', data, dims);

@@ -4,7 +4,7 @@ import { ddimStep, ddimTimesteps } from '../../diffusion/ddim';
 import { dualGuidance } from '../../diffusion/guidance';
 import { SeededRandom } from '../../shared/rng';
 import { alphasCumprod } from '../../diffusion/schedules';
-import type { SessionPool } from '../../models/session-pool';
+import type { RunnableSession, SessionPool } from '../../models/session-pool';
 import { normalized } from '../../shared/embedding-math';
 import type { ComposerConfig } from './config';
 import { checkEmbeddingDims } from './dims';
@@ -13,7 +13,7 @@ import { COMPODIFF, MASK_SIZE } from './signatures';
 import type { ComposeOptions, Composer, Conditions, TextCondition } from './types';
 
 /** The fixed sequence length a denoiser's text input wants (e.g. 77), or undefined when it takes any. */
-export function textConditionLength(session: ort.InferenceSession): number | undefined {
+export function textConditionLength(session: RunnableSession): number | undefined {
   const meta = session.inputMetadata.find((m) => m.name === 'text_condition');
   const length = meta?.isTensor ? meta.shape[1] : undefined;
   return typeof length === 'number' ? length : undefined;
@@ -36,7 +36,7 @@ export function compodiffComposer(file: string, config: ComposerConfig, pool: Se
   const scale = config.embedding_scale;
 
   async function sample(
-    session: ort.InferenceSession,
+    session: RunnableSession,
     dim: number,
     image: Float32Array | null,
     text: TextCondition,

@@ -1,11 +1,11 @@
-import type { InferenceSession } from 'onnxruntime-node';
+import type { RunnableSession } from '../../models/session-pool';
 import { AppError } from '@contract';
 
 /**
  * Refuses a composer trained for another embedding size than the library's: config.json's embedding_dim and any fixed
  * last dimension of the named inputs must equal the CLIP embedding size.
  */
-export function checkEmbeddingDims(session: InferenceSession, inputs: string[], clipDim: number, configDim: number, file: string): void {
+export function checkEmbeddingDims(session: RunnableSession, inputs: string[], clipDim: number, configDim: number, file: string): void {
   const found = new Set<number>([configDim]);
   for (const meta of session.inputMetadata) {
     if (!inputs.includes(meta.name) || !meta.isTensor) continue;
