@@ -34,3 +34,8 @@ export function formatExposure(e: { iso: number | null; aperture: number | null;
     .filter(Boolean)
     .join(' · ');
 }
+
+/** Where a photo's thumbnail and image vectors came from, when not from the full image: "Indexed from the camera’s embedded 1620 × 1080 preview". */
+export function formatIndexedFrom(preview: { width: number; height: number } | null): string | null {
+  return preview ? `Indexed from the camera’s embedded ${preview.width} × ${preview.height} preview` : null;
+}
