@@ -24,7 +24,7 @@ describe('format', () => {
   });
 
   it('says when a photo was indexed from its embedded preview, and nothing after a full decode', () => {
-    expect(formatIndexedFrom({ width: 1620, height: 1080 })).toBe('Indexed from the camera’s embedded 1620 × 1080 preview');
+    expect(formatIndexedFrom({ width: 1620, height: 1080 })).toBe('Indexed from the camera’s embedded 1620\u00a0×\u00a01080 preview');
     expect(formatIndexedFrom(null)).toBeNull();
   });
 });
