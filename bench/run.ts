@@ -11,6 +11,7 @@ import { conceptTeaching } from './suites/concepts';
 import { editingTurn } from './suites/editing';
 import { gridScroll } from './suites/grid';
 import { coldStart, indexingThroughput, vectorSearch, type Figure } from './suites/library';
+import { embeddedPreviewDecode } from './suites/embedded-preview';
 import { clipEncoding } from './suites/clip';
 import { contractRoundTrip } from './suites/contract';
 import { quantizedClip } from './suites/quantization';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     contract: contractRoundTrip,
     clip: () => clipEncoding(providers, clipStatus.installed ? clipStatus.dir : null, log),
     'stable-diffusion': () => tinyStableDiffusion(log),
+    'embedded-preview': () => embeddedPreviewDecode(log),
   };
   const figures: Figure[] = [];
   const vectorCount = Number(values.vectors ?? 100_000);
