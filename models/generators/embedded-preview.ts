@@ -1,6 +1,7 @@
 /**
  * Camera-style JPEGs with an embedded preview, for tests and the indexing bench: the main JPEG with an APP2 "MPF\0"
- * segment (CIPA DC-007 Multi-Picture Format) and the preview JPEG appended after the main image's EOI.
+ * segment (CIPA DC-007 Multi-Picture Format) and the preview JPEG appended after the main image's EOI; or (at the end
+ * of this file) with a large EXIF IFD1 thumbnail.
  *
  * Layout written (offsets in the MP index count from the MPF header, i.e. the byte-order mark right after "MPF\0"):
  *   FFD8 [APP0/APP1 of the main image] FFE2 len "MPF\0"
@@ -90,4 +91,44 @@ export function withMpfImages(main: Buffer, images: readonly MpfImage[], options
 /** The main JPEG with `preview` (a JPEG) embedded as a camera does: listed in an MPF index, stored after the main image. */
 export function withMpfPreview(main: Buffer, preview: Buffer, options: MpfOptions & Omit<MpfImage, 'bytes'> = {}): Buffer {
   return withMpfImages(main, [{ bytes: preview, type: options.type, offset: options.offset, size: options.size }], options);
+}
+
+/**
+ * The main JPEG (without EXIF of its own) with an APP1 Exif segment right after SOI/APP0 holding IFD0 (Orientation) and
+ * an IFD1 thumbnail — the other place cameras keep a preview (sharp's withExif writes no IFD1). Big-endian:
+ *   "Exif\0\0" header: "MM" 002A 00000008
+ *   +8:  IFD0, 1 field: 0112 Orientation SHORT 1; next IFD → +26
+ *   +26: IFD1, 3 fields: 0103 Compression SHORT 1 = 6 (JPEG); 0201 JPEGInterchangeFormat LONG → +68; 0202 JPEGInterchangeFormatLength LONG; next 0
+ *   +68: the thumbnail JPEG (an APP1 segment holds at most 64 KB, so the thumbnail must fit in it)
+ */
+export function withExifThumbnail(main: Buffer, thumbnail: Buffer, options: { orientation?: number; length?: number } = {}): Buffer {
+  if (main[0] !== 0xff || main[1] !== 0xd8) throw new Error('withExifThumbnail: the main image is not a JPEG');
+  const insertAt = main[2] === 0xff && main[3] === 0xe0 ? 4 + main.readUInt16BE(4) : 2;
+  for (let pos = 2; pos + 10 <= afterAppSegments(main); pos += 2 + main.readUInt16BE(pos + 2)) {
+    if (main[pos + 1] === 0xe1 && main.subarray(pos + 4, pos + 10).toString('latin1') === 'Exif\0\0') throw new Error('withExifThumbnail: the main image already has EXIF');
+  }
+  const tiff = Buffer.alloc(68);
+  tiff.write('MM', 0, 'latin1');
+  tiff.writeUInt16BE(42, 2);
+  tiff.writeUInt32BE(8, 4);
+  const field = (at: number, tag: number, kind: number, value: number) => {
+    tiff.writeUInt16BE(tag, at);
+    tiff.writeUInt16BE(kind, at + 2);
+    tiff.writeUInt32BE(1, at + 4);
+    if (kind === 3) tiff.writeUInt16BE(value, at + 8);
+    else tiff.writeUInt32BE(value >>> 0, at + 8);
+  };
+  tiff.writeUInt16BE(1, 8);
+  field(10, 0x0112, 3, options.orientation ?? 1);
+  tiff.writeUInt32BE(26, 22);
+  tiff.writeUInt16BE(3, 26);
+  field(28, 0x0103, 3, 6);
+  field(40, 0x0201, 4, 68);
+  field(52, 0x0202, 4, options.length ?? thumbnail.length);
+  tiff.writeUInt32BE(0, 64);
+  const body = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff, thumbnail]);
+  if (2 + body.length > 0xffff) throw new Error(`withExifThumbnail: a ${thumbnail.length}-byte thumbnail does not fit in one APP1 segment (64 KB)`);
+  const marker = Buffer.from([0xff, 0xe1, 0, 0]);
+  marker.writeUInt16BE(2 + body.length, 2);
+  return Buffer.concat([main.subarray(0, insertAt), marker, body, main.subarray(insertAt)]);
 }

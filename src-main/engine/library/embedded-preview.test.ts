@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { withMpfImages, withMpfPreview } from '../../../models/generators/embedded-preview';
+import { withExifThumbnail, withMpfImages, withMpfPreview } from '../../../models/generators/embedded-preview';
 import { CLIP_PREPROCESS, decodeForClip, parsePreprocessConfig } from '../clip/preprocess';
 import { decodeEmbeddedPreview, decodeForIndex } from './embedded-preview';
 import { findMpfSegment, readMpIndex } from './mpf-index';
@@ -175,6 +175,32 @@ describe('decoding for indexing', () => {
       const { decoded, preview } = await decodeForIndex(file, CLIP_PREPROCESS, LIMIT);
       expect(preview).toBeNull();
       expect(decoded.data.equals((await decodeForClip(file, CLIP_PREPROCESS, LIMIT)).data)).toBe(true);
+    }
+  });
+});
+
+describe('a large EXIF (IFD1) thumbnail', () => {
+  it('is decoded instead of the main image when large enough, turned by IFD0’s orientation', async () => {
+    const thumb = await halves(336, 224, BLUE, GREEN);
+    const file = withExifThumbnail(await halves(900, 600, RED), thumb);
+    const { decoded, preview } = await decodeForIndex(file, CLIP_PREPROCESS, LIMIT);
+    expect(preview).toEqual({ width: 336, height: 224 });
+    expect(near(pixel(decoded, 10, 100), BLUE)).toBe(true);
+    const turned = await decodeForIndex(withExifThumbnail(await halves(900, 600, RED), thumb, { orientation: 6 }), CLIP_PREPROCESS, LIMIT);
+    expect(turned.preview).toEqual({ width: 224, height: 336 });
+    expect(turned.decoded.source).toMatchObject({ width: 600, height: 900, orientation: 6 });
+    expect(near(pixel(turned.decoded, 112, 20), BLUE)).toBe(true);
+    expect(near(pixel(turned.decoded, 112, 320), GREEN)).toBe(true);
+  });
+
+  it('loses to a larger MPF preview, and a usual 160×120 one or one whose length overruns or stops short is ignored', async () => {
+    const main = await halves(900, 600, RED);
+    const both = withMpfPreview(withExifThumbnail(main, await halves(336, 224, GREEN)), await halves(450, 300, BLUE));
+    expect((await decodeForIndex(both, CLIP_PREPROCESS, LIMIT)).preview).toEqual({ width: 450, height: 300 });
+    for (const file of [withExifThumbnail(main, await halves(160, 120, BLUE)), withExifThumbnail(main, await halves(336, 224, BLUE), { length: 0x7fffffff }), withExifThumbnail(main, await halves(336, 224, BLUE), { length: 300 })]) {
+      const { decoded, preview } = await decodeForIndex(file, CLIP_PREPROCESS, LIMIT);
+      expect(preview).toBeNull();
+      expect(near(pixel(decoded, 10, 10), RED)).toBe(true);
     }
   });
 });

@@ -1,3 +1,4 @@
+import exifr from 'exifr';
 import sharp from 'sharp';
 import { decodeForClip, resizeForClip, targetSize, type PreprocessConfig, type ResizedImage } from '../clip/preprocess';
 import { LARGE_THUMBNAIL_TYPES, readMpIndex } from './mpf-index';
@@ -42,10 +43,22 @@ interface Candidate extends PreviewSize {
   bytes: Buffer;
 }
 
-/** The embedded JPEG previews fit to stand in for this image, largest first; [] when there are none (or the file is odd). */
+/** The JPEGs a camera file embeds as smaller copies of itself: MPF large thumbnails, and the EXIF IFD1 thumbnail. */
+async function embeddedJpegs(bytes: Buffer): Promise<Buffer[]> {
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return [];
+  const mpf = readMpIndex(bytes)
+    .filter((e) => e.start > 0 && e.format === 0 && LARGE_THUMBNAIL_TYPES.has(e.type))
+    .map((e) => bytes.subarray(e.start, e.start + e.size));
+  // Usually 160×120 and refused below; some cameras store a larger one. exifr throws on a length past its data (caught);
+  // a length cut short gives a JPEG that does not decode, and the next candidate or the full image is used.
+  const ifd1 = await exifr.thumbnail(bytes).catch(() => undefined);
+  return ifd1 && ifd1.length > 0 ? [...mpf, Buffer.from(ifd1.buffer, ifd1.byteOffset, ifd1.byteLength)] : mpf;
+}
+
+/** The embedded JPEG previews fit to stand in for this image, largest first; null when the file embeds none. */
 async function usablePreviews(bytes: Buffer, config: PreprocessConfig, limitInputPixels: number): Promise<{ main: ResizedImage['source']; previews: Candidate[] } | null> {
-  const entries = readMpIndex(bytes).filter((e) => e.start > 0 && e.format === 0 && LARGE_THUMBNAIL_TYPES.has(e.type));
-  if (entries.length === 0) return null;
+  const embedded = await embeddedJpegs(bytes);
+  if (embedded.length === 0) return null;
   const meta = await sharp(bytes, { pages: 1 }).metadata();
   if (meta.format !== 'jpeg' || !meta.width || !meta.height || meta.width * meta.height > limitInputPixels) return null;
   const orientation = ORIENTATIONS[meta.orientation ?? 1] ? (meta.orientation ?? 1) : 1;
@@ -53,8 +66,7 @@ async function usablePreviews(bytes: Buffer, config: PreprocessConfig, limitInpu
   const needed = targetSize(main.width, main.height, config);
   const minSide = Math.max(MIN_PREVIEW_SIDE, Math.min(needed.width, needed.height));
   const previews: Candidate[] = [];
-  for (const entry of entries) {
-    const preview = bytes.subarray(entry.start, entry.start + entry.size);
+  for (const preview of embedded) {
     if (preview[0] !== 0xff || preview[1] !== 0xd8 || preview[2] !== 0xff) continue;
     const own = await sharp(preview, { pages: 1 })
       .metadata()
@@ -69,7 +81,7 @@ async function usablePreviews(bytes: Buffer, config: PreprocessConfig, limitInpu
 }
 
 /**
- * Decodes a camera's embedded preview (MPF) in place of the full image, turned by the main image's orientation and
+ * Decodes a camera's embedded preview (MPF, or a large EXIF thumbnail) in place of the full image, turned by the main image's orientation and
  * resized as the model asks; `source` still describes the main image. Null when there is no usable preview or none
  * decodes — never throws for a malformed index or preview.
  */
