@@ -55,9 +55,19 @@ async function embeddedJpegs(bytes: Buffer): Promise<Buffer[]> {
   return ifd1 && ifd1.length > 0 ? [...mpf, Buffer.from(ifd1.buffer, ifd1.byteOffset, ifd1.byteLength)] : mpf;
 }
 
-/** The embedded JPEG previews fit to stand in for this image, largest first; null when the file embeds none. */
+/** An embedded JPEG's stored size, or null when it does not start or read as a JPEG. */
+async function storedSize(preview: Buffer): Promise<Candidate | null> {
+  if (preview[0] !== 0xff || preview[1] !== 0xd8 || preview[2] !== 0xff) return null;
+  const own = await sharp(preview, { pages: 1 })
+    .metadata()
+    .catch(() => null);
+  return own?.format === 'jpeg' && own.width && own.height ? { width: own.width, height: own.height, bytes: preview } : null;
+}
+
+/** The embedded JPEG previews fit to stand in for this image (upright sizes), largest first; null when there are none. */
 async function usablePreviews(bytes: Buffer, config: PreprocessConfig, limitInputPixels: number): Promise<{ main: ResizedImage['source']; previews: Candidate[] } | null> {
-  const embedded = await embeddedJpegs(bytes);
+  // The usual 160×120 EXIF thumbnail is dropped here, before the main image's header is read.
+  const embedded = (await Promise.all((await embeddedJpegs(bytes)).map(storedSize))).filter((c): c is Candidate => !!c && Math.min(c.width, c.height) >= MIN_PREVIEW_SIDE);
   if (embedded.length === 0) return null;
   const meta = await sharp(bytes, { pages: 1 }).metadata();
   if (meta.format !== 'jpeg' || !meta.width || !meta.height || meta.width * meta.height > limitInputPixels) return null;
@@ -65,25 +75,20 @@ async function usablePreviews(bytes: Buffer, config: PreprocessConfig, limitInpu
   const main = { ...upright(meta.width, meta.height, orientation), format: meta.format, orientation: meta.orientation ?? null };
   const needed = targetSize(main.width, main.height, config);
   const minSide = Math.max(MIN_PREVIEW_SIDE, Math.min(needed.width, needed.height));
-  const previews: Candidate[] = [];
-  for (const preview of embedded) {
-    if (preview[0] !== 0xff || preview[1] !== 0xd8 || preview[2] !== 0xff) continue;
-    const own = await sharp(preview, { pages: 1 })
-      .metadata()
-      .catch(() => null);
-    if (own?.format !== 'jpeg' || !own.width || !own.height) continue;
-    const size = upright(own.width, own.height, orientation);
-    const aspectGap = Math.abs(size.width / size.height - main.width / main.height) / (main.width / main.height);
-    const smaller = size.width <= main.width && size.height <= main.height && size.width * size.height < main.width * main.height;
-    if (Math.min(size.width, size.height) >= minSide && aspectGap <= ASPECT_TOLERANCE && smaller) previews.push({ ...size, bytes: preview });
-  }
+  const previews = embedded
+    .map((stored) => ({ ...upright(stored.width, stored.height, orientation), bytes: stored.bytes }))
+    .filter((size) => {
+      const aspectGap = Math.abs(size.width / size.height - main.width / main.height) / (main.width / main.height);
+      const smaller = size.width <= main.width && size.height <= main.height && size.width * size.height < main.width * main.height;
+      return Math.min(size.width, size.height) >= minSide && aspectGap <= ASPECT_TOLERANCE && smaller;
+    });
   return { main, previews: previews.sort((a, b) => b.width * b.height - a.width * a.height) };
 }
 
 /**
- * Decodes a camera's embedded preview (MPF, or a large EXIF thumbnail) in place of the full image, turned by the main image's orientation and
- * resized as the model asks; `source` still describes the main image. Null when there is no usable preview or none
- * decodes — never throws for a malformed index or preview.
+ * Decodes a camera's embedded preview (MPF, or a large EXIF thumbnail) in place of the full image, turned by the main
+ * image's orientation and resized as the model asks; `source` still describes the main image. Null when there is no
+ * usable preview or none decodes — never throws for a malformed index or preview.
  */
 export async function decodeEmbeddedPreview(bytes: Buffer, config: PreprocessConfig, limitInputPixels: number): Promise<IndexDecode | null> {
   const found = await usablePreviews(bytes, config, limitInputPixels).catch(() => null);
