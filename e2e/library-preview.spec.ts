@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -35,5 +36,21 @@ test.describe('camera JPEGs with an embedded preview', () => {
     await page.getByRole('button', { name: `Remove ${dir} from the library` }).click();
     await expect(page.getByRole('button', { name: `Remove ${dir} from the library` })).toBeHidden();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  test('the command line’s item says what was decoded', async () => {
+    test.setTimeout(60_000);
+    const scratch = await mkdtemp(join(tmpdir(), 'studio-camera-cli-'));
+    await mkdir(join(scratch, 'photos'));
+    const photo = join(scratch, 'photos', 'DSC_0002.jpg');
+    await writeFile(photo, withMpfPreview(await solid(1800, 1200, '#c33'), await solid(600, 400, '#36c')));
+    const run = (...args: string[]) => spawnSync(process.execPath, ['out/main/cli.js', ...args, '--data-dir', join(scratch, 'data')], { encoding: 'utf8', env: { ...process.env, STUDIO_MODELS_DIR: join(scratch, 'models') } });
+    expect(run('index', join(scratch, 'photos')).status).toBe(0);
+    const item = run('item', photo);
+    expect(item.status, item.stderr).toBe(0);
+    expect(item.stdout).toMatch(/Size\s+1800 × 1200 px/);
+    expect(item.stdout).toMatch(/Decoded\s+the camera’s embedded 600\s×\s400 preview/);
+    expect(JSON.parse(run('item', photo, '--json').stdout)).toMatchObject({ width: 1800, height: 1200, embeddedPreview: { width: 600, height: 400 } });
+    await rm(scratch, { recursive: true, force: true });
   });
 });
