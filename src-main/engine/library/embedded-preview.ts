@@ -5,7 +5,7 @@ import { LARGE_THUMBNAIL_TYPES, readMpIndex } from './mpf-index';
 
 /** A preview must have at least this many pixels on its short side (and at least what the model resizes to). */
 export const MIN_PREVIEW_SIDE = 224;
-/** Upright aspect ratios may differ by this fraction (rounding of a 6000×4000 photo to 1620×1080 is 0 %; a letterbox is far more). */
+/** Upright aspect ratios may differ by this fraction (a 3:2 photo's 1616×1080 preview is 0.25 % off; a letterbox is far more). */
 export const ASPECT_TOLERANCE = 0.01;
 
 /** The upright size of the embedded preview indexing decoded instead of the full image. */
