@@ -12,6 +12,7 @@ import { editingTurn } from './suites/editing';
 import { gridScroll } from './suites/grid';
 import { indexingThroughput } from './suites/indexing';
 import { coldStart, vectorSearch, type Figure } from './suites/library';
+import { embeddedPreviewDecode } from './suites/embedded-preview';
 import { clipEncoding } from './suites/clip';
 import { contractRoundTrip } from './suites/contract';
 import { quantizedClip } from './suites/quantization';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     contract: contractRoundTrip,
     clip: () => clipEncoding(providers, clipStatus.installed ? clipStatus.dir : null, log),
     'stable-diffusion': () => tinyStableDiffusion(log),
+    'embedded-preview': () => embeddedPreviewDecode(log),
   };
   const figures: Figure[] = [];
   const vectorCount = Number(values.vectors ?? 100_000);

@@ -1,4 +1,4 @@
-import { AppError, formatBytes, formatExposure, type ItemDetail } from '@contract';
+import { AppError, formatBytes, formatExposure, formatIndexedFrom, type ItemDetail } from '@contract';
 import { callDirect } from '../host/dispatcher';
 import { type Command, print } from './shared';
 
@@ -20,6 +20,7 @@ function describe(item: ItemDetail): string {
     ['Rating', `${'★'.repeat(item.rating)}${'☆'.repeat(5 - item.rating)}${item.flag === 'none' ? '' : ` · ${item.flag === 'pick' ? 'picked' : 'rejected'}`}`],
     ['Status', item.error ? `${item.status}: ${item.error}` : item.status],
   ];
+  if (item.embeddedPreview) rows.push(['Decoded', formatIndexedFrom(item.embeddedPreview)!.replace(/^Indexed from /, '')]);
   return rows.map(([k, v]) => `${k.padEnd(9)} ${v ?? '—'}`).join('\n');
 }
 

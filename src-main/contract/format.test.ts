@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatBytes, formatDuration } from './format';
+import { formatAmount, formatBytes, formatDuration, formatIndexedFrom } from './format';
 
 describe('format', () => {
   it('formats durations', () => {
@@ -21,5 +21,10 @@ describe('format', () => {
   it('formats amounts', () => {
     expect(formatAmount(12)).toBe('12');
     expect(formatAmount(12.345)).toBe('12.3');
+  });
+
+  it('says when a photo was indexed from its embedded preview, and nothing after a full decode', () => {
+    expect(formatIndexedFrom({ width: 1620, height: 1080 })).toBe('Indexed from the camera’s embedded 1620\u00a0×\u00a01080 preview');
+    expect(formatIndexedFrom(null)).toBeNull();
   });
 });

@@ -34,3 +34,9 @@ export function formatExposure(e: { iso: number | null; aperture: number | null;
     .filter(Boolean)
     .join(' · ');
 }
+
+/** Where a photo's thumbnail and image vectors came from, when not from the full image: "Indexed from the camera’s embedded 1620 × 1080 preview". */
+export function formatIndexedFrom(preview: { width: number; height: number } | null): string | null {
+  // No-break spaces keep the size on one line in a narrow panel.
+  return preview ? `Indexed from the camera’s embedded ${preview.width}\u00a0×\u00a0${preview.height} preview` : null;
+}

@@ -137,6 +137,8 @@ export const ItemDetailSchema = LibraryItemSchema.extend({
   error: z.string().nullable(),
   /** Other files with the same content. */
   duplicates: z.array(z.string()),
+  /** The camera's embedded preview (upright px) the thumbnail and image vectors were made from instead of the full image; null: the full image was decoded. */
+  embeddedPreview: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).nullable(),
 });
 export type ItemDetail = z.infer<typeof ItemDetailSchema>;
 

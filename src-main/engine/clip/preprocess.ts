@@ -47,18 +47,23 @@ export async function decodeForClip(input: string | Buffer, config: PreprocessCo
   } catch (error) {
     throw badImage(what, error, input);
   }
-  const size = targetSize(source.width, source.height, config);
   try {
-    let image = sharp(input, options).rotate().toColourspace('srgb');
-    if (size.width !== source.width || size.height !== source.height) image = image.resize(size.width, size.height, { kernel: config.resample, fit: 'fill' });
-    const data = await image
-      .removeAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer();
-    return { data, width: size.width, height: size.height, source };
+    return { ...(await resizeForClip(sharp(input, options).rotate(), source, config)), source };
   } catch (error) {
     throw badImage(what, error, input);
   }
+}
+
+/**
+ * The shared tail of a decode for the model: `image` (already upright, `upright.width` × `upright.height`) to 8-bit sRGB
+ * without alpha, resized as the config says. Also used for a camera's embedded preview (library/embedded-preview.ts).
+ */
+export async function resizeForClip(image: sharp.Sharp, upright: { width: number; height: number }, config: PreprocessConfig): Promise<Omit<ResizedImage, 'source'>> {
+  const size = targetSize(upright.width, upright.height, config);
+  let pipeline = image.toColourspace('srgb');
+  if (size.width !== upright.width || size.height !== upright.height) pipeline = pipeline.resize(size.width, size.height, { kernel: config.resample, fit: 'fill' });
+  const data = await pipeline.removeAlpha().raw({ depth: 'uchar' }).toBuffer();
+  return { data, width: size.width, height: size.height };
 }
 
 /**

@@ -5,8 +5,9 @@ import { describeIoError, errnoOf } from '../storage/io-errors';
 import { readRegularFile, withDeadline, type ReadOptions } from '../storage/regular-file';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { CLIP_PREPROCESS, cropAndNormalize, decodeForClip, type PreprocessConfig, type ResizedImage } from '../clip/preprocess';
+import { CLIP_PREPROCESS, cropAndNormalize, type PreprocessConfig, type ResizedImage } from '../clip/preprocess';
 import type { IndexedFacts } from '../storage/library/records';
+import { decodeForIndex } from './embedded-preview';
 import { readMetadata } from './metadata';
 
 /** What indexing learns from a photo (see IndexedFacts), plus the CLIP input tensor (CHW float32) from the same decode as the thumbnail. */
@@ -77,14 +78,15 @@ export function thumbnailSize(decoded: Pick<ResizedImage, 'width' | 'height' | '
 /**
  * Reads what the library keeps about an image — content hash, dimensions (after EXIF orientation), EXIF facts — writes
  * its thumbnail atomically into `thumbDir`, and prepares its CLIP input as the model's preprocessing `clip` asks. The
- * file is decoded once (JPEGs shrink on load to the model's size, e.g. a 224-pixel short side), and both the CLIP input
- * and the thumbnail come from that decode. Throws on unreadable images.
+ * file is decoded once (JPEGs shrink on load to the model's size, e.g. a 224-pixel short side; a camera JPEG's embedded
+ * preview is decoded instead of the full image where it is large enough), and both the CLIP input and the thumbnail
+ * come from that decode; the hash is the whole file's and the size the main image's. Throws on unreadable images.
  */
 export async function processImage(path: string, thumbDir: string, clip: PreprocessConfig = CLIP_PREPROCESS, read: ReadOptions = {}): Promise<ImageFacts> {
   // Read once, as a regular file only (a FIFO or /dev/zero named like a photo cannot wedge or spin the indexer).
   const bytes = await readRegularFile(path, read);
-  const decoding = decodeForClip(bytes, clip, MAX_PIXELS).catch((error: unknown) => Promise.reject(decodeFailure(error, bytes, path)));
-  const [decoded, exif] = await withDeadline(Promise.all([decoding, readMetadata(bytes)]), path, read);
+  const decoding = decodeForIndex(bytes, clip, MAX_PIXELS).catch((error: unknown) => Promise.reject(decodeFailure(error, bytes, path)));
+  const [{ decoded, preview }, exif] = await withDeadline(Promise.all([decoding, readMetadata(bytes)]), path, read);
   const hash = sha256(bytes);
   const thumb = thumbName(hash);
   const thumbFile = join(thumbDir, thumb);
@@ -102,6 +104,7 @@ export async function processImage(path: string, thumbDir: string, clip: Preproc
     orientation: decoded.source.orientation,
     ...exif,
     thumb,
+    preview,
     clipInput: cropAndNormalize(decoded, clip),
   };
 }

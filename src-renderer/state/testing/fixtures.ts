@@ -22,6 +22,7 @@ export const detail = (id: number, extra: Partial<ItemDetail> = {}): ItemDetail 
   status: 'indexed',
   error: null,
   duplicates: [],
+  embeddedPreview: null,
   ...extra,
 });
 

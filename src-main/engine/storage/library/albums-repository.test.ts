@@ -116,7 +116,7 @@ describe('albums migration', () => {
     old.close();
 
     const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(6);
+    expect(schemaVersion(db)).toBe(LIBRARY_MIGRATIONS.length);
     expect(db.prepare('SELECT id, name, status FROM files').all()).toEqual([{ id: 7, name: '7.png', status: 'indexed' }]);
     expect(db.prepare('SELECT tag FROM tags WHERE file_id = 7').pluck().all()).toEqual(['client-x']);
     const albums = new AlbumsRepository(db);

@@ -85,9 +85,12 @@ export class FilesRepository {
       this.db
         .prepare(
           `UPDATE files SET status = 'indexed', error = NULL, failure_kind = NULL, hash = ?, format = ?, width = ?, height = ?, orientation = ?, taken_at = ?,
-           camera = ?, lens = ?, gps_lat = ?, gps_lon = ?, thumb = ?, indexed_at = ? WHERE id = ?`,
+           camera = ?, lens = ?, gps_lat = ?, gps_lon = ?, thumb = ?, preview_width = ?, preview_height = ?, indexed_at = ? WHERE id = ?`,
         )
-        .run(facts.hash, facts.format, facts.width, facts.height, facts.orientation, facts.takenAt, facts.camera, facts.lens, facts.gpsLat, facts.gpsLon, facts.thumb, Date.now(), id);
+        .run(
+          facts.hash, facts.format, facts.width, facts.height, facts.orientation, facts.takenAt, facts.camera, facts.lens, facts.gpsLat, facts.gpsLon, facts.thumb,
+          facts.preview?.width ?? null, facts.preview?.height ?? null, Date.now(), id,
+        );
       this.storeMetadata(id, facts, metadataVersion);
       if (movedId === undefined) this.db.prepare('DELETE FROM embeddings WHERE file_id = ?').run(id);
       return id;

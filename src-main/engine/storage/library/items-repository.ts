@@ -30,6 +30,8 @@ interface FileRow {
   hash: string | null;
   status: string;
   error: string | null;
+  preview_width: number | null;
+  preview_height: number | null;
 }
 
 /** One library item at a time: its details, lookups by path and content, and the user's ratings, flags and tags. */
@@ -71,6 +73,7 @@ export class ItemsRepository {
       status: row.status,
       error: row.error,
       duplicates: row.hash ? this.duplicates.pathsWithHash(row.hash, id) : [],
+      embeddedPreview: row.preview_width && row.preview_height ? { width: row.preview_width, height: row.preview_height } : null,
     };
   }
 

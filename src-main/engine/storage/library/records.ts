@@ -42,6 +42,8 @@ export interface IndexedFacts extends PhotoMetadata {
   orientation: number | null;
   /** Thumbnail file name inside the thumbnail folder. */
   thumb: string;
+  /** The camera's embedded preview (upright px) that was decoded instead of the full image; null or absent: a full decode. */
+  preview?: { width: number; height: number } | null;
 }
 
 /** A file found by a scan. */

@@ -36,10 +36,11 @@ function oldEditDatabase(version: 1 | 2): string {
 
 describe('migration files', () => {
   it('are read in version order, one per number, for both databases', () => {
-    expect(LIBRARY_MIGRATIONS).toHaveLength(6);
+    expect(LIBRARY_MIGRATIONS).toHaveLength(7);
     expect(LIBRARY_MIGRATIONS[0]).toMatch(/CREATE TABLE roots/);
     expect(LIBRARY_MIGRATIONS[4]).toMatch(/ADD COLUMN meta_version/);
     expect(LIBRARY_MIGRATIONS[5]).toMatch(/CREATE TABLE albums/);
+    expect(LIBRARY_MIGRATIONS[6]).toMatch(/ADD COLUMN preview_width/);
     expect(EDIT_MIGRATIONS).toHaveLength(4);
     expect(EDIT_MIGRATIONS[0]).toMatch(/CREATE TABLE projects/);
     expect(EDIT_MIGRATIONS[1]).toMatch(/ADD COLUMN grounding/);
@@ -61,7 +62,7 @@ describe('migration files', () => {
     const db = openDatabase(':memory:');
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'files_fts%' ORDER BY name").pluck().all();
     expect(tables).toEqual(['album_items', 'albums', 'concepts', 'embeddings', 'files', 'roots', 'saved_queries', 'tags']);
-    expect(schemaVersion(db)).toBe(6);
+    expect(schemaVersion(db)).toBe(7);
   });
 });
 
