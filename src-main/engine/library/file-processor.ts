@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '@contract';
+import { contentHash } from '../shared/content-hash';
 import { writeFileAtomic } from '../storage/atomic-write';
 import { describeIoError, errnoOf } from '../storage/io-errors';
 import { readRegularFile, withDeadline, type ReadOptions } from '../storage/regular-file';
@@ -18,10 +18,6 @@ export interface ImageFacts extends IndexedFacts {
 export const THUMB_SIZE = 320;
 /** Images above this many pixels are refused (decompression bombs); 16384×16384 is sharp's own default. */
 export const MAX_PIXELS = 16384 * 16384;
-
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** Where a thumbnail lives: sharded by hash so no folder grows huge; shared by duplicates. */
 export function thumbName(hash: string): string {
@@ -86,8 +82,7 @@ export async function processImage(path: string, thumbDir: string, clip: Preproc
   // Read once, as a regular file only (a FIFO or /dev/zero named like a photo cannot wedge or spin the indexer).
   const bytes = await readRegularFile(path, read);
   const decoding = decodeForIndex(bytes, clip, MAX_PIXELS).catch((error: unknown) => Promise.reject(decodeFailure(error, bytes, path)));
-  const [{ decoded, preview }, exif] = await withDeadline(Promise.all([decoding, readMetadata(bytes)]), path, read);
-  const hash = sha256(bytes);
+  const [{ decoded, preview }, exif, hash] = await withDeadline(Promise.all([decoding, readMetadata(bytes), contentHash(bytes)]), path, read);
   const thumb = thumbName(hash);
   const thumbFile = join(thumbDir, thumb);
   const thumbSize = thumbnailSize(decoded);

@@ -96,7 +96,7 @@ export async function refreshLibrary(deps: RefreshDeps, ctx: JobContext): Promis
     if (!clip || !index) return;
     for (let batch = await ready.take(batchSize); batch.length > 0; batch = await ready.take(batchSize)) {
       const vectors = await clip.encodeTensors(batch.map((b) => b.input));
-      storeEmbeddings(deps, model.id, batch.map((b, i) => ({ id: b.id, vector: vectors[i]! })), index);
+      await storeEmbeddings(deps, model.id, batch.map((b, i) => ({ id: b.id, vector: vectors[i]! })), index);
       summary.embedded += batch.length;
     }
   })().catch((error: unknown) => {
@@ -146,7 +146,7 @@ async function embedMissing(deps: RefreshDeps, model: string, clip: ClipModel, i
         summary.failed++;
       }
     });
-    storeEmbeddings(deps, model, good, index);
+    await storeEmbeddings(deps, model, good, index);
     summary.embedded += good.length;
     done += rows.length;
     ctx.progress(done, total);
@@ -169,10 +169,16 @@ async function scanRoot(deps: RefreshDeps, root: Root, summary: RefreshSummary, 
   summary.changed += counts.changed;
 }
 
-/** Stores embeddings (one transaction) and adds them to the vector index. */
-function storeEmbeddings(deps: RefreshDeps, model: string, rows: { id: number; vector: Float32Array }[], index: VectorIndex): void {
+/**
+ * Stores embeddings (one transaction) and adds them to the vector index, letting the event loop turn between inserts
+ * (an HNSW insert into a large index takes about a millisecond; a batch of them in a row would stall requests).
+ */
+async function storeEmbeddings(deps: RefreshDeps, model: string, rows: { id: number; vector: Float32Array }[], index: VectorIndex): Promise<void> {
   deps.store.embeddings.store(model, rows);
-  for (const { id, vector } of rows) index.add(id, vector);
+  for (const [i, { id, vector }] of rows.entries()) {
+    index.add(id, vector);
+    if (i % 4 === 3) await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Indexes one pending file; returns its CLIP input when it needs an embedding (a moved file keeps its own). */
