@@ -88,7 +88,9 @@ export async function processImage(path: string, thumbDir: string, clip: Preproc
   const thumbSize = thumbnailSize(decoded);
   const data = await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
     .resize(thumbSize.width, thumbSize.height, { fit: 'fill' })
-    .webp({ quality: 80 })
+    // Effort 1 encodes a thumbnail in under half the time of the default effort 4 (a few hundred bytes larger): on a few
+    // cores every millisecond of encoding is taken from the model.
+    .webp({ quality: 80, effort: 1 })
     .toBuffer();
   await writeFileAtomic(thumbFile, data);
   return {
