@@ -28,7 +28,8 @@ export type WorkerReply = { req: number; ok: true; facts?: SessionFacts; outputs
  * arrival order — ONNX Runtime's `run` blocks the thread it runs on, which is the reason this thread exists: the engine's
  * event loop stays free while a model runs.
  */
-export function inferenceWorkerBody(ort: typeof Ort, port: MessagePort): void {
+export function inferenceWorkerBody(ort: typeof Ort, port: MessagePort, lowerPriority: () => void): void {
+  lowerPriority();
   const sessions = new Map<number, Ort.InferenceSession>();
   let queue: Promise<void> = Promise.resolve();
   const handle = async (m: WorkerRequest): Promise<void> => {

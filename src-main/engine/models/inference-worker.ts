@@ -12,6 +12,9 @@ export type RunnableSession = Pick<ort.InferenceSession, 'inputNames' | 'outputN
 
 type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'req'> : never) : never;
 
+/** The inference thread's default nice value on Linux (see `thread`). */
+export const INFERENCE_NICE = 10;
+
 /**
  * One thread that runs ONNX Runtime for a session pool. `InferenceSession.run` blocks the thread that calls it for the
  * whole inference (a batch of 16 images through a ViT-B/32: hundreds of milliseconds), so on the engine's own thread it
@@ -27,7 +30,11 @@ export class InferenceWorker {
   private generation = 0;
 
   /** `onStop`: the thread stopped (crash or terminate); every session made so far is gone. */
-  constructor(private readonly onStop: () => void = () => {}) {}
+  constructor(
+    private readonly onStop: () => void = () => {},
+    /** How much lower than the engine's thread the inference thread runs (Linux nice steps; 0 for the same). */
+    private readonly nice = INFERENCE_NICE,
+  ) {}
 
   async create(source: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<RunnableSession> {
     const id = this.nextSession++;
@@ -79,7 +86,11 @@ export class InferenceWorker {
   private thread(): Worker {
     if (this.worker) return this.worker;
     const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
-    const source = `(${inferenceWorkerBody.toString()})(require(${JSON.stringify(ortPath)}), require('node:worker_threads').parentPort)`;
+    // On Linux a thread's nice value is its own, and threads it starts (ONNX Runtime's pool) inherit it: the inference
+    // thread yields the cores to the engine's event loop and to decoding, while taking every idle cycle. Elsewhere
+    // setpriority would lower the whole process, so it is left alone.
+    const lower = process.platform === 'linux' && this.nice > 0 ? `() => { try { require('node:os').setPriority(${this.nice}); } catch {} }` : '() => {}';
+    const source = `(${inferenceWorkerBody.toString()})(require(${JSON.stringify(ortPath)}), require('node:worker_threads').parentPort, ${lower})`;
     const worker = new Worker(source, { eval: true });
     this.generation++;
     worker.on('message', (reply: WorkerReply) => {

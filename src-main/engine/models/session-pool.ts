@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { AppError } from '@contract';
 import { AsyncCache } from '../shared/async-cache';
 import { threadBudget } from '../shared/thread-budget';
-import { InferenceWorker, type RunnableSession } from './inference-worker';
+import { INFERENCE_NICE, InferenceWorker, type RunnableSession } from './inference-worker';
 
 export type { RunnableSession } from './inference-worker';
 import { checkSignature, type Signature } from './signature';
@@ -17,6 +17,8 @@ export interface SessionPoolOptions {
   intraOpThreads?: number;
   /** Whether idle threads spin-wait for work (default: the thread budget's, off — the cores are shared with decoding). */
   spinning?: boolean;
+  /** How much lower the inference thread's priority is (Linux nice steps; default INFERENCE_NICE, 0 for the same). */
+  nice?: number;
 }
 
 /** ONNX Runtime session options for a provider with the pool's threading. */
@@ -76,13 +78,14 @@ export class SessionPool {
   private readonly threads: number;
   private readonly spinning: boolean;
   /** When the inference thread stops, its sessions are gone: the next `get` creates them again. */
-  private readonly worker = new InferenceWorker(() => this.forgetSessions());
+  private readonly worker: InferenceWorker;
 
   constructor(options: SessionPoolOptions) {
     this.providers = [...new Set([...options.providers, 'cpu'])];
     const budget = threadBudget();
     this.threads = options.intraOpThreads ?? budget.inference;
     this.spinning = options.spinning ?? budget.spinning;
+    this.worker = new InferenceWorker(() => this.forgetSessions(), options.nice ?? INFERENCE_NICE);
   }
 
   /**
