@@ -164,7 +164,7 @@ async function scanRoot(deps: RefreshDeps, root: Root, summary: RefreshSummary, 
   const rootProblem = problems.find((p) => p.path === root.path)?.message ?? null;
   deps.store.roots.setProblem(root.id, rootProblem);
   if (rootProblem) return; // An unreadable root keeps its files as they were rather than losing them.
-  const counts = deps.store.files.reconcileScan(root.id, files, problems.map((p) => p.path));
+  const counts = await deps.store.files.reconcileScan(root.id, files, problems.map((p) => p.path));
   summary.added += counts.added;
   summary.changed += counts.changed;
 }

@@ -19,18 +19,27 @@ export class FilesRepository {
    * Records a root's scan in one transaction: new files are added (pending or unsupported), changed ones become pending,
    * and files not seen are marked missing — unless they sit in a folder that could not be read this time.
    */
-  reconcileScan(rootId: number, files: readonly ScannedFileRecord[], unreadableDirs: readonly string[]): { added: number; changed: number } {
-    const known = new Map(
-      (this.db.prepare('SELECT id, path, size, mtime_ms, status FROM files WHERE root_id = ?').all(rootId) as { id: number; path: string; size: number; mtime_ms: number; status: string }[]).map(
-        (r) => [r.path, r],
-      ),
-    );
+  /**
+   * Records a root's scan: new files pending, changed ones pending again, vanished ones missing (except under folders
+   * that could not be read). Written in transactions of `chunk` files with the event loop turning between them — a
+   * first scan of 100 000 photos is a few hundred milliseconds of inserts — and files are marked missing only after
+   * every found file is recorded, so an interrupted reconcile loses nothing (the next scan finishes it).
+   */
+  async reconcileScan(rootId: number, files: readonly ScannedFileRecord[], unreadableDirs: readonly string[], chunk = 2000): Promise<{ added: number; changed: number }> {
+    const known = new Map<string, { id: number; path: string; size: number; mtime_ms: number; status: string }>();
+    const page = this.db.prepare('SELECT id, path, size, mtime_ms, status FROM files WHERE root_id = ? AND id > ? ORDER BY id LIMIT ?');
+    for (let after = 0; ; await turn()) {
+      const rows = page.all(rootId, after, chunk * 5) as { id: number; path: string; size: number; mtime_ms: number; status: string }[];
+      for (const r of rows) known.set(r.path, r);
+      if (rows.length < chunk * 5) break;
+      after = rows.at(-1)!.id;
+    }
     const insert = this.db.prepare('INSERT INTO files (root_id, path, folder, name, format, size, mtime_ms, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const changed = this.db.prepare("UPDATE files SET size = ?, mtime_ms = ?, status = 'pending', error = NULL, failure_kind = NULL WHERE id = ?");
     const missing = this.db.prepare("UPDATE files SET status = 'missing' WHERE id = ?");
     const counts = { added: 0, changed: 0 };
-    this.db.transaction(() => {
-      for (const file of files) {
+    const record = this.db.transaction((slice: readonly ScannedFileRecord[]) => {
+      for (const file of slice) {
         const row = known.get(file.path);
         known.delete(file.path);
         if (!row) {
@@ -42,10 +51,19 @@ export class FilesRepository {
           counts.changed++;
         }
       }
-      for (const row of known.values()) {
-        if (!unreadableDirs.some((dir) => row.path.startsWith(dir + sep))) missing.run(row.id);
-      }
-    })();
+    });
+    for (let start = 0; start < files.length; start += chunk) {
+      record(files.slice(start, start + chunk));
+      await turn();
+    }
+    const gone = [...known.values()].filter((row) => !unreadableDirs.some((dir) => row.path.startsWith(dir + sep)));
+    const markMissing = this.db.transaction((rows: typeof gone) => {
+      for (const row of rows) missing.run(row.id);
+    });
+    for (let start = 0; start < gone.length; start += chunk) {
+      markMissing(gone.slice(start, start + chunk));
+      await turn();
+    }
     return counts;
   }
 
@@ -172,4 +190,9 @@ export class FilesRepository {
     }[];
     return rows.map((r) => ({ path: r.path, error: r.error, failureKind: r.failure_kind }));
   }
+}
+
+/** Lets the event loop run what is waiting before the next chunk of writes. */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
