@@ -168,3 +168,64 @@ describe('Library faults', () => {
     await lib.close();
   });
 });
+
+/** The real model with its batch encoder replaced. */
+function withEncoder(encode: (tensors: Float32Array[]) => Promise<Float32Array[]>): ClipModel {
+  return Object.create(clip, { encodeTensors: { value: encode } }) as ClipModel;
+}
+
+async function pipelineLibrary(count: number, model: () => ClipModel, decoded: () => void): Promise<Library> {
+  const lib = await newLibrary({
+    model: () => ({ id: 'scene-clip', load: async () => model() }),
+    embedBatch: 2,
+    concurrency: 2,
+    processImage: (...args) => {
+      decoded();
+      return processImage(...args);
+    },
+  });
+  lib.addRoot(await photoFolder(count));
+  return lib;
+}
+
+describe('indexing pipeline: decode and embed joined by a bounded queue', () => {
+  it('stops decoding while inference is stuck (the queue holds two batches), then finishes every file', { timeout: 60_000 }, async () => {
+    let started = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    const stuck = withEncoder(async (tensors) => {
+      if (calls++ === 0) await gate;
+      return clip.encodeTensors(tensors);
+    });
+    const lib = await pipelineLibrary(12, () => stuck, () => started++);
+    const refreshing = lib.refresh(context());
+    // Decoding goes on while the encoder is stuck (the stages overlap) — as far as the queue allows and no further.
+    for (let i = 0; i < 1000 && started < 6; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(started).toBeGreaterThanOrEqual(6);
+    await new Promise((r) => setTimeout(r, 500));
+    // One batch in the stuck encoder (2) + the queue (4) + one file waiting in each decode lane (2).
+    expect(started).toBeLessThanOrEqual(8);
+    release();
+    const summary = await refreshing;
+    expect(summary).toMatchObject({ indexed: 12, embedded: 12, failed: 0 });
+    expect(lib.status(true)).toMatchObject({ embedded: 12, pendingEmbeddings: 0 });
+  });
+
+  it('fails the refresh with the encoder’s error, keeps what was done, and the next refresh embeds the rest', { timeout: 60_000 }, async () => {
+    let calls = 0;
+    let model = withEncoder(async (tensors) => {
+      if (++calls === 2) throw new Error('the encoder ran out of memory');
+      return clip.encodeTensors(tensors);
+    });
+    const lib = await pipelineLibrary(10, () => model, () => {});
+    await expect(lib.refresh(context())).rejects.toThrow(/ran out of memory/);
+    const after = lib.status(true);
+    expect(after.embedded).toBeGreaterThanOrEqual(2);
+    expect(after.embedded).toBeLessThan(10);
+    model = clip;
+    const summary = await lib.refresh(context());
+    expect(summary.failed).toBe(0);
+    expect(lib.status(true)).toMatchObject({ embedded: 10, pendingEmbeddings: 0 });
+  });
+});
