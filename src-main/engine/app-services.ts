@@ -12,6 +12,7 @@ import { Concepts } from './concepts/concepts';
 import { dataDirError, explainIoFailure, prepareDataDir } from './config/data-folder';
 import { SettingsStore } from './config/settings-store';
 import { Editor } from './edit/editor';
+import { phaseDone } from './shared/phase-timings';
 import { resourceDir } from './shared/resources';
 import { groundingDeps } from './grounding/deps';
 import { Grounding } from './grounding/grounding';
@@ -44,6 +45,7 @@ import { Uploads } from './storage/uploads';
 
 export type { EngineEnvironment, EngineOptions } from './services/engine-options';
 export type { Services } from './services/services';
+export { phaseDone, phaseTimings, PHASE_TIMINGS_PREFIX } from './shared/phase-timings';
 
 /** Reads the environment, opens the data folder and builds every service; the hosts, the CLI, eval and bench start here. */
 export async function startEngine(options: EngineOptions): Promise<Services> {
@@ -53,9 +55,12 @@ export async function startEngine(options: EngineOptions): Promise<Services> {
     ...options.environment,
     ort: options.environment?.ort ?? (await probeOnnxRuntime()),
   };
+  phaseDone('ONNX Runtime probe');
   if (!options.readOnly) await prepareDataDir(options.dataDir);
+  phaseDone('data folder check');
   const saved = await SettingsStore.open(options.dataDir);
   const manifest = options.manifest ?? (env.manifestFile ? await loadManifest(env.manifestFile) : parseManifest(manifestJson, 'models/manifest.json'));
+  phaseDone('settings and model manifest');
   try {
     return wire(options, env, saved, manifest);
   } catch (error) {
@@ -82,7 +87,9 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
   const models = () => modelRef.current;
   const libraryKey = () => models().libraryKey(effective.clipModelId());
   const clip = new ClipProvider({ models, pool, libraryKey });
+  phaseDone('services wired (before the database)');
   const db = openDatabase(join(dataDir, 'library', 'library.db'), undefined, { readOnly });
+  phaseDone('SQLite open + migrations check');
   const uploads = new Uploads(join(dataDir, 'uploads'));
   const uploadPath = (id: string) => uploads.path(id);
   // A variant other than fp32 embeds under its own key, so switching variant re-embeds like switching model.
@@ -116,6 +123,7 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
   const app = new AppService({ dataDir, host: options.host, electronVersion: options.electronVersion ?? null, readOnlyReason: options.readOnly?.reason ?? null, ort: env.ort, providers: choice, pool, jobs, modelsDir: () => models().modelsDir, settingsProblem: () => saved.problem });
   const named = { hashes: () => [...savedQueries.referencedHashes(), ...editor.store.referencedHashes(), ...concepts.photoHashes()] };
   const housekeeping = readOnly ? Promise.resolve() : cleanUp(dataDir, uploads, named);
+  phaseDone('services wired');
   return {
     app,
     jobs,
