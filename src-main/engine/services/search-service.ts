@@ -34,7 +34,8 @@ export class SearchService {
       return library.search({ filters: query.filters, limit: query.limit, offset: query.offset }, model, vector, serving);
     }
     if (query.uploadId === undefined) {
-      const model = await clip.get(serving);
+      // "More like this" ranks by the item's stored vector: no encoder to load (a cold start saves the model's load).
+      const model = query.likeId !== undefined ? null : await clip.get(serving);
       phaseDone('CLIP model (if installed)');
       return library.search(query, model, undefined, serving);
     }
