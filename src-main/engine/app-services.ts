@@ -20,7 +20,7 @@ import { GroundedTurns } from './grounding/turns';
 import { JobRunner } from './jobs/runner';
 import { openDatabase } from './storage/db';
 import { Library } from './library/library';
-import { chooseExecutionProvider, probeOnnxRuntime } from './models/execution-providers';
+import { chooseExecutionProvider, probeOnnxRuntime, type OrtProbe, type ProviderChoice } from './models/execution-providers';
 import { loadManifest, parseManifest, type Manifest } from './models/manifest';
 import { ModelStore } from './models/model-store';
 import { SessionPool } from './models/session-pool';
@@ -53,9 +53,7 @@ export async function startEngine(options: EngineOptions): Promise<Services> {
     forcedProvider: process.env.STUDIO_EXECUTION_PROVIDER,
     manifestFile: process.env.STUDIO_MODEL_MANIFEST,
     ...options.environment,
-    ort: options.environment?.ort ?? (await probeOnnxRuntime()),
   };
-  phaseDone('ONNX Runtime probe');
   if (!options.readOnly) await prepareDataDir(options.dataDir);
   phaseDone('data folder check');
   const saved = await SettingsStore.open(options.dataDir);
@@ -75,9 +73,17 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
   const events = new EventBus();
   const jobs = new JobRunner({ concurrency: options.jobConcurrency ?? 2, explain: (error) => explainIoFailure(dataDir, error) });
   jobs.onUpdate((job) => events.publish({ topic: 'job.progress', payload: job }));
-  const choice = chooseExecutionProvider({ platform: platform(), arch: arch(), ortBackends: env.ort.backends, exists: existsSync, ortBinDir: env.ort.binDir, forced: env.forcedProvider });
-  const provider = () => choice.selected ?? 'cpu';
-  const pool = new SessionPool({ providers: choice.selected ? [choice.selected] : [] });
+  // ONNX Runtime is loaded and probed the first time the execution provider matters (a model to run, app.info).
+  let machine: { ort: OrtProbe; choice: ProviderChoice } | null = null;
+  const inference = () => {
+    if (machine) return machine;
+    const ort = env.ort ?? probeOnnxRuntime();
+    const choice = chooseExecutionProvider({ platform: platform(), arch: arch(), ortBackends: ort.backends, exists: existsSync, ortBinDir: ort.binDir, forced: env.forcedProvider });
+    phaseDone('ONNX Runtime probe');
+    return (machine = { ort, choice });
+  };
+  const provider = () => inference().choice.selected ?? 'cpu';
+  const pool = new SessionPool({ providers: () => (inference().choice.selected ? [inference().choice.selected!] : []) });
   const effective = new EffectiveSettings(saved, manifest, options);
   const modelRef = new ModelStoreRef(() => {
     const { modelsDir, modelMirror } = effective.effective();
@@ -120,7 +126,7 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
   const edit = new EditService({ editor, itemPath: (id) => library.item(id).path, uploadPath, libraryFolders: () => library.listRoots().map((r) => r.path), refreshLibrary: () => refresh.soon() });
   const clearModelCaches = () => (composedSearch.clear(), clip.clear());
   const settings = new SettingsService({ saved, effective, manifest, models: modelRef, pool, composers, clearModelCaches, library, refresh, jobs });
-  const app = new AppService({ dataDir, host: options.host, electronVersion: options.electronVersion ?? null, readOnlyReason: options.readOnly?.reason ?? null, ort: env.ort, providers: choice, pool, jobs, modelsDir: () => models().modelsDir, settingsProblem: () => saved.problem });
+  const app = new AppService({ dataDir, host: options.host, electronVersion: options.electronVersion ?? null, readOnlyReason: options.readOnly?.reason ?? null, inference, pool, jobs, modelsDir: () => models().modelsDir, settingsProblem: () => saved.problem });
   const named = { hashes: () => [...savedQueries.referencedHashes(), ...editor.store.referencedHashes(), ...concepts.photoHashes()] };
   const housekeeping = readOnly ? Promise.resolve() : cleanUp(dataDir, uploads, named);
   phaseDone('services wired');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ExecutionProvider } from '@contract';
+import { ort } from '../shared/native-packages';
 
 /** What the machine offers, gathered once; injected in tests. */
 export interface ProviderEnvironment {
@@ -94,10 +95,9 @@ export interface OrtProbe {
   loadError: string | null;
 }
 
-/** Loads onnxruntime-node and reads what it offers; never throws. */
-export async function probeOnnxRuntime(): Promise<OrtProbe> {
+/** Loads onnxruntime-node (now, if nothing has yet) and reads what it offers; never throws. */
+export function probeOnnxRuntime(): OrtProbe {
   try {
-    const ort = await import('onnxruntime-node');
     const require = createRequire(import.meta.url);
     const pkgDir = dirname(require.resolve('onnxruntime-node/package.json'));
     const binDir = join(pkgDir, 'bin', 'napi-v6', process.platform, process.arch);

@@ -8,8 +8,8 @@ import { AsyncCache } from '../shared/async-cache';
 import { checkSignature, type Signature } from './signature';
 
 export interface SessionPoolOptions {
-  /** Execution providers in preference order; CPU is always appended as the last resort. */
-  providers: string[];
+  /** Execution providers in preference order (or how to find them, on first use); CPU is always appended as the last resort. */
+  providers: string[] | (() => string[]);
   /** Threads per operator; defaults to the machine's cores (at least 1). */
   intraOpThreads?: number;
 }
@@ -53,12 +53,22 @@ export class SessionPool {
   private readonly sessions = new AsyncCache<string, PooledSession>();
   /** Every time a model could not use the preferred provider, why (shown in Settings → Inference). */
   readonly fallbacks: string[] = [];
-  private readonly providers: string[];
+  private readonly providerList: SessionPoolOptions['providers'];
+  private chosenProviders: string[] | null = null;
   private readonly threads: number;
 
   constructor(options: SessionPoolOptions) {
-    this.providers = [...new Set([...options.providers, 'cpu'])];
+    this.providerList = options.providers;
     this.threads = options.intraOpThreads ?? Math.max(1, cpus().length);
+  }
+
+  /** The providers to try, decided on first use (deciding may load ONNX Runtime). */
+  private providers(): string[] {
+    if (!this.chosenProviders) {
+      const listed = typeof this.providerList === 'function' ? this.providerList() : this.providerList;
+      this.chosenProviders = [...new Set([...listed, 'cpu'])];
+    }
+    return this.chosenProviders;
   }
 
   /**
@@ -96,7 +106,7 @@ export class SessionPool {
     const signature = alternatives[0]!;
     if (!bytes && !existsSync(file)) throw new AppError('MODEL_MISSING', `The ${signature.role} model file is missing: ${file}.`, { file });
     let fallbackReason: string | null = null;
-    for (const provider of this.providers) {
+    for (const provider of this.providers()) {
       let session: ort.InferenceSession;
       try {
         const options: ort.InferenceSession.SessionOptions = {

@@ -13,8 +13,8 @@ export interface AppServiceDeps {
   electronVersion: string | null;
   /** Why the data folder is open to read only, if it is. */
   readOnlyReason: string | null;
-  ort: OrtProbe;
-  providers: ProviderChoice;
+  /** What ONNX Runtime offers and the provider chosen (probed on first call). */
+  inference: () => { ort: OrtProbe; choice: ProviderChoice };
   pool: SessionPool;
   jobs: JobRunner;
   modelsDir: () => string;
@@ -35,7 +35,8 @@ export class AppService {
   }
 
   info(): AppInfo {
-    const { ort, providers, pool } = this.deps;
+    const { pool } = this.deps;
+    const { ort, choice: providers } = this.deps.inference();
     const problems: string[] = [];
     if (ort.loadError) problems.push(`ONNX Runtime failed to load: ${ort.loadError}`);
     const settingsProblem = this.deps.settingsProblem();

@@ -27,7 +27,8 @@ export interface EngineOptions extends RunLocks {
 }
 
 export interface EngineEnvironment {
-  ort: OrtProbe;
+  /** What ONNX Runtime offers; when absent it is probed the first time something needs the execution provider. */
+  ort?: OrtProbe;
   /** STUDIO_EXECUTION_PROVIDER: use this provider (or cpu) whatever the machine offers. */
   forcedProvider: string | undefined;
   /** STUDIO_MODEL_MANIFEST: another manifest (a private mirror's, or the tests' whose hashes are the fixtures'). */
