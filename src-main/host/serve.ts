@@ -123,10 +123,11 @@ async function main(): Promise<void> {
 
   engine.library.verifyInBackground((line) => process.stderr.write(`${line}\n`));
   engine.library.keepInSync();
-  const info = engine.app.info();
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, token: host.token, dataDir })}\n`);
   } else {
+    // Only this line needs ONNX Runtime at startup (app.info probes it); the JSON line does not wait for it.
+    const info = engine.app.info();
     process.stderr.write(`Data dir: ${dataDir}\nModels: ${engine.models.modelsDir}\nInference: ${info.inference.selected ?? 'none'} — ${info.inference.reason}\n`);
     process.stdout.write(`Compose Studio is ready: ${host.url}\n`);
     process.stderr.write('Open that URL in your browser. Press Ctrl+C to stop.\n');
