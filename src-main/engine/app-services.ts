@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import type { EditStep } from '@contract';
 import manifestJson from '../../models/manifest.json';
@@ -20,7 +18,7 @@ import { GroundedTurns } from './grounding/turns';
 import { JobRunner } from './jobs/runner';
 import { openDatabase } from './storage/db';
 import { Library } from './library/library';
-import { chooseExecutionProvider, probeOnnxRuntime, type OrtProbe, type ProviderChoice } from './models/execution-providers';
+import { inferenceOnFirstUse } from './models/execution-providers';
 import { loadManifest, parseManifest, type Manifest } from './models/manifest';
 import { ModelStore } from './models/model-store';
 import { SessionPool } from './models/session-pool';
@@ -73,15 +71,7 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
   const events = new EventBus();
   const jobs = new JobRunner({ concurrency: options.jobConcurrency ?? 2, explain: (error) => explainIoFailure(dataDir, error) });
   jobs.onUpdate((job) => events.publish({ topic: 'job.progress', payload: job }));
-  // ONNX Runtime is loaded and probed the first time the execution provider matters (a model to run, app.info).
-  let machine: { ort: OrtProbe; choice: ProviderChoice } | null = null;
-  const inference = () => {
-    if (machine) return machine;
-    const ort = env.ort ?? probeOnnxRuntime();
-    const choice = chooseExecutionProvider({ platform: platform(), arch: arch(), ortBackends: ort.backends, exists: existsSync, ortBinDir: ort.binDir, forced: env.forcedProvider });
-    phaseDone('ONNX Runtime probe');
-    return (machine = { ort, choice });
-  };
+  const inference = inferenceOnFirstUse(env.ort, env.forcedProvider);
   const provider = () => inference().choice.selected ?? 'cpu';
   const pool = new SessionPool({ providers: () => (inference().choice.selected ? [inference().choice.selected!] : []) });
   const effective = new EffectiveSettings(saved, manifest, options);
@@ -93,9 +83,8 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
   const models = () => modelRef.current;
   const libraryKey = () => models().libraryKey(effective.clipModelId());
   const clip = new ClipProvider({ models, pool, libraryKey });
-  phaseDone('services wired (before the database)');
   const db = openDatabase(join(dataDir, 'library', 'library.db'), undefined, { readOnly });
-  phaseDone('SQLite open + migrations check');
+  phaseDone('wiring, SQLite open + migrations check');
   const uploads = new Uploads(join(dataDir, 'uploads'));
   const uploadPath = (id: string) => uploads.path(id);
   // A variant other than fp32 embeds under its own key, so switching variant re-embeds like switching model.

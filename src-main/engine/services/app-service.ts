@@ -4,7 +4,7 @@ import pkg from '../../../package.json';
 import { explainIoFailure } from '../config/data-folder';
 import { diskCheck } from '../diagnostics/disk-check';
 import type { JobRunner } from '../jobs/runner';
-import type { OrtProbe, ProviderChoice } from '../models/execution-providers';
+import type { Inference } from '../models/execution-providers';
 import type { SessionPool } from '../models/session-pool';
 
 export interface AppServiceDeps {
@@ -14,7 +14,7 @@ export interface AppServiceDeps {
   /** Why the data folder is open to read only, if it is. */
   readOnlyReason: string | null;
   /** What ONNX Runtime offers and the provider chosen (probed on first call). */
-  inference: () => { ort: OrtProbe; choice: ProviderChoice };
+  inference: () => Inference;
   pool: SessionPool;
   jobs: JobRunner;
   modelsDir: () => string;
