@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Random } from '../../models/scene-world/random';
@@ -25,6 +26,19 @@ export async function syntheticLibrary(count: number, log: (l: string) => void):
   db.close();
   log(`bench: synthetic library of ${count} photos written`);
   return dataDir;
+}
+
+/**
+ * Empty files where a real library keeps its thumbnails (`cache/thumbs/<2 hex>/<hash>.webp`), one per photo: anything
+ * that walks the data folder at startup pays for them as it would in a real 100k library.
+ */
+async function thumbnailFiles(dataDir: string, count: number): Promise<void> {
+  const root = join(dataDir, 'cache', 'thumbs');
+  for (let i = 0; i < 256; i++) await mkdir(join(root, i.toString(16).padStart(2, '0')), { recursive: true });
+  for (let i = 1; i <= count; i++) {
+    const hash = createHash('sha256').update(String(i)).digest('hex');
+    await writeFile(join(root, hash.slice(0, 2), `${hash}.webp`), '');
+  }
 }
 
 interface Launch {
@@ -71,6 +85,7 @@ function breakdown(launches: Launch[]): Figure[] {
  */
 export async function coldStart(log: (l: string) => void, count = 100_000): Promise<Figure[]> {
   const dataDir = await syntheticLibrary(count, log);
+  await thumbnailFiles(dataDir, count);
   try {
     const first = launch(dataDir); // builds and saves the vector index from the database (first launch after an upgrade or a crash)
     const launches = Array.from({ length: 5 }, () => launch(dataDir));

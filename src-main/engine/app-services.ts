@@ -117,7 +117,7 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
   const settings = new SettingsService({ saved, effective, manifest, models: modelRef, pool, composers, clearModelCaches, library, refresh, jobs });
   const app = new AppService({ dataDir, host: options.host, electronVersion: options.electronVersion ?? null, readOnlyReason: options.readOnly?.reason ?? null, inference, pool, jobs, modelsDir: () => models().modelsDir, settingsProblem: () => saved.problem });
   const named = { hashes: () => [...savedQueries.referencedHashes(), ...editor.store.referencedHashes(), ...concepts.photoHashes()] };
-  const housekeeping = readOnly ? Promise.resolve() : cleanUp(dataDir, uploads, named);
+  const housekeeping = readOnly || options.housekeeping === false ? Promise.resolve() : cleanUp(dataDir, uploads, named);
   phaseDone('services wired');
   return {
     app,
