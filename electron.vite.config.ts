@@ -16,9 +16,9 @@ export default defineConfig({
           // Electron's main process (the only entry that imports electron).
           app: resolve(here, 'src-main/app/main.ts'),
           // Headless studio: engine + loopback HTTP/WebSocket host.
-          serve: resolve(here, 'src-main/host/serve.ts'),
+          serve: resolve(here, 'src-main/host/serve-launch.ts'),
           // Command-line tools over the same engine.
-          cli: resolve(here, 'src-main/cli/main.ts'),
+          cli: resolve(here, 'src-main/cli/launch.ts'),
           // Benchmarks over the same engine and hosts (npm run bench).
           bench: resolve(here, 'bench/run.ts'),
           // Fixture models and the synthetic scene world (npm run fixtures).

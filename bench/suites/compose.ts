@@ -7,7 +7,8 @@ import { startEngine } from '../../src-main/engine/app-services';
 import { callDirect, createDispatcher } from '../../src-main/host/dispatcher';
 import { serviceHandlers } from '../../src-main/host/handlers';
 import { measure, type Sample } from '../measure';
-import { syntheticLibrary, type Figure } from './library';
+import { syntheticLibrary } from './cold-start';
+import type { Figure } from './library';
 
 /**
  * Composed search on a 100k-photo library through the contract (validation included): a weight change re-ranks from

@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import usearch from 'usearch';
 import type { BatchMatches, ScalarKind } from 'usearch';
+import { clusteredVectors } from './synthetic-vectors';
 import { Random } from '../../models/scene-world/random';
 import { HNSW_SETTINGS } from '../../src-main/engine/vectors/vector-index';
-import { openDatabase } from '../../src-main/engine/storage/db';
 import type { Sample } from '../measure';
 
 export interface Figure {
@@ -18,44 +17,6 @@ export interface Figure {
 }
 
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-
-function unitVectors(count: number, dim: number, rng: Random): Float32Array {
-  const out = new Float32Array(count * dim);
-  for (let i = 0; i < count; i++) {
-    let norm = 0;
-    for (let d = 0; d < dim; d++) {
-      const v = rng.gaussian();
-      out[i * dim + d] = v;
-      norm += v * v;
-    }
-    norm = Math.sqrt(norm);
-    for (let d = 0; d < dim; d++) out[i * dim + d]! /= norm;
-  }
-  return out;
-}
-
-/**
- * Clustered unit vectors, like photo embeddings (many pictures of a few kinds of things): each is a random cluster
- * centre plus noise of norm `spread`, so members of a cluster have cosine ≈ 1/(1+spread²) ≈ 0.74. Uniform random
- * 512-d vectors would be a meaningless test: every pair is at cosine ≈ 0, so "nearest" is noise.
- */
-function clusteredVectors(count: number, dim: number, clusters: number, rng: Random, centres?: Float32Array): { data: Float32Array; centres: Float32Array } {
-  const c = centres ?? unitVectors(clusters, dim, rng);
-  const out = new Float32Array(count * dim);
-  const spread = 0.6 / Math.sqrt(dim);
-  for (let i = 0; i < count; i++) {
-    const k = Math.floor(rng.next() * clusters);
-    let norm = 0;
-    for (let d = 0; d < dim; d++) {
-      const v = c[k * dim + d]! + spread * rng.gaussian();
-      out[i * dim + d] = v;
-      norm += v * v;
-    }
-    norm = Math.sqrt(norm);
-    for (let d = 0; d < dim; d++) out[i * dim + d]! /= norm;
-  }
-  return { data: out, centres: c };
-}
 
 /**
  * usearch (HNSW) vs. exact search on synthetic 512-d vectors: build time, memory per vector, latency, recall@10.
@@ -127,41 +88,4 @@ export async function vectorSearch(
   }
   await rm(dir, { recursive: true, force: true });
   return { samples, figures };
-}
-
-/** A data dir holding a library of `count` synthetic photos (rows and 512-d embeddings, no files), for scale tests. */
-export async function syntheticLibrary(count: number, log: (l: string) => void): Promise<string> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'studio-bench-lib100k-'));
-  const db = openDatabase(join(dataDir, 'library', 'library.db'));
-  const vectors = clusteredVectors(count, 512, Math.max(10, Math.round(count / 50)), new Random(7)).data;
-  db.prepare("INSERT INTO roots (id, path, added_at) VALUES (1, '/photos', 0)").run();
-  const file = db.prepare("INSERT INTO files (id, root_id, path, folder, name, size, mtime_ms, status, hash, width, height, thumb) VALUES (?, 1, ?, '/photos', ?, 1000, 0, 'indexed', ?, 4000, 3000, NULL)");
-  const emb = db.prepare("INSERT INTO embeddings (file_id, model, dim, vector) VALUES (?, 'clip-vit-b32', 512, ?)");
-  db.transaction(() => {
-    for (let i = 1; i <= count; i++) {
-      file.run(i, `/photos/p${i}.jpg`, `p${i}.jpg`, i.toString(16));
-      emb.run(i, Buffer.from(vectors.buffer, (i - 1) * 2048, 2048));
-    }
-  })();
-  db.close();
-  log(`bench: synthetic library of ${count} photos written`);
-  return dataDir;
-}
-
-/** Cold start: a fresh process opens a 100k-photo library and answers "more like this" — launch to first result. */
-export async function coldStart(log: (l: string) => void, count = 100_000): Promise<Figure[]> {
-  const dataDir = await syntheticLibrary(count, log);
-  const run = () => {
-    const t = performance.now();
-    const r = spawnSync(process.execPath, ['out/main/cli.js', 'search', '--like', '42', '--limit', '10', '--json', '--data-dir', dataDir], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return { ms: performance.now() - t, first: JSON.parse(r.stdout)[0] };
-  };
-  const first = run(); // builds and saves the vector index from the database (first launch after an upgrade or a crash)
-  const warm = [run(), run(), run()].map((r) => r.ms).sort((a, b) => a - b);
-  await rm(dataDir, { recursive: true, force: true });
-  return [
-    { name: `cold start to first result, ${count / 1000}k library (fresh process, index loaded from disk; median of 3)`, value: Math.round(warm[1]!), unit: 'ms', target: '< 500' },
-    { name: `first launch with no saved index (${count / 1000}k vectors rebuilt from the database)`, value: Math.round(first.ms), unit: 'ms', note: `top hit ${first.first?.path}` },
-  ];
 }

@@ -1,7 +1,5 @@
 import { onnx } from '../../src-main/engine/models/onnx/onnx-proto';
 
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;
 const cast = (from: string, to: string, type: number): onnx.INodeProto => ({
   opType: 'Cast',
   name: `cast_${from}_to_${to}`,
@@ -24,19 +22,19 @@ export function withHalfInterface(bytes: Uint8Array): Uint8Array {
   const before: onnx.INodeProto[] = [];
   const after: onnx.INodeProto[] = [];
   for (const input of graph.input ?? []) {
-    if (input.type?.tensorType?.elemType !== FLOAT) continue;
+    if (input.type?.tensorType?.elemType !== onnx.TensorProto.DataType.FLOAT) continue;
     const name = input.name!;
     rename(name, `${name}__fp32`, 'input');
-    before.push(cast(name, `${name}__fp32`, FLOAT));
-    input.type.tensorType.elemType = FLOAT16;
+    before.push(cast(name, `${name}__fp32`, onnx.TensorProto.DataType.FLOAT));
+    input.type.tensorType.elemType = onnx.TensorProto.DataType.FLOAT16;
   }
   for (const output of graph.output ?? []) {
-    if (output.type?.tensorType?.elemType !== FLOAT) continue;
+    if (output.type?.tensorType?.elemType !== onnx.TensorProto.DataType.FLOAT) continue;
     const name = output.name!;
     rename(name, `${name}__fp32`, 'output');
     rename(name, `${name}__fp32`, 'input');
-    after.push(cast(`${name}__fp32`, name, FLOAT16));
-    output.type.tensorType.elemType = FLOAT16;
+    after.push(cast(`${name}__fp32`, name, onnx.TensorProto.DataType.FLOAT16));
+    output.type.tensorType.elemType = onnx.TensorProto.DataType.FLOAT16;
   }
   graph.node = [...before, ...nodes, ...after];
   return onnx.ModelProto.encode(model).finish();

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../../src-main/engine/shared/native-packages';
 import { Random } from './random';
 import { svgShape } from './shapes';
 import { COLOR_NAMES, COLORS, SHAPES, type ColorName, type ShapeName } from './vocabulary';

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { AppError, SearchQuerySchema } from '@contract';
 import { LOCATION_OPTIONS, locationFlags, resolveLocations } from '../engine/config/locations';
-import type { Services } from '../engine/app-services';
+import { phaseDone, phaseTimings, PHASE_TIMINGS_PREFIX, type Services } from '../engine/app-services';
 import { callDirect, createDispatcher } from '../host/dispatcher';
 import { serviceHandlers } from '../host/handlers';
 import { composedSearch, isComposed } from './commands-compose';
@@ -145,6 +145,7 @@ const commands: Record<string, Command> = {
     let result;
     if (like !== undefined) {
       result = await callDirect(dispatch, 'library.search', { likeId: like, limit, filters });
+      phaseDone('query');
     } else if (image) {
       // The engine's own path for a dropped picture (the model-switch fallback included), read as a regular file only;
       // nothing is stored, so it works on a read-only data folder too.
@@ -163,6 +164,7 @@ const commands: Record<string, Command> = {
     const rows = result.items.map((i) => ({ path: i.path, score: i.score === null ? null : Math.round(i.score * 1e4) / 1e4 }));
     if (result.note) process.stderr.write(`Note: ${result.note}\n`);
     print(opts, rows, rows.map((r) => `${r.score === null ? '     ' : r.score.toFixed(3)}  ${r.path}`).join('\n') || 'No matches.');
+    phaseDone('output');
   },
   status: async (dispatch, _engine, opts) => {
     const s = await callDirect(dispatch, 'library.status', {});
@@ -181,6 +183,7 @@ const commands: Record<string, Command> = {
 };
 
 async function main(): Promise<void> {
+  phaseDone('entry modules loaded');
   let parsed;
   try {
     parsed = parseArgs({
@@ -276,6 +279,9 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   } finally {
     await engine.close();
+    phaseDone('engine close');
+    const timings = phaseTimings();
+    if (timings) process.stderr.write(`${PHASE_TIMINGS_PREFIX}${JSON.stringify(timings)}\n`);
   }
 }
 

@@ -12,7 +12,8 @@ export const READ_ONLY_COMMANDS = new Set(['status', 'info', 'search']);
  */
 export async function openForCommand(command: string, locations: Locations): Promise<Services> {
   try {
-    return await startEngine({ ...locations, host: 'cli', jobConcurrency: 1 });
+    // A command that only reads leaves the startup cleaning (a walk of the whole data folder) to the next one that writes.
+    return await startEngine({ ...locations, host: 'cli', jobConcurrency: 1, housekeeping: !READ_ONLY_COMMANDS.has(command) });
   } catch (error) {
     if (!isUnwritableDataDir(error) || !READ_ONLY_COMMANDS.has(command)) throw error;
     const reason = (error as AppError).message.replace(/^The data folder \S+ cannot be written: /, '').split('.')[0]!;

@@ -1,4 +1,5 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,5 +27,22 @@ describe('the composition root', () => {
 
   it('reads another manifest from the environment it is given, not from process.env', async () => {
     await expect(startEngine({ dataDir: await temp(), host: 'cli', environment: { manifestFile: join(await temp(), 'missing.json') } })).rejects.toMatchObject({ code: 'MODEL_MISSING', message: expect.stringContaining('missing.json') });
+  });
+
+  it('cleans a dead writer\'s temp file at startup unless told not to (the CLI\'s read-only commands)', async () => {
+    // A thumbnail half written by a process that no longer exists (pid 999999999).
+    const withLeftover = async () => {
+      const dataDir = await temp();
+      await mkdir(join(dataDir, 'cache', 'thumbs', 'ab'), { recursive: true });
+      const file = join(dataDir, 'cache', 'thumbs', 'ab', 'abc.webp.999999999.x1.tmp');
+      await writeFile(file, 'half a thumbnail');
+      return { dataDir, file };
+    };
+    const kept = await withLeftover();
+    await (await startEngine({ dataDir: kept.dataDir, host: 'cli', housekeeping: false, environment: { forcedProvider: 'cpu' } })).close();
+    expect(existsSync(kept.file)).toBe(true);
+    const swept = await withLeftover();
+    await (await startEngine({ dataDir: swept.dataDir, host: 'cli', environment: { forcedProvider: 'cpu' } })).close();
+    expect(existsSync(swept.file)).toBe(false);
   });
 });

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import type { EditStep } from '@contract';
 import manifestJson from '../../models/manifest.json';
@@ -12,6 +10,7 @@ import { Concepts } from './concepts/concepts';
 import { dataDirError, explainIoFailure, prepareDataDir } from './config/data-folder';
 import { SettingsStore } from './config/settings-store';
 import { Editor } from './edit/editor';
+import { phaseDone } from './shared/phase-timings';
 import { resourceDir } from './shared/resources';
 import { groundingDeps } from './grounding/deps';
 import { Grounding } from './grounding/grounding';
@@ -19,7 +18,7 @@ import { GroundedTurns } from './grounding/turns';
 import { JobRunner } from './jobs/runner';
 import { openDatabase } from './storage/db';
 import { Library } from './library/library';
-import { chooseExecutionProvider, probeOnnxRuntime } from './models/execution-providers';
+import { inferenceOnFirstUse } from './models/execution-providers';
 import { loadManifest, parseManifest, type Manifest } from './models/manifest';
 import { ModelStore } from './models/model-store';
 import { SessionPool } from './models/session-pool';
@@ -44,6 +43,7 @@ import { Uploads } from './storage/uploads';
 
 export type { EngineEnvironment, EngineOptions } from './services/engine-options';
 export type { Services } from './services/services';
+export { phaseDone, phaseTimings, PHASE_TIMINGS_PREFIX } from './shared/phase-timings';
 
 /** Reads the environment, opens the data folder and builds every service; the hosts, the CLI, eval and bench start here. */
 export async function startEngine(options: EngineOptions): Promise<Services> {
@@ -51,11 +51,12 @@ export async function startEngine(options: EngineOptions): Promise<Services> {
     forcedProvider: process.env.STUDIO_EXECUTION_PROVIDER,
     manifestFile: process.env.STUDIO_MODEL_MANIFEST,
     ...options.environment,
-    ort: options.environment?.ort ?? (await probeOnnxRuntime()),
   };
   if (!options.readOnly) await prepareDataDir(options.dataDir);
+  phaseDone('data folder check');
   const saved = await SettingsStore.open(options.dataDir);
   const manifest = options.manifest ?? (env.manifestFile ? await loadManifest(env.manifestFile) : parseManifest(manifestJson, 'models/manifest.json'));
+  phaseDone('settings and model manifest');
   try {
     return wire(options, env, saved, manifest);
   } catch (error) {
@@ -70,9 +71,9 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
   const events = new EventBus();
   const jobs = new JobRunner({ concurrency: options.jobConcurrency ?? 2, explain: (error) => explainIoFailure(dataDir, error) });
   jobs.onUpdate((job) => events.publish({ topic: 'job.progress', payload: job }));
-  const choice = chooseExecutionProvider({ platform: platform(), arch: arch(), ortBackends: env.ort.backends, exists: existsSync, ortBinDir: env.ort.binDir, forced: env.forcedProvider });
-  const provider = () => choice.selected ?? 'cpu';
-  const pool = new SessionPool({ providers: choice.selected ? [choice.selected] : [] });
+  const inference = inferenceOnFirstUse(env.ort, env.forcedProvider);
+  const provider = () => inference().choice.selected ?? 'cpu';
+  const pool = new SessionPool({ providers: () => (inference().choice.selected ? [inference().choice.selected!] : []) });
   const effective = new EffectiveSettings(saved, manifest, options);
   const modelRef = new ModelStoreRef(() => {
     const { modelsDir, modelMirror } = effective.effective();
@@ -83,6 +84,7 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
   const libraryKey = () => models().libraryKey(effective.clipModelId());
   const clip = new ClipProvider({ models, pool, libraryKey });
   const db = openDatabase(join(dataDir, 'library', 'library.db'), undefined, { readOnly });
+  phaseDone('wiring, SQLite open + migrations check');
   const uploads = new Uploads(join(dataDir, 'uploads'));
   const uploadPath = (id: string) => uploads.path(id);
   // A variant other than fp32 embeds under its own key, so switching variant re-embeds like switching model.
@@ -113,9 +115,10 @@ function wire(options: EngineOptions, env: EngineEnvironment, saved: SettingsSto
   const edit = new EditService({ editor, itemPath: (id) => library.item(id).path, uploadPath, libraryFolders: () => library.listRoots().map((r) => r.path), refreshLibrary: () => refresh.soon() });
   const clearModelCaches = () => (composedSearch.clear(), clip.clear());
   const settings = new SettingsService({ saved, effective, manifest, models: modelRef, pool, composers, clearModelCaches, library, refresh, jobs });
-  const app = new AppService({ dataDir, host: options.host, electronVersion: options.electronVersion ?? null, readOnlyReason: options.readOnly?.reason ?? null, ort: env.ort, providers: choice, pool, jobs, modelsDir: () => models().modelsDir, settingsProblem: () => saved.problem });
+  const app = new AppService({ dataDir, host: options.host, electronVersion: options.electronVersion ?? null, readOnlyReason: options.readOnly?.reason ?? null, inference, pool, jobs, modelsDir: () => models().modelsDir, settingsProblem: () => saved.problem });
   const named = { hashes: () => [...savedQueries.referencedHashes(), ...editor.store.referencedHashes(), ...concepts.photoHashes()] };
-  const housekeeping = readOnly ? Promise.resolve() : cleanUp(dataDir, uploads, named);
+  const housekeeping = readOnly || options.housekeeping === false ? Promise.resolve() : cleanUp(dataDir, uploads, named);
+  phaseDone('services wired');
   return {
     app,
     jobs,

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError } from '@contract';
@@ -37,6 +38,16 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/** The built renderer (out/renderer): found upwards from this module, wherever the bundler put it (out/main/chunks/). */
+function rendererDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 3; i++) {
+    if (existsSync(join(dir, 'renderer', 'index.html'))) return join(dir, 'renderer');
+    dir = dirname(dir);
+  }
+  return fileURLToPath(new URL('../renderer', import.meta.url));
+}
+
 async function main(): Promise<void> {
   let values;
   try {
@@ -71,7 +82,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const staticDir = fileURLToPath(new URL('../renderer', import.meta.url));
+  const staticDir = rendererDir();
   if (!existsSync(`${staticDir}/index.html`)) fail(`the renderer is not built (${staticDir} is empty). Run \`npm run build\` first.`);
 
   const locations = resolveLocations(locationFlags(values));
@@ -112,10 +123,11 @@ async function main(): Promise<void> {
 
   engine.library.verifyInBackground((line) => process.stderr.write(`${line}\n`));
   engine.library.keepInSync();
-  const info = engine.app.info();
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ url: host.url, port: host.port, token: host.token, dataDir })}\n`);
   } else {
+    // Only this line needs ONNX Runtime at startup (app.info probes it); the JSON line does not wait for it.
+    const info = engine.app.info();
     process.stderr.write(`Data dir: ${dataDir}\nModels: ${engine.models.modelsDir}\nInference: ${info.inference.selected ?? 'none'} — ${info.inference.reason}\n`);
     process.stdout.write(`Compose Studio is ready: ${host.url}\n`);
     process.stderr.write('Open that URL in your browser. Press Ctrl+C to stop.\n');

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../shared/native-packages';
 import { AppError, type WireError } from '@contract';
 import { EMBEDS_INPUT, lookUpRows, rewriteForTokenEmbeddings } from '../models/onnx/token-embedding-rewrite';
 import type { RunnableSession, SessionPool } from '../models/session-pool';

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import { AppError } from '@contract';
 import { CLIP_PREPROCESS, type PreprocessConfig } from './preprocess-config';
 

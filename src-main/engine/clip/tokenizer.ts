@@ -1,8 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
+import type * as Tokenizers from '@huggingface/tokenizers';
+import type { Tokenizer } from '@huggingface/tokenizers';
 import { AppError } from '@contract';
+import { lazyModule } from '../shared/lazy-module';
 import { cleanText } from './text-cleanup';
+
+// Loaded with the first model's tokenizer, not at startup.
+const tokenizers = lazyModule<typeof Tokenizers>('@huggingface/tokenizers');
 
 export interface TokenBatch {
   /** Row-major [count, length] int64 ids, padded with the pad token. */
@@ -33,7 +38,7 @@ export class ClipTokenizer {
         cause: (error as Error).message,
       });
     }
-    const tokenizer = new Tokenizer(json, config);
+    const tokenizer = new tokenizers.Tokenizer(json, config);
     const vocab = (json.model as { vocab: Record<string, number> }).vocab;
     const tokenName = (t: unknown) => (typeof t === 'string' ? t : (t as { content?: string } | undefined)?.content);
     const eos = tokenName(config.eos_token) ?? '<|endoftext|>';

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import { AppError } from '@contract';
 import { decodeMask } from '../shared/pixels';
 import { MASK_SIZE } from './composers/signatures';

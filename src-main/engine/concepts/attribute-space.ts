@@ -1,8 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { PCA } from 'ml-pca';
+import type * as MlPca from 'ml-pca';
 import { AppError } from '@contract';
 import type { ClipTokenizer } from '../clip/tokenizer';
+import { lazyModule } from '../shared/lazy-module';
+
+// Loaded when an attribute space is first built, not at startup.
+const mlPca = lazyModule<typeof MlPca>('ml-pca');
 
 /**
  * The attribute subspace of a text encoder's token-embedding table (Perera et al.): the mean μ and the first k principal
@@ -49,7 +53,7 @@ export function buildAttributeSpace(table: Float32Array, dim: number, tokenizer:
   if (words.length < k + 1) throw new AppError('INVALID_PARAMS', `Only ${words.length} attribute words are single tokens; a ${k}-dimensional subspace needs more.`);
   const available = Math.min(words.length - 1, dim);
   if (k > available) throw new AppError('INVALID_PARAMS', `The attribute subspace can have at most ${available} dimensions here (${words.length} words, ${dim}-wide tokens); ${k} were asked for.`);
-  const pca = new PCA(rows.map((r) => [...r]), { center: true, scale: false });
+  const pca = new mlPca.PCA(rows.map((r) => [...r]), { center: true, scale: false });
   const loadings = pca.getLoadings(); // components × dim
   const sd = pca.getStandardDeviations();
   const mean = new Float64Array(dim);

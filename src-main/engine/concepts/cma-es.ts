@@ -1,5 +1,10 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import type * as MlMatrix from 'ml-matrix';
+import type { Matrix } from 'ml-matrix';
+import { lazyModule } from '../shared/lazy-module';
 import { SeededRandom } from '../shared/rng';
+
+// Loaded when a concept is first taught, not at startup.
+const mlMatrix = lazyModule<typeof MlMatrix>('ml-matrix');
 
 /**
  * CMA-ES, (μ/μ_w, λ) with rank-one and rank-μ covariance updates and cumulative step-size adaptation, following
@@ -58,8 +63,8 @@ export class CmaEs {
     this.sigma = options.sigma;
     this.pc = new Array(n).fill(0);
     this.ps = new Array(n).fill(0);
-    this.C = Matrix.eye(n);
-    this.B = Matrix.eye(n);
+    this.C = mlMatrix.Matrix.eye(n);
+    this.B = mlMatrix.Matrix.eye(n);
     this.D = new Array(n).fill(1);
     this.rng = new SeededRandom(options.seed);
   }
@@ -107,7 +112,7 @@ export class CmaEs {
     this.pc = this.pc.map((p, i) => (1 - this.cc) * p + hsig * ccFactor * step[i]!);
 
     const artmp = selected.map((x) => x.map((v, i) => (v - old[i]!) / this.sigma));
-    const next = new Matrix(n, n);
+    const next = new mlMatrix.Matrix(n, n);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j <= i; j++) {
         let rankMu = 0;
@@ -125,7 +130,7 @@ export class CmaEs {
     // Decompose C = B·D²·Bᵀ now and then (O(n³), amortized as in the tutorial).
     if (this.evaluations - this.eigenAt > this.lambda / (this.c1 + this.cmu) / n / 10) {
       this.eigenAt = this.evaluations;
-      const eig = new EigenvalueDecomposition(this.C, { assumeSymmetric: true });
+      const eig = new mlMatrix.EigenvalueDecomposition(this.C, { assumeSymmetric: true });
       this.B = eig.eigenvectorMatrix;
       this.D = eig.realEigenvalues.map((v) => Math.sqrt(Math.max(v, 1e-20)));
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import { AppError, thumbUrl, type Concept, type JobOf } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import type { TrainedConcept } from '../storage/library/concepts-repository';

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../shared/native-packages';
 import { SeededRandom } from '../shared/rng';
 import { runDiffusion } from '../edit/pipeline';
 import { decodeRgb, type Rgb } from '../shared/pixels';

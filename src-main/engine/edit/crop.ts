@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import { AppError, type CropBox } from '@contract';
 import type { Rgb } from '../shared/pixels';
 

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import {
   AppError,
   RecipeSchema,

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import type { ExportFormat, PIPELINES } from '@contract';
 import { decodeRgb, type Rgb } from '../shared/pixels';
 

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../shared/native-packages';
 import { AppError } from '@contract';
 import { enhance, interleavedSchedule, scheduleString, type GuidanceStepKind } from '../diffusion/interleaved';
 import { SeededRandom } from '../shared/rng';

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../shared/native-packages';
 import { AppError } from '@contract';
 import { dualGuidance, guidance } from '../diffusion/guidance';
 import { SeededRandom } from '../shared/rng';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import { CropBoxSchema, type Recipe } from '@contract';
 import type { UnetKind } from './sd-model';
 import type { TurnStore } from './turn-store';

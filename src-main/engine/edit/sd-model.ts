@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../shared/native-packages';
 import { AppError } from '@contract';
 import type { ClipTokenizer } from '../clip/tokenizer';
 import { loadSdTokenizer } from '../clip/sd-tokenizer';

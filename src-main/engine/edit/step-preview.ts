@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import type { Rgb } from '../shared/pixels';
 
 /** A step's latent preview as a data URL, scaled up (nearest) so the renderer shows it crisp. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import { AppError, GroundedParamsSchema, GroundedRecipeSchema, type GroundedParams, type GroundedRecipe, type NeighbourInput, type NeighbourRef, type NeighbourView } from '@contract';
 import { EDIT_MODELS, workingSize } from '../edit/editor';
 import { runGrounded } from '../edit/grounded-pipeline';

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import { AppError, GroundedRecipeSchema, GroundedTurnSchema, type EditStep, type GroundedRecipe, type GroundedTurn, type JobOf } from '@contract';
 import { EDIT_MODELS } from '../edit/editor';
 import { decodeRgb, encodePng } from '../shared/pixels';

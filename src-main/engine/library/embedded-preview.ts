@@ -1,7 +1,11 @@
-import exifr from 'exifr';
-import sharp from 'sharp';
+import type Exifr from 'exifr';
+import { lazyModule } from '../shared/lazy-module';
+import { sharp } from '../shared/native-packages';
 import { decodeForClip, resizeForClip, targetSize, type PreprocessConfig, type ResizedImage } from '../clip/preprocess';
 import { LARGE_THUMBNAIL_TYPES, readMpIndex } from './mpf-index';
+
+// Loaded on first use, not at startup (see lazyModule).
+const exifr = lazyModule<typeof Exifr>('exifr');
 
 /** A preview must have at least this many pixels on its short side (and at least what the model resizes to). */
 export const MIN_PREVIEW_SIDE = 224;

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../storage/atomic-write';
 import { describeIoError, errnoOf } from '../storage/io-errors';
 import { readRegularFile, withDeadline, type ReadOptions } from '../storage/regular-file';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import { CLIP_PREPROCESS, cropAndNormalize, type PreprocessConfig, type ResizedImage } from '../clip/preprocess';
 import type { IndexedFacts } from '../storage/library/records';
 import { decodeForIndex } from './embedded-preview';

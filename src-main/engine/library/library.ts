@@ -113,6 +113,8 @@ export class Library {
 
   private chooseServingModel(): string {
     const chosen = this.options.model().id;
+    // With no other model's vectors there is nothing to fall back to: skip counting missing ones (100 ms at 100k).
+    if (!this.store.embeddings.hasOtherModels(chosen)) return chosen;
     if (this.store.embeddings.countMissing(chosen) === 0) return chosen;
     const best = this.store.embeddings.mostEmbedded();
     return best && best.count > this.store.embeddings.count(chosen) ? best.model : chosen;

@@ -1,7 +1,11 @@
-import exifr from 'exifr';
+import type Exifr from 'exifr';
 import type { FilesRepository } from '../storage/library/files-repository';
 import { NO_METADATA, type PhotoMetadata } from '../storage/library/records';
 import { readRegularFile } from '../storage/regular-file';
+import { lazyModule } from '../shared/lazy-module';
+
+// Loaded when the first photo's metadata is read, not at startup.
+const exifr = lazyModule<typeof Exifr>('exifr');
 
 /** Bumped when the library reads more from photos; indexed photos read with an older version are read again (metadata only). */
 export const METADATA_VERSION = 1;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import { AppError, type Root } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
 import type { PreprocessConfig } from '../clip/preprocess';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../shared/native-packages';
 import { AppError } from '@contract';
 import { writeFileAtomic } from '../storage/atomic-write';
 import { readRegularFile } from '../storage/regular-file';

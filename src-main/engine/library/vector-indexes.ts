@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ClipModel } from '../clip/clip-model';
 import type { EmbeddingsRepository } from '../storage/library/embeddings-repository';
+import { phaseDone } from '../shared/phase-timings';
 import { VectorIndex, type Quantization } from '../vectors/vector-index';
 
 /** Makes the index object for a file (tests pass one that counts openings). */
@@ -69,6 +70,7 @@ export class VectorIndexes {
     const index = this.options.open ? this.options.open(file, dim, precision) : new VectorIndex(file, dim, precision);
     const report = index.verify(this.options.embeddings.source(model), { full });
     if (report.action !== 'ok') await index.save();
+    phaseDone(`vector index open + ${full ? 'full' : 'quick'} check (${report.action})`);
     // Registered only when ready: until then searches use whatever index they already had.
     this.indexes.set(`${model}.${precision}`, { model, precision, index, check: `${report.action}: ${report.reason}` });
     for (const [key, entry] of this.indexes) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseExecutionProvider, probeOnnxRuntime, type ProviderEnvironment } from './execution-providers';
+import { chooseExecutionProvider, inferenceOnFirstUse, probeOnnxRuntime, type ProviderEnvironment } from './execution-providers';
 
 const linuxBackends = [
   { name: 'cpu', bundled: true },
@@ -67,5 +67,16 @@ describe('probeOnnxRuntime', () => {
     expect(probe.loadError).toBeNull();
     expect(probe.version).toMatch(/^\d+\.\d+/);
     expect(probe.backends?.map((b) => b.name)).toContain('cpu');
+  });
+});
+
+describe('inferenceOnFirstUse', () => {
+  it('chooses once, when first asked, from the probe it is given', () => {
+    const cpuOnly = { version: '9.9.9-fake', backends: [{ name: 'cpu', bundled: true }], binDir: null, loadError: null };
+    const inference = inferenceOnFirstUse(cpuOnly, 'cpu');
+    const first = inference();
+    expect(first.ort).toBe(cpuOnly);
+    expect(first.choice).toMatchObject({ selected: 'cpu', reason: 'Forced by STUDIO_EXECUTION_PROVIDER=cpu.' });
+    expect(inference()).toBe(first);
   });
 });

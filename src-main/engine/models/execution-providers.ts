@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ExecutionProvider } from '@contract';
+import { ort } from '../shared/native-packages';
+import { phaseDone } from '../shared/phase-timings';
 
 /** What the machine offers, gathered once; injected in tests. */
 export interface ProviderEnvironment {
@@ -94,10 +97,9 @@ export interface OrtProbe {
   loadError: string | null;
 }
 
-/** Loads onnxruntime-node and reads what it offers; never throws. */
-export async function probeOnnxRuntime(): Promise<OrtProbe> {
+/** Loads onnxruntime-node (now, if nothing has yet) and reads what it offers; never throws. */
+export function probeOnnxRuntime(): OrtProbe {
   try {
-    const ort = await import('onnxruntime-node');
     const require = createRequire(import.meta.url);
     const pkgDir = dirname(require.resolve('onnxruntime-node/package.json'));
     const binDir = join(pkgDir, 'bin', 'napi-v6', process.platform, process.arch);
@@ -110,4 +112,25 @@ export async function probeOnnxRuntime(): Promise<OrtProbe> {
   } catch (error) {
     return { version: null, backends: null, binDir: null, loadError: error instanceof Error ? error.message : String(error) };
   }
+}
+
+export interface Inference {
+  ort: OrtProbe;
+  choice: ProviderChoice;
+}
+
+/**
+ * What ONNX Runtime offers and the provider chosen, worked out the first time anything asks (a model to run, app.info)
+ * rather than at startup: probing loads ONNX Runtime, which a search or the host's start does not need. `given`: a
+ * probe made elsewhere (tests pass a fake one).
+ */
+export function inferenceOnFirstUse(given: OrtProbe | undefined, forced: string | undefined): () => Inference {
+  let found: Inference | null = null;
+  return () => {
+    if (found) return found;
+    const probe = given ?? probeOnnxRuntime();
+    const choice = chooseExecutionProvider({ platform: platform(), arch: arch(), ortBackends: probe.backends, exists: existsSync, ortBinDir: probe.binDir, forced });
+    phaseDone('ONNX Runtime probe');
+    return (found = { ort: probe, choice });
+  };
 }

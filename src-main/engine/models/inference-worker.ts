@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../shared/native-packages';
 import { AppError } from '@contract';
 import { inferenceWorkerBody, type SessionFacts, type WireTensor, type WorkerReply, type WorkerRequest } from './inference-worker-body';
 

@@ -81,12 +81,14 @@ export class ModelStore {
     const model = this.entry(id);
     const named = id.split('@')[1] as Precision | undefined;
     if (named && variantsOf(model).includes(named)) return named;
-    return chooseVariant(model, this.provider, this.options.variantChoice?.(model.id) ?? null, (v) => this.variantInstalled(model, v));
+    return chooseVariant(model, () => this.provider, this.options.variantChoice?.(model.id) ?? null, (v) => this.variantInstalled(model, v));
   }
 
   /** The key the library stores vectors under: the id, with `@variant` unless it is the fp32 (or only) variant. */
   libraryKey(id: string): string {
     const model = this.entry(id);
+    // Nothing on disk: the plain id whatever variant would be chosen (so the provider, and ONNX Runtime, are not needed).
+    if (!variantsOf(model).some((v) => this.variantInstalled(model, v))) return model.id;
     const variant = this.variantOf(id);
     const plain = variant === 'fp32' || variantsOf(model).length === 1 || !this.variantInstalled(model, variant);
     return plain ? model.id : `${model.id}@${variant}`;

@@ -70,6 +70,20 @@ describe('SessionPool', () => {
     await pool.release();
   });
 
+  it('asks for its providers only when the first session is made (deciding them loads ONNX Runtime), and once', async () => {
+    let asked = 0;
+    const pool = new SessionPool({ providers: () => (asked++, ['cuda']) });
+    expect(asked).toBe(0);
+    const first = await pool.get(good, EMBEDDER);
+    expect(asked).toBe(1);
+    // No CUDA here: the pool fell back to the CPU it always appends.
+    expect(first.provider).toBe('cpu');
+    await pool.release(dir);
+    await pool.get(good, EMBEDDER);
+    expect(asked).toBe(1);
+    await pool.release(dir);
+  });
+
   it('shares one session between identical files in different folders (e.g. SD text encoders), and releases by folder', async () => {
     const { copyFile, mkdir } = await import('node:fs/promises');
     for (const folder of ['a', 'b']) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ort } from '../shared/native-packages';
 import { AppError } from '@contract';
 import { AsyncCache } from '../shared/async-cache';
 import { threadBudget } from '../shared/thread-budget';
@@ -11,8 +11,8 @@ export type { RunnableSession } from './inference-worker';
 import { checkSignature, type Signature } from './signature';
 
 export interface SessionPoolOptions {
-  /** Execution providers in preference order; CPU is always appended as the last resort. */
-  providers: string[];
+  /** Execution providers in preference order (or how to find them, on first use); CPU is always appended as the last resort. */
+  providers: string[] | (() => string[]);
   /** Threads per operator; defaults to the thread budget's (one per core). */
   intraOpThreads?: number;
   /** Whether idle threads spin-wait for work (default: the thread budget's, off — the cores are shared with decoding). */
@@ -74,18 +74,28 @@ export class SessionPool {
   private readonly sessions = new AsyncCache<string, PooledSession>();
   /** Every time a model could not use the preferred provider, why (shown in Settings → Inference). */
   readonly fallbacks: string[] = [];
-  private readonly providers: string[];
+  private readonly providerList: SessionPoolOptions['providers'];
+  private chosenProviders: string[] | null = null;
   private readonly threads: number;
   private readonly spinning: boolean;
   /** When the inference thread stops, its sessions are gone: the next `get` creates them again. */
   private readonly worker: InferenceWorker;
 
   constructor(options: SessionPoolOptions) {
-    this.providers = [...new Set([...options.providers, 'cpu'])];
+    this.providerList = options.providers;
     const budget = threadBudget();
     this.threads = options.intraOpThreads ?? budget.inference;
     this.spinning = options.spinning ?? budget.spinning;
     this.worker = new InferenceWorker(() => this.forgetSessions(), options.nice ?? INFERENCE_NICE);
+  }
+
+  /** The providers to try, decided on first use (deciding may load ONNX Runtime). */
+  private providers(): string[] {
+    if (!this.chosenProviders) {
+      const listed = typeof this.providerList === 'function' ? this.providerList() : this.providerList;
+      this.chosenProviders = [...new Set([...listed, 'cpu'])];
+    }
+    return this.chosenProviders;
   }
 
   /**
@@ -123,7 +133,7 @@ export class SessionPool {
     const signature = alternatives[0]!;
     if (!bytes && !existsSync(file)) throw new AppError('MODEL_MISSING', `The ${signature.role} model file is missing: ${file}.`, { file });
     let fallbackReason: string | null = null;
-    for (const provider of this.providers) {
+    for (const provider of this.providers()) {
       let session: RunnableSession;
       try {
         session = await this.worker.create(bytes ?? file, sessionOptions(provider, this.threads, this.spinning));

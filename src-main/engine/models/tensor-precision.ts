@@ -1,7 +1,11 @@
-import { Float16Array } from '@petamoriken/float16';
-import * as ort from 'onnxruntime-node';
+import type * as Float16 from '@petamoriken/float16';
+import { lazyModule } from '../shared/lazy-module';
+import { ort } from '../shared/native-packages';
 import type { RunnableSession } from './inference-worker';
 import type { Signature } from './signature';
+
+// Loaded when an fp16 tensor is first converted, not at startup.
+const float16 = lazyModule<typeof Float16>('@petamoriken/float16');
 
 /**
  * fp16 exports (half the memory, the usual choice on CUDA) take and return float16 tensors; the pipelines compute in
@@ -15,7 +19,7 @@ export function halfSignature(signature: Signature): Signature {
 /** A float tensor in the element type an input wants. */
 export function floatTensor(session: RunnableSession, input: string, data: Float32Array, dims: readonly number[]): ort.Tensor {
   const meta = session.inputMetadata.find((m) => m.name === input);
-  if (meta?.isTensor && meta.type === 'float16') return new ort.Tensor('float16', new Uint16Array(Float16Array.from(data).buffer), dims);
+  if (meta?.isTensor && meta.type === 'float16') return new ort.Tensor('float16', new Uint16Array(float16.Float16Array.from(data).buffer), dims);
   return new ort.Tensor('float32', data, dims);
 }
 
@@ -23,7 +27,7 @@ export function floatTensor(session: RunnableSession, input: string, data: Float
 export function toFloat32(tensor: ort.Tensor): Float32Array {
   if (tensor.type === 'float16') {
     const bits = tensor.data as Uint16Array;
-    return Float32Array.from(new Float16Array(bits.buffer, bits.byteOffset, bits.length));
+    return Float32Array.from(new float16.Float16Array(bits.buffer, bits.byteOffset, bits.length));
   }
   return tensor.data as Float32Array;
 }

@@ -28,9 +28,13 @@ export function preferredVariants(model: ModelEntry, provider: string): Precisio
  * The variant in use: the user's choice if the model has it; else the most suitable one that is on disk; else the most
  * suitable one (what a download would fetch).
  */
-export function chooseVariant(model: ModelEntry, provider: string, choice: Precision | null, installed: (v: Precision) => boolean): Precision {
-  const order = preferredVariants(model, provider);
-  if (choice && order.includes(choice)) return choice;
+export function chooseVariant(model: ModelEntry, provider: string | (() => string), choice: Precision | null, installed: (v: Precision) => boolean): Precision {
+  const available = variantsOf(model);
+  if (choice && available.includes(choice)) return choice;
+  // With one variant on disk the provider cannot change the answer: not asking spares loading ONNX Runtime to decide.
+  const onDisk = available.filter(installed);
+  if (onDisk.length === 1) return onDisk[0]!;
+  const order = preferredVariants(model, typeof provider === 'function' ? provider() : provider);
   return order.find(installed) ?? order[0]!;
 }
 

@@ -4,7 +4,7 @@ import pkg from '../../../package.json';
 import { explainIoFailure } from '../config/data-folder';
 import { diskCheck } from '../diagnostics/disk-check';
 import type { JobRunner } from '../jobs/runner';
-import type { OrtProbe, ProviderChoice } from '../models/execution-providers';
+import type { Inference } from '../models/execution-providers';
 import type { SessionPool } from '../models/session-pool';
 
 export interface AppServiceDeps {
@@ -13,8 +13,8 @@ export interface AppServiceDeps {
   electronVersion: string | null;
   /** Why the data folder is open to read only, if it is. */
   readOnlyReason: string | null;
-  ort: OrtProbe;
-  providers: ProviderChoice;
+  /** What ONNX Runtime offers and the provider chosen (probed on first call). */
+  inference: () => Inference;
   pool: SessionPool;
   jobs: JobRunner;
   modelsDir: () => string;
@@ -35,7 +35,8 @@ export class AppService {
   }
 
   info(): AppInfo {
-    const { ort, providers, pool } = this.deps;
+    const { pool } = this.deps;
+    const { ort, choice: providers } = this.deps.inference();
     const problems: string[] = [];
     if (ort.loadError) problems.push(`ONNX Runtime failed to load: ${ort.loadError}`);
     const settingsProblem = this.deps.settingsProblem();

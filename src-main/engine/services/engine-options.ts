@@ -16,6 +16,11 @@ export interface EngineOptions extends RunLocks {
   electronVersion?: string | null;
   jobConcurrency?: number;
   /**
+   * Startup cleaning (temp files of writers that died, month-old unused uploads; default on). It walks the whole data
+   * folder, thumbnails included — most of a second at 100k photos — so commands that only read turn it off.
+   */
+  housekeeping?: boolean;
+  /**
    * Open a data folder that cannot be written, to read only (the CLI's status, info and search): nothing is saved, the
    * databases are read from private copies, and info() says so.
    */
@@ -27,7 +32,8 @@ export interface EngineOptions extends RunLocks {
 }
 
 export interface EngineEnvironment {
-  ort: OrtProbe;
+  /** What ONNX Runtime offers; when absent it is probed the first time something needs the execution provider. */
+  ort?: OrtProbe;
   /** STUDIO_EXECUTION_PROVIDER: use this provider (or cpu) whatever the machine offers. */
   forcedProvider: string | undefined;
   /** STUDIO_MODEL_MANIFEST: another manifest (a private mirror's, or the tests' whose hashes are the fixtures'). */

@@ -12,7 +12,7 @@ import { SearchService } from './search-service';
 async function fixture(installed: boolean) {
   const uploadsDir = await mkdtemp(join(tmpdir(), 'studio-search-service-'));
   const asked: string[] = [];
-  const searched: { query: SearchQuery; model: string | undefined; vector: Float32Array | undefined }[] = [];
+  const searched: { query: SearchQuery; model: string | undefined; vector: Float32Array | undefined; encoder: ClipModel | null }[] = [];
   const encoder = { encodeImages: async (inputs: unknown[]) => inputs.map(() => ({ ok: true, embedding: new Float32Array([1, 0]) })) } as unknown as ClipModel;
   const clip = {
     get: async (key: string) => (asked.push(key), installed ? encoder : null),
@@ -24,7 +24,7 @@ async function fixture(installed: boolean) {
   } as unknown as ClipProvider;
   const library = {
     servingModel: () => 'clip-vit-b32@int8',
-    search: async (query: SearchQuery, _clip: ClipModel | null, vector?: Float32Array, model?: string) => (searched.push({ query, model, vector }), { items: [], total: 0, note: null }),
+    search: async (query: SearchQuery, encoder: ClipModel | null, vector?: Float32Array, model?: string) => (searched.push({ query, model, vector, encoder }), { items: [], total: 0, note: null }),
   } as unknown as Library;
   const service = new SearchService({
     library,
@@ -58,5 +58,15 @@ describe('SearchService', () => {
     await service.search({ text: 'beach', limit: 3 });
     expect(searched).toHaveLength(1);
     expect(searched[0]).toMatchObject({ model: 'clip-vit-b32@int8', vector: undefined });
+  });
+
+  it('answers "more like this" without loading the encoder (the stored vector ranks); words load it', async () => {
+    const { service, asked, searched } = await fixture(true);
+    await service.search({ likeId: 42, limit: 10 });
+    expect(asked).toEqual([]);
+    expect(searched[0]).toMatchObject({ query: { likeId: 42 }, model: 'clip-vit-b32@int8', encoder: null });
+    await service.search({ text: 'beach', limit: 3 });
+    expect(asked).toEqual(['clip-vit-b32@int8']);
+    expect(searched[1]!.encoder).not.toBeNull();
   });
 });

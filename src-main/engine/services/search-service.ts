@@ -5,6 +5,7 @@ import type { ComposerRegistry } from '../compose/composer-registry';
 import type { SavedQueries } from '../compose/saved-queries';
 import type { Concepts } from '../concepts/concepts';
 import type { Library } from '../library/library';
+import { phaseDone } from '../shared/phase-timings';
 import { readRegularFile } from '../storage/regular-file';
 
 export interface SearchServiceDeps {
@@ -32,7 +33,12 @@ export class SearchService {
       const vector = await concepts.encodeQuery(model, serving, query.text, query.gairW);
       return library.search({ filters: query.filters, limit: query.limit, offset: query.offset }, model, vector, serving);
     }
-    if (query.uploadId === undefined) return library.search(query, await clip.get(serving), undefined, serving);
+    if (query.uploadId === undefined) {
+      // "More like this" ranks by the item's stored vector: no encoder to load (a cold start saves the model's load).
+      const model = query.likeId !== undefined ? null : await clip.get(serving);
+      phaseDone('CLIP model (if installed)');
+      return library.search(query, model, undefined, serving);
+    }
     return this.byImage(await readRegularFile(this.deps.uploadPath(query.uploadId), { timeoutMs: 60_000 }), query);
   }
 

@@ -1,5 +1,4 @@
-import * as ort from 'onnxruntime-node';
-import sharp from 'sharp';
+import { ort, sharp } from './native-packages';
 import { AppError } from '@contract';
 
 /** An RGB picture in memory: 8-bit, interleaved, row-major. */

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../shared/native-packages';
 import { AppError, type ComposeWeights } from '@contract';
 import { ddimStep, ddimTimesteps } from '../../diffusion/ddim';
 import { dualGuidance } from '../../diffusion/guidance';

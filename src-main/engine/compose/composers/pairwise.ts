@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../../shared/native-packages';
 import { AppError, type ComposerId } from '@contract';
 import type { SessionPool } from '../../models/session-pool';
 import type { Signature } from '../../models/signature';

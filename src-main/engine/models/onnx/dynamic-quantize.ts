@@ -1,4 +1,5 @@
 import { AppError } from '@contract';
+import { lazyValue } from '../../shared/lazy-module';
 import { onnx } from './onnx-proto';
 
 /**
@@ -23,7 +24,8 @@ export interface QuantizeReport {
   weightBytes: { before: number; after: number };
 }
 
-const T = onnx.TensorProto.DataType;
+// Read on first use, so importing this file does not load onnx-proto.
+const T = lazyValue(() => onnx.TensorProto.DataType);
 
 function floatData(tensor: onnx.ITensorProto): Float32Array | null {
   if (tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) return null;

@@ -1,14 +1,16 @@
+import { lazyValue } from '../../shared/lazy-module';
 import { onnx } from './onnx-proto';
 
 export type ElemType = 'float' | 'int64' | 'int32';
 export type Dim = number | string;
 export type AttrValue = number | number[] | string | { float: number } | { floats: number[] };
 
-const ELEM: Record<ElemType, number> = {
+// Read on first use, so importing this file does not load onnx-proto.
+const ELEM: Record<ElemType, number> = lazyValue(() => ({
   float: onnx.TensorProto.DataType.FLOAT,
   int64: onnx.TensorProto.DataType.INT64,
   int32: onnx.TensorProto.DataType.INT32,
-};
+}));
 
 function valueInfo(name: string, elem: ElemType, dims: Dim[]): onnx.IValueInfoProto {
   return {
