@@ -20,7 +20,7 @@ import { quantizedClip } from './suites/quantization';
 import { tinyStableDiffusion } from './suites/stable-diffusion';
 
 const { values } = parseArgs({
-  options: { ...LOCATION_OPTIONS, only: { type: 'string' }, vectors: { type: 'string' }, ef: { type: 'string' }, quantizations: { type: 'string' } },
+  options: { ...LOCATION_OPTIONS, only: { type: 'string' }, vectors: { type: 'string' }, 'compose-vectors': { type: 'string' }, ef: { type: 'string' }, quantizations: { type: 'string' } },
   strict: true,
 });
 // npm runs scripts from the repository root.
@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     editing: () => editingTurn(log),
     concepts: () => conceptTeaching(log),
     compose: async () => {
-      const { samples: s, figures: f } = await composedSearch(log, vectorCount);
+      // Composed search runs on a 100k library (its figures are per query); `--vectors` sizes the vectors suite.
+      const { samples: s, figures: f } = await composedSearch(log, Number(values['compose-vectors'] ?? 100_000));
       samples.push(...s);
       return f;
     },
