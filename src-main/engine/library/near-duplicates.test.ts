@@ -24,7 +24,7 @@ function library() {
   db.prepare("INSERT INTO roots (id, path, added_at) VALUES (1, '/photos', 0)").run();
   const rng = new Random(21);
   const rows: { id: number; vector: Float32Array }[] = [];
-  let base = new Float32Array(DIM);
+  let base: Float32Array = new Float32Array(DIM);
   for (let id = 1; id <= 700; id++) {
     db.prepare("INSERT INTO files (id, root_id, path, folder, name, size, mtime_ms, status) VALUES (?, 1, ?, '/photos', ?, 1, 0, 'indexed')").run(id, `/photos/${id}.png`, `${id}.png`);
     if (id % 7 === 0 || id % 7 === 1 || id % 7 > 3) base = unit(Float32Array.from({ length: DIM }, () => rng.gaussian()));
