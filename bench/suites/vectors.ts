@@ -25,12 +25,13 @@ export interface VectorGrid {
   rescore: number[];
 }
 
-/** What `npm run bench -- --only vectors` measures without grid options: the library's two layouts. */
+/** What `npm run bench -- --only vectors` measures without grid options: the library's two layouts, at several search efforts. */
 export const DEFAULT_GRID: VectorGrid = {
   plain: [{ quantization: 'f16', connectivity: HNSW_SETTINGS.connectivity, expansionAdd: HNSW_SETTINGS.expansion_add }],
   rescored: [{ quantization: 'i8', connectivity: LARGE_LIBRARY_LAYOUT.connectivity, expansionAdd: LARGE_LIBRARY_LAYOUT.expansion_add }],
-  efs: [HNSW_SETTINGS.expansion_search, LARGE_LIBRARY_LAYOUT.expansion_search],
-  rescore: [LARGE_LIBRARY_LAYOUT.rescore],
+  // Searching is cheap next to building: the search side of the grid comes with the two builds.
+  efs: [...new Set([64, 96, 128, 192, HNSW_SETTINGS.expansion_search, LARGE_LIBRARY_LAYOUT.expansion_search])].sort((a, b) => a - b),
+  rescore: [...new Set([20, 40, 80, LARGE_LIBRARY_LAYOUT.rescore])].sort((a, b) => a - b),
 };
 
 export interface GridRow {
