@@ -34,7 +34,7 @@ export interface Hit {
 /**
  * A usearch HNSW index (cosine) over the library's vectors, keyed by SQLite file ids, saved next to the database.
  * It is derived data: `verify` checks it against the stored embeddings and repairs or rebuilds it, never serving a
- * stale index silently.
+ * stale index silently. A layout with `rescore` (large libraries' i8 graph) ranks its candidates by the stored vectors.
  */
 export class VectorIndex {
   private index: UsearchIndex;
@@ -155,7 +155,7 @@ export class VectorIndex {
   }
 
   /**
-   * Many queries at once (near-duplicates, evaluation): one multi-threaded usearch call instead of one per query, and
+   * Many queries at once (the near-duplicates finder): one multi-threaded usearch call instead of one per query, and
    * for a re-scoring layout one read of all their candidates. The same results as `search` on each.
    */
   searchMany(vectors: Float32Array[], k: number, threads = cpus().length): Hit[][] {
