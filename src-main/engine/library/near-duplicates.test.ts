@@ -18,7 +18,7 @@ function unit(v: Float32Array): Float32Array {
   return v.map((x) => x / n);
 }
 
-/** 700 photos (more than two batches): triples of near-copies among unrelated singles. */
+/** 700 photos (several batches, the last one partial): triples of near-copies among unrelated singles. */
 function library() {
   const db = openDatabase(':memory:');
   db.prepare("INSERT INTO roots (id, path, added_at) VALUES (1, '/photos', 0)").run();

@@ -4,8 +4,11 @@ import type { EmbeddingsRepository } from '../storage/library/embeddings-reposit
 import type { ListingRepository } from '../storage/library/listing-repository';
 import type { VectorIndex } from '../vectors/vector-index';
 
-/** Photos searched per batched call: large enough to keep every core busy, small enough to check for cancel often. */
-const BATCH = 256;
+/**
+ * Photos searched per batched call: enough to keep every core busy, few enough that one call (synchronous, on the
+ * engine's thread) stays in the tens of milliseconds at a million photos and cancel/pause are checked often.
+ */
+const BATCH = 64;
 
 /**
  * Groups of near-identical photos: pairs whose vectors are at least `threshold` similar (the index's 8 nearest of each
