@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   };
   const figures: Figure[] = [];
   let vectorGrid = '';
+  let vectorRows: unknown[] = [];
   const vectorCount = Number(values.vectors ?? 100_000);
   const figureSuites: Record<string, () => Promise<Figure[]>> = {
     indexing: () => indexingThroughput(log),
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       const { samples: s, figures: f, rows } = await vectorSearch(log, vectorCount, vectorGridFrom(values));
       samples.push(...s);
       vectorGrid = gridTable(rows);
+      vectorRows = rows;
       return f;
     },
     'cold-start': () => coldStart(log),
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
     ...figures.map((f) => `| ${f.name} | ${f.value} ${f.unit} | ${f.target ?? ''}${f.note ? ` (${f.note})` : ''} |`),
   ].join('\n');
   await mkdir(resultsDir, { recursive: true });
-  await writeFile(join(resultsDir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), machine, samples, figures }, null, 2));
+  await writeFile(join(resultsDir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), machine, samples, figures, ...(vectorRows.length ? { vectorGrid: vectorRows } : {}) }, null, 2));
   await writeFile(join(resultsDir, 'latest.md'), `# Benchmarks\n\n${machine}\n\n${table}\n\n${figureTable}\n${vectorGrid ? `\n${vectorGrid}\n` : ''}`);
   process.stdout.write(`${machine}\n\n${table}\n\n${figureTable}\n${vectorGrid ? `\n${vectorGrid}\n` : ''}\nWritten to ${resultsDir}/latest.{json,md}\n`);
 }
