@@ -91,7 +91,16 @@ export async function vectorSearch(log: (l: string) => void, count = 100_000, gr
 
   const cacheDir = join(process.cwd(), 'models', 'fixtures-large', `vectors-${count}`);
   const source = { vectors: () => data, count, dim: DIM, seed: SEED };
-  const builds = [...grid.plain.map((b) => ({ b, rescore: [0] })), ...grid.rescored.map((b) => ({ b, rescore: grid.rescore }))];
+  // A build both plain and re-scored is built (and listed) once, searched both ways.
+  const byLabel = new Map<string, { b: BuildParams; rescore: number[] }>();
+  for (const [list, rescore] of [[grid.plain, [0]], [grid.rescored, grid.rescore]] as const) {
+    for (const b of list) {
+      const entry = byLabel.get(buildLabel(b)) ?? { b, rescore: [] };
+      entry.rescore.push(...rescore);
+      byLabel.set(buildLabel(b), entry);
+    }
+  }
+  const builds = [...byLabel.values()];
   for (const { b, rescore } of builds) {
     const built = await cachedBuild(cacheDir, source, b, 2, log);
     const bytesPerVector = Math.round((await stat(built.file)).size / count);
