@@ -12,15 +12,17 @@ import { editingTurn } from './suites/editing';
 import { gridScroll } from './suites/grid';
 import { indexingThroughput } from './suites/indexing';
 import { coldStart } from './suites/cold-start';
-import { vectorSearch, type Figure } from './suites/library';
+import type { Figure } from './suites/figure';
 import { embeddedPreviewDecode } from './suites/embedded-preview';
+import { vectorGridFrom, VECTOR_GRID_OPTIONS } from './suites/vector-grid-options';
+import { gridTable, vectorSearch } from './suites/vectors';
 import { clipEncoding } from './suites/clip';
 import { contractRoundTrip } from './suites/contract';
 import { quantizedClip } from './suites/quantization';
 import { tinyStableDiffusion } from './suites/stable-diffusion';
 
 const { values } = parseArgs({
-  options: { ...LOCATION_OPTIONS, only: { type: 'string' }, vectors: { type: 'string' }, 'compose-vectors': { type: 'string' }, ef: { type: 'string' }, quantizations: { type: 'string' } },
+  options: { ...LOCATION_OPTIONS, only: { type: 'string' }, vectors: { type: 'string' }, 'compose-vectors': { type: 'string' }, ...VECTOR_GRID_OPTIONS },
   strict: true,
 });
 // npm runs scripts from the repository root.
@@ -44,14 +46,16 @@ async function main(): Promise<void> {
     'embedded-preview': () => embeddedPreviewDecode(log),
   };
   const figures: Figure[] = [];
+  let vectorGrid = '';
+  let vectorRows: unknown[] = [];
   const vectorCount = Number(values.vectors ?? 100_000);
   const figureSuites: Record<string, () => Promise<Figure[]>> = {
     indexing: () => indexingThroughput(log),
     vectors: async () => {
-      const efSweep = values.ef ? values.ef.split(',').map(Number) : [];
-      const quantizations = values.quantizations ? (values.quantizations.split(',') as ('f32' | 'f16' | 'i8')[]) : undefined;
-      const { samples: s, figures: f } = await vectorSearch(log, vectorCount, { efSweep, ...(quantizations ? { quantizations } : {}) });
+      const { samples: s, figures: f, rows } = await vectorSearch(log, vectorCount, vectorGridFrom(values));
       samples.push(...s);
+      vectorGrid = gridTable(rows);
+      vectorRows = rows;
       return f;
     },
     'cold-start': () => coldStart(log),
@@ -84,9 +88,9 @@ async function main(): Promise<void> {
     ...figures.map((f) => `| ${f.name} | ${f.value} ${f.unit} | ${f.target ?? ''}${f.note ? ` (${f.note})` : ''} |`),
   ].join('\n');
   await mkdir(resultsDir, { recursive: true });
-  await writeFile(join(resultsDir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), machine, samples, figures }, null, 2));
-  await writeFile(join(resultsDir, 'latest.md'), `# Benchmarks\n\n${machine}\n\n${table}\n\n${figureTable}\n`);
-  process.stdout.write(`${machine}\n\n${table}\n\n${figureTable}\n\nWritten to ${resultsDir}/latest.{json,md}\n`);
+  await writeFile(join(resultsDir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), machine, samples, figures, ...(vectorRows.length ? { vectorGrid: vectorRows } : {}) }, null, 2));
+  await writeFile(join(resultsDir, 'latest.md'), `# Benchmarks\n\n${machine}\n\n${table}\n\n${figureTable}\n${vectorGrid ? `\n${vectorGrid}\n` : ''}`);
+  process.stdout.write(`${machine}\n\n${table}\n\n${figureTable}\n${vectorGrid ? `\n${vectorGrid}\n` : ''}\nWritten to ${resultsDir}/latest.{json,md}\n`);
 }
 
 void main();

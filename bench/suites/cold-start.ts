@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Random } from '../../models/scene-world/random';
 import { PHASE_TIMINGS_PREFIX } from '../../src-main/engine/app-services';
 import { openDatabase } from '../../src-main/engine/storage/db';
-import type { Figure } from './library';
+import type { Figure } from './figure';
 import { clusteredVectors } from './synthetic-vectors';
 
 /** A data dir holding a library of `count` synthetic photos (rows and 512-d embeddings, no files), for scale tests. */

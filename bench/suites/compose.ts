@@ -8,7 +8,7 @@ import { callDirect, createDispatcher } from '../../src-main/host/dispatcher';
 import { serviceHandlers } from '../../src-main/host/handlers';
 import { measure, type Sample } from '../measure';
 import { syntheticLibrary } from './cold-start';
-import type { Figure } from './library';
+import type { Figure } from './figure';
 
 /**
  * Composed search on a 100k-photo library through the contract (validation included): a weight change re-ranks from

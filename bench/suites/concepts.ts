@@ -9,7 +9,7 @@ import { DEFAULT_DIMENSIONS } from '../../src-main/engine/concepts/concepts';
 import { encodeWithTokens } from '../../src-main/engine/concepts/concept-text';
 import { teach } from '../../src-main/engine/concepts/trainer';
 import { SessionPool } from '../../src-main/engine/models/session-pool';
-import type { Figure } from './library';
+import type { Figure } from './figure';
 
 /**
  * Teaching a concept: text-encoder throughput through the token-embedding input, calls and wall time per training with

@@ -3,7 +3,7 @@ import { runDiffusion } from '../../src-main/engine/edit/pipeline';
 import { SdModel } from '../../src-main/engine/edit/sd-model';
 import { SessionPool } from '../../src-main/engine/models/session-pool';
 import { flat, groundedTurn, median, ms } from './grounded';
-import type { Figure } from './library';
+import type { Figure } from './figure';
 
 /**
  * One edit turn through the real pipeline, split into text encoding, UNet, scheduler, VAE and the pipeline's own

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, chromiumExecutable, startStudioServer } from '../../scripts/studio-server.mjs';
 import { syntheticLibrary } from './cold-start';
-import type { Figure } from './library';
+import type { Figure } from './figure';
 
 /**
  * The Library grid on a 100k-photo library in headless Chromium: scroll far and fast, page after page, and measure frame

@@ -4,7 +4,7 @@ import { runDiffusion, type StageTimings } from '../../src-main/engine/edit/pipe
 import type { Rgb } from '../../src-main/engine/shared/pixels';
 import { SdModel } from '../../src-main/engine/edit/sd-model';
 import { SessionPool } from '../../src-main/engine/models/session-pool';
-import type { Figure } from './library';
+import type { Figure } from './figure';
 
 /** A size×size image of one color. */
 export function flat(size: number, rgb: [number, number, number]): Rgb {

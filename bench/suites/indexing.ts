@@ -14,7 +14,7 @@ import { JobRunner } from '../../src-main/engine/jobs/runner';
 import { Library } from '../../src-main/engine/library/library';
 import { SessionPool, type SessionPoolOptions } from '../../src-main/engine/models/session-pool';
 import { openDatabase } from '../../src-main/engine/storage/db';
-import type { Figure } from './library';
+import type { Figure } from './figure';
 
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 

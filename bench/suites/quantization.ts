@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ensureFixtures, ensureRealSizeClip } from '../../models/fixtures';
 import { loadPreprocessConfig, preprocessImage } from '../../src-main/engine/clip/preprocess';
-import type { Figure } from './library';
+import type { Figure } from './figure';
 
 const BATCH = 16;
 const ROUNDS = 8;

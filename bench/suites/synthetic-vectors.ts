@@ -1,6 +1,6 @@
-// Synthetic embeddings for the vector, cold-start, compose and grid benchmarks.
-import type { Random } from '../../models/scene-world/random';
+import { Random } from '../../models/scene-world/random';
 
+/** Random unit vectors (gaussian, normalised). */
 export function unitVectors(count: number, dim: number, rng: Random): Float32Array {
   const out = new Float32Array(count * dim);
   for (let i = 0; i < count; i++) {

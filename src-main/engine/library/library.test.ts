@@ -227,6 +227,14 @@ describe('Library', () => {
     expect(await lib.verify()).toMatch(/^rebuilt: .*no saved index/);
     expect(existsSync(join(data, 'vectors', 'scene-clip.f16.usearch'))).toBe(true);
     expect((await lib.search({ text: 'a pink circle', limit: 1 }, clip)).items[0]!.name).toBe('pink-circle-0.png');
+    // i8 searches a compact graph and re-ranks its candidates exactly: the same results and scores as f16's, here.
+    const f16 = await lib.search({ text: 'a red square', limit: 10 }, clip);
+    precision = 'i8';
+    expect(await lib.verify()).toMatch(/^rebuilt: .*no saved index \(i8 graph .*re-scored exactly\)$/);
+    expect(existsSync(join(data, 'vectors', 'scene-clip.i8.usearch'))).toBe(true);
+    const i8 = await lib.search({ text: 'a red square', limit: 10 }, clip);
+    expect(i8.items.map((i) => i.id)).toEqual(f16.items.map((i) => i.id));
+    i8.items.forEach((item, n) => expect(item.score).toBeCloseTo(f16.items[n]!.score!, 2));
     await lib.close();
   });
 });

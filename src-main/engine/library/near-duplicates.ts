@@ -5,6 +5,12 @@ import type { ListingRepository } from '../storage/library/listing-repository';
 import type { VectorIndex } from '../vectors/vector-index';
 
 /**
+ * Photos searched per batched call: enough to keep every core busy, few enough that one call (synchronous, on the
+ * engine's thread) stays in the tens of milliseconds at a million photos and cancel/pause are checked often.
+ */
+const BATCH = 64;
+
+/**
  * Groups of near-identical photos: pairs whose vectors are at least `threshold` similar (the index's 8 nearest of each
  * photo), joined transitively with union–find; largest groups first, each in path order.
  */
@@ -27,13 +33,25 @@ export async function nearDuplicateGroups(
     return root;
   };
   let done = 0;
-  for (const { key, vector } of store.embeddings.source(model).all()) {
-    if (done % 256 === 0) await ctx.checkpoint();
-    for (const hit of vectors.search(vector, 8)) {
-      if (hit.key !== key && hit.score >= threshold) parent.set(find(hit.key), find(key));
+  let batch: { key: number; vector: Float32Array }[] = [];
+  const flush = () => {
+    // One multi-threaded usearch call for the whole batch instead of one call per photo.
+    const found = vectors.searchMany(batch.map((b) => b.vector), 8);
+    batch.forEach(({ key }, i) => {
+      for (const hit of found[i]!) if (hit.key !== key && hit.score >= threshold) parent.set(find(hit.key), find(key));
+    });
+    done += batch.length;
+    batch = [];
+    ctx.progress(done, total);
+  };
+  for (const row of store.embeddings.source(model).all()) {
+    batch.push(row);
+    if (batch.length === BATCH) {
+      flush();
+      await ctx.checkpoint();
     }
-    if (++done % 500 === 0) ctx.progress(done, total);
   }
+  if (batch.length) flush();
   ctx.progress(total, total);
   const groups = new Map<number, number[]>();
   for (const id of parent.keys()) {

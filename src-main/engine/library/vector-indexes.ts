@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import type { ClipModel } from '../clip/clip-model';
 import type { EmbeddingsRepository } from '../storage/library/embeddings-repository';
 import { phaseDone } from '../shared/phase-timings';
-import { VectorIndex, type Quantization } from '../vectors/vector-index';
+import { describeLayout, layoutFileTag, layoutFor, LARGE_LIBRARY, type IndexLayout } from '../vectors/index-layout';
+import { VectorIndex, type ExactVectors, type Quantization } from '../vectors/vector-index';
 
 /** Makes the index object for a file (tests pass one that counts openings). */
-export type OpenVectorIndex = (file: string, dim: number, precision: Quantization) => VectorIndex;
+export type OpenVectorIndex = (file: string, dim: number, layout: IndexLayout, exact: ExactVectors) => VectorIndex;
 
 export interface VectorIndexesOptions {
   /** Where vector indexes are saved (one file per model and precision). */
@@ -14,11 +15,18 @@ export interface VectorIndexesOptions {
   /** How vectors are stored in the search index (default f32). */
   precision?: () => Quantization;
   open?: OpenVectorIndex;
+  /** From this many vectors on, the f16 setting uses the large-library layout (tests lower it). */
+  largeLibrary?: number;
 }
+
+/** What a check found, and for a re-scoring index how it searches. */
+const checkLine = (action: string, reason: string, layout: IndexLayout) => `${action}: ${reason}${layout.rescore ? ` (${describeLayout(layout)})` : ''}`;
 
 interface OpenIndex {
   model: string;
   precision: Quantization;
+  /** How this index is built, chosen from the precision and the library's size when it was opened. */
+  layout: IndexLayout;
   index: VectorIndex;
   /** What the last check found, in words. */
   check: string | null;
@@ -63,16 +71,26 @@ export class VectorIndexes {
     return pending;
   }
 
+  /** The layout a model's index gets at the current precision and library size. */
+  layout(model: string): IndexLayout {
+    return layoutFor(this.precision(), this.options.embeddings.count(model), this.options.largeLibrary ?? LARGE_LIBRARY);
+  }
+
   private async openIndex(model: string, clip: ClipModel | null, full: boolean): Promise<VectorIndex> {
     const precision = this.precision();
     const dim = this.options.embeddings.dim(model) ?? (clip ? (await clip.encodeTexts(['']))[0]!.length : 0);
-    const file = join(this.options.vectorsDir, `${model}.${precision}.usearch`);
-    const index = this.options.open ? this.options.open(file, dim, precision) : new VectorIndex(file, dim, precision);
+    // Chosen at opening: a library that grows past the threshold switches at its next opening (next launch or check).
+    const layout = this.layout(model);
+    const file = join(this.options.vectorsDir, `${model}.${layoutFileTag(layout)}.usearch`);
+    const exact: ExactVectors = (keys) => this.options.embeddings.vectorsOf(model, keys);
+    const index = this.options.open ? this.options.open(file, dim, layout, exact) : new VectorIndex(file, dim, layout, exact);
     const report = index.verify(this.options.embeddings.source(model), { full });
     if (report.action !== 'ok') await index.save();
     phaseDone(`vector index open + ${full ? 'full' : 'quick'} check (${report.action})`);
     // Registered only when ready: until then searches use whatever index they already had.
-    this.indexes.set(`${model}.${precision}`, { model, precision, index, check: `${report.action}: ${report.reason}` });
+    const replaced = this.indexes.get(`${model}.${precision}`);
+    this.indexes.set(`${model}.${precision}`, { model, precision, layout, index, check: checkLine(report.action, report.reason, layout) });
+    if (replaced && replaced.index !== index) await replaced.index.save();
     for (const [key, entry] of this.indexes) {
       if (entry.model === model && entry.precision !== precision) {
         await entry.index.save();
@@ -84,18 +102,23 @@ export class VectorIndexes {
 
   /** Checks every key of a model's index against the database now, repairs it, and says what was found. */
   async verify(model: string, clip: ClipModel | null): Promise<string> {
-    const inFlight = this.opening.get(`${model}.${this.precision()}`);
+    const key = `${model}.${this.precision()}`;
+    const inFlight = this.opening.get(key);
     if (inFlight) await inFlight;
     const open = this.current(model);
-    if (open) {
+    if (open && layoutFileTag(this.layout(model)) === layoutFileTag(open.layout)) {
       // Re-check the index in use from scratch (saved first, so nothing in memory is lost).
       await open.index.save();
       const report = open.index.verify(this.options.embeddings.source(model), { full: true });
       if (report.action !== 'ok') await open.index.save();
-      open.check = `${report.action}: ${report.reason}`;
+      open.check = checkLine(report.action, report.reason, open.layout);
       return open.check;
     }
-    await this.get(model, clip, true);
+    // Not open yet, or the library crossed the large-library size since: open (or build) the index its size calls for.
+    // The one in use keeps answering searches until the new one is registered.
+    const pending = this.openIndex(model, clip, true).finally(() => this.opening.delete(key));
+    this.opening.set(key, pending);
+    await pending;
     return this.current(model)!.check!;
   }
 

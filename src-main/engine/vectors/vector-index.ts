@@ -5,10 +5,13 @@ import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 // usearch is CommonJS: take the classes from its default export (works under Vite and Node's ESM loader alike).
 import usearch from 'usearch';
-import type { Index as UsearchIndex, ScalarKind } from 'usearch';
+import type { BatchMatches, Index as UsearchIndex, ScalarKind } from 'usearch';
 import type { VectorSource } from '../shared/vector-source';
+import { plainLayout, type IndexLayout, type Quantization } from './index-layout';
+import { rescored } from './rescore';
 
-export type Quantization = 'f32' | 'f16' | 'i8';
+export type { Quantization, IndexLayout } from './index-layout';
+export { HNSW_SETTINGS, LARGE_LIBRARY_LAYOUT } from './index-layout';
 
 export type { VectorSource } from '../shared/vector-source';
 
@@ -19,12 +22,8 @@ export interface VerifyReport {
   size: number;
 }
 
-/**
- * HNSW graph settings, shared with the benchmark so it measures what the library runs. expansion_search 256: at a
- * million 512-d vectors (2 cores) 192 finds 94 % of the true top ten at p95 4.3 ms and 320 finds 95 % at 5.5 ms
- * (bench `--ef`); smaller libraries are exact at any of these.
- */
-export const HNSW_SETTINGS = { connectivity: 16, expansion_add: 64, expansion_search: 256, multi: false } as const;
+/** The stored full-precision vectors of some keys (a layout that re-scores reads its candidates' from here). */
+export type ExactVectors = (keys: number[]) => Map<number, Float32Array>;
 
 export interface Hit {
   key: number;
@@ -35,7 +34,7 @@ export interface Hit {
 /**
  * A usearch HNSW index (cosine) over the library's vectors, keyed by SQLite file ids, saved next to the database.
  * It is derived data: `verify` checks it against the stored embeddings and repairs or rebuilds it, never serving a
- * stale index silently.
+ * stale index silently. A layout with `rescore` (large libraries' i8 graph) ranks its candidates by the stored vectors.
  */
 export class VectorIndex {
   private index: UsearchIndex;
@@ -43,21 +42,27 @@ export class VectorIndex {
   /** True while the index is memory-mapped from its file (fast to open, read-only until the first change). */
   private viewing = false;
 
+  readonly layout: IndexLayout;
+
   constructor(
     private readonly file: string,
     readonly dim: number,
-    readonly quantization: Quantization = 'f32',
+    layout: Quantization | IndexLayout = 'f32',
+    private readonly exact?: ExactVectors,
   ) {
+    this.layout = typeof layout === 'string' ? plainLayout(layout) : layout;
+    if (this.layout.rescore > 0 && !exact) throw new Error('a re-scoring vector index needs the stored vectors to re-score against');
     this.index = this.fresh();
   }
 
+  get quantization(): Quantization {
+    return this.layout.quantization;
+  }
+
   private fresh(): UsearchIndex {
-    return new usearch.Index({
-      dimensions: this.dim,
-      metric: usearch.MetricKind.Cos,
-      quantization: this.quantization as ScalarKind,
-      ...HNSW_SETTINGS,
-    });
+    const { quantization, connectivity, expansion_add, expansion_search } = this.layout;
+    // A loaded file keeps the connectivity it was built with; expansion_search is a search-time setting.
+    return new usearch.Index({ dimensions: this.dim, metric: usearch.MetricKind.Cos, quantization: quantization as ScalarKind, connectivity, expansion_add, expansion_search, multi: false });
   }
 
   get size(): number {
@@ -142,12 +147,42 @@ export class VectorIndex {
     if (keys.length) this.dirty = true;
   }
 
+  /** The `k` nearest by cosine similarity (re-scored exactly when the layout says so). */
   search(vector: Float32Array, k: number): Hit[] {
     if (this.size === 0 || k <= 0) return [];
-    const matches = this.index.search(vector, Math.min(k, this.size), 0);
-    const hits: Hit[] = [];
-    for (let i = 0; i < matches.keys.length; i++) hits.push({ key: Number(matches.keys[i]), score: 1 - matches.distances[i]! });
-    return hits;
+    const matches = this.index.search(vector, this.candidates(k), 0);
+    return this.ranked([vector], [matches.keys], [matches.distances], k)[0]!;
+  }
+
+  /**
+   * Many queries at once (the near-duplicates finder): one multi-threaded usearch call instead of one per query, and
+   * for a re-scoring layout one read of all their candidates. The same results as `search` on each.
+   */
+  searchMany(vectors: Float32Array[], k: number, threads = cpus().length): Hit[][] {
+    if (vectors.length === 0) return [];
+    if (this.size === 0 || k <= 0) return vectors.map(() => []);
+    if (vectors.length === 1) return [this.search(vectors[0]!, k)];
+    const want = this.candidates(k);
+    const flat = new Float32Array(vectors.length * this.dim);
+    vectors.forEach((v, i) => flat.set(v, i * this.dim));
+    const batch = this.index.search(flat, want, threads) as BatchMatches;
+    const keys: BigUint64Array[] = [];
+    const distances: Float32Array[] = [];
+    for (let i = 0; i < vectors.length; i++) {
+      const found = Number(batch.counts[i]);
+      keys.push(batch.keys.subarray(i * want, i * want + found));
+      distances.push(batch.distances.subarray(i * want, i * want + found));
+    }
+    return this.ranked(vectors, keys, distances, k);
+  }
+
+  private candidates(k: number): number {
+    return Math.min(this.size, Math.max(k, this.layout.rescore));
+  }
+
+  private ranked(queries: Float32Array[], keys: BigUint64Array[], distances: Float32Array[], k: number): Hit[][] {
+    if (this.layout.rescore > 0) return rescored(queries, keys.map((ks) => Array.from(ks, Number)), this.exact!, k);
+    return keys.map((ks, q) => Array.from(ks, (key, i) => ({ key: Number(key), score: 1 - distances[q]![i]! })));
   }
 
   /** Saves atomically (temp file, then rename) if anything changed. */

@@ -1,9 +1,12 @@
+import type { Statement } from 'better-sqlite3';
 import { toVector, vectorBytes } from '../../shared/vector';
 import type { VectorSource } from '../../shared/vector-source';
 import type { Db } from '../db';
 
 /** CLIP embeddings per file and model: the source of truth every vector index is derived from. */
 export class EmbeddingsRepository {
+  private byIds: Statement<[string, string]> | undefined;
+
   constructor(private readonly db: Db) {}
 
   /** Stores vectors (one transaction), replacing a file's earlier one for the model. */
@@ -32,6 +35,14 @@ export class EmbeddingsRepository {
   /** Every stored vector of a model by file id (read at once: for ranking a filtered set exactly). */
   vectorsById(model: string): Map<number, Float32Array> {
     const rows = this.db.prepare('SELECT file_id, vector FROM embeddings WHERE model = ?').all(model) as { file_id: number; vector: Buffer }[];
+    return new Map(rows.map((r) => [r.file_id, toVector(r.vector)]));
+  }
+
+  /** The stored vectors of just these files: the candidates a quantized search re-scores exactly. */
+  vectorsOf(model: string, ids: readonly number[]): Map<number, Float32Array> {
+    // One statement for any number of ids (a JSON array), prepared once.
+    this.byIds ??= this.db.prepare<[string, string]>('SELECT file_id, vector FROM embeddings WHERE model = ? AND file_id IN (SELECT value FROM json_each(?))');
+    const rows = this.byIds.all(model, JSON.stringify(ids)) as { file_id: number; vector: Buffer }[];
     return new Map(rows.map((r) => [r.file_id, toVector(r.vector)]));
   }
 
