@@ -12,21 +12,24 @@ export interface IndexLayout {
 
 /**
  * HNSW graph settings of the f32/f16 indexes, shared with the benchmark so it measures what the library runs.
- * expansion_search 256: at a million 512-d vectors (2 cores) f16 finds 94 % of the true top ten at p95 4.3 ms with 192
- * and 95 % at 5.5 ms with 320 (bench `--ef`); smaller libraries are exact at any of these.
+ * expansion_search 256: at a million 512-d vectors (2 quiet cores) f16 finds 95.6 % of the true top ten at p95 4.4 ms
+ * (192: 94.9 % at 3.6 ms); smaller libraries are exact at any of these.
  */
 export const HNSW_SETTINGS = { connectivity: 16, expansion_add: 64, expansion_search: 256, multi: false } as const;
 
 /**
- * Large libraries search an i8 graph (half the memory of f16, cheaper distances) for `rescore` candidates and rank
- * those exactly by their stored f32 vectors, which fixes the order i8 alone gets wrong and recovers most of its lost
- * recall. At a million 512-d vectors (2 cores): recall@10 0.953 at p95 3.1 ms plus ≈ 0.5 ms of reads, f16 0.956 at 4.3 ms
- * in the same run; expansion_search and rescore are search-time settings (no rebuild). bench/README.md has the grid.
+ * Very large libraries search an i8 graph (56 % of f16's bytes per vector, cheaper distances) for `rescore` candidates
+ * and rank those exactly by their stored f32 vectors, which fixes the order i8 alone gets wrong and recovers most of its
+ * lost recall (plain i8: 0.85 at a million). Measured at a million 512-d vectors on 2 quiet cores (2026-12-01, bench
+ * `vectors`): f16 at expansion_search 256 gave recall@10 0.956 at p95 4.4 ms; i8 with the top 40 re-scored 0.953 at
+ * p95 4.9 ms plus 0.4–0.7 ms to read the candidates from SQLite. So f16 stays the default at that size, and i8 is the
+ * memory saver — chosen in settings, or past `LARGE_LIBRARY` vectors, where the f16 graph alone needs 2.3 GB of memory.
+ * expansion_search and rescore are search-time settings (no rebuild). bench/README.md has the grid.
  */
 export const LARGE_LIBRARY_LAYOUT: IndexLayout = { quantization: 'i8', connectivity: 16, expansion_add: 64, expansion_search: 256, rescore: 40 };
 
-/** From this many vectors on, the f16 setting (the default) uses the large-library layout. */
-export const LARGE_LIBRARY = 200_000;
+/** From this many vectors on, the f16 setting (the default) uses the large-library layout (see above). */
+export const LARGE_LIBRARY = 2_000_000;
 
 /** The plain layout of a quantization: the graph's scores, no re-scoring. */
 export function plainLayout(quantization: Quantization): IndexLayout {
