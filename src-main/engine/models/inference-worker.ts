@@ -85,7 +85,9 @@ export class InferenceWorker {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
+    // In a packaged app ONNX Runtime lives unpacked beside the asar archive (electron-builder.yml): a worker is handed
+    // the real files rather than relying on asar support inside worker threads.
+    const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
     // On Linux a thread's nice value is its own, and threads it starts (ONNX Runtime's pool) inherit it: the inference
     // thread yields the cores to the engine's event loop and to decoding, while taking every idle cycle. Elsewhere
     // setpriority would lower the whole process, so it is left alone.
