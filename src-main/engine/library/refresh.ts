@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { setImmediate } from 'node:timers/promises';
 import { sharp } from '../shared/native-packages';
 import { AppError, type Root } from '@contract';
 import type { ClipModel } from '../clip/clip-model';
@@ -177,7 +178,7 @@ async function storeEmbeddings(deps: RefreshDeps, model: string, rows: { id: num
   deps.store.embeddings.store(model, rows);
   for (const [i, { id, vector }] of rows.entries()) {
     index.add(id, vector);
-    if (i % 4 === 3) await new Promise((resolve) => setImmediate(resolve));
+    if (i % 4 === 3) await setImmediate();
   }
 }
 

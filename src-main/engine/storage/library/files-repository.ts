@@ -1,4 +1,6 @@
 import { basename, dirname, sep } from 'node:path';
+// Awaited between chunks of writes: the event loop runs what is waiting first.
+import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../db';
 import type { FailureKind } from '../io-errors';
 import type { FileProblem, IndexedFacts, PendingFile, PhotoMetadata, ScannedFileRecord } from './records';
@@ -28,7 +30,7 @@ export class FilesRepository {
   async reconcileScan(rootId: number, files: readonly ScannedFileRecord[], unreadableDirs: readonly string[], chunk = 2000): Promise<{ added: number; changed: number }> {
     const known = new Map<string, { id: number; path: string; size: number; mtime_ms: number; status: string }>();
     const page = this.db.prepare('SELECT id, path, size, mtime_ms, status FROM files WHERE root_id = ? AND id > ? ORDER BY id LIMIT ?');
-    for (let after = 0; ; await turn()) {
+    for (let after = 0; ; await setImmediate()) {
       const rows = page.all(rootId, after, chunk * 5) as { id: number; path: string; size: number; mtime_ms: number; status: string }[];
       for (const r of rows) known.set(r.path, r);
       if (rows.length < chunk * 5) break;
@@ -54,7 +56,7 @@ export class FilesRepository {
     });
     for (let start = 0; start < files.length; start += chunk) {
       record(files.slice(start, start + chunk));
-      await turn();
+      await setImmediate();
     }
     const gone = [...known.values()].filter((row) => !unreadableDirs.some((dir) => row.path.startsWith(dir + sep)));
     const markMissing = this.db.transaction((rows: typeof gone) => {
@@ -62,7 +64,7 @@ export class FilesRepository {
     });
     for (let start = 0; start < gone.length; start += chunk) {
       markMissing(gone.slice(start, start + chunk));
-      await turn();
+      await setImmediate();
     }
     return counts;
   }
@@ -190,9 +192,4 @@ export class FilesRepository {
     }[];
     return rows.map((r) => ({ path: r.path, error: r.error, failureKind: r.failure_kind }));
   }
-}
-
-/** Lets the event loop run what is waiting before the next chunk of writes. */
-function turn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
