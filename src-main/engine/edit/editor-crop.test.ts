@@ -1,16 +1,12 @@
-import { cp, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ProjectView } from '@contract';
 import manifestJson from '../../../models/manifest.json';
 import { fixturePaths } from '../../../models/fixtures';
 import { JobRunner } from '../jobs/runner';
 import { parseManifest } from '../models/manifest';
-import { ModelStore } from '../models/model-store';
-import { SessionPool } from '../models/session-pool';
-import { EDIT_MODELS, Editor } from './editor';
+import { Editor } from './editor';
+import { finishedProject, fixtureEditor } from './fixture-editor';
 import { sha256 } from './recipe';
 
 const paths = fixturePaths();
@@ -18,11 +14,7 @@ const jobs = new JobRunner();
 let editor: Editor;
 const params = { steps: 3, seed: 3, scheduler: 'ddim' as const, textGuidance: 7.5, imageGuidance: 1.5, strength: 1, feather: 2 };
 
-async function finish(job: { id: string }): Promise<ProjectView> {
-  const done = await jobs.settled(job.id);
-  if (done.state !== 'done') throw new Error(`${done.state}: ${done.error?.message}`);
-  return done.result as ProjectView;
-}
+const finish = (job: { id: string }) => finishedProject(jobs, job);
 
 /** A 1200×900 photo with detail everywhere (a crop that resampled would not match it). */
 async function detailedPhoto(): Promise<Buffer> {
@@ -35,17 +27,7 @@ const rawOf = async (png: Buffer) => (await sharp(png).removeAlpha().raw().toBuf
 const exportPng = async (turnId: number) => (await editor.renderTurn({ turnId, format: 'png', quality: 90, maxSide: null })).bytes;
 
 beforeAll(async () => {
-  const modelsDir = await mkdtemp(join(tmpdir(), 'studio-crop-models-'));
-  for (const [kind, id] of Object.entries(EDIT_MODELS)) await cp(paths.sd[kind as keyof typeof paths.sd], join(modelsDir, id), { recursive: true });
-  const dir = await mkdtemp(join(tmpdir(), 'studio-crop-'));
-  editor = new Editor({
-    dir: join(dir, 'edit'),
-    models: () => new ModelStore({ manifest: parseManifest(manifestJson), modelsDir }),
-    pool: new SessionPool({ providers: ['cpu'], intraOpThreads: 1 }),
-    jobs,
-    provider: () => 'cpu',
-    publishStep: () => undefined,
-  });
+  ({ editor } = await fixtureEditor(paths.sd, parseManifest(manifestJson), jobs));
 });
 
 describe('crop turns', () => {

@@ -1,15 +1,12 @@
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ProjectView } from '@contract';
 import manifestJson from '../../../models/manifest.json';
 import { fixturePaths } from '../../../models/fixtures';
 import { JobRunner } from '../jobs/runner';
 import { parseManifest } from '../models/manifest';
-import { ModelStore } from '../models/model-store';
-import { SessionPool } from '../models/session-pool';
-import { EDIT_MODELS, Editor } from './editor';
+import { Editor } from './editor';
+import { finishedProject, fixtureEditor } from './fixture-editor';
 import { sha256 } from './recipe';
 
 const paths = fixturePaths();
@@ -18,24 +15,10 @@ let editor: Editor;
 // DDIM: the fixture UNet knows its clean latent, so only DDIM's last step (to ᾱ₀, not 1) keeps a trace of the seed's noise.
 const params = { steps: 3, seed: 11, scheduler: 'ddim' as const, textGuidance: 7.5, imageGuidance: 1.5, strength: 1, feather: 2 };
 
-async function finish(job: { id: string }): Promise<ProjectView> {
-  const done = await jobs.settled(job.id);
-  if (done.state !== 'done') throw new Error(`${done.state}: ${done.error?.message}`);
-  return done.result as ProjectView;
-}
+const finish = (job: { id: string }) => finishedProject(jobs, job);
 
 beforeAll(async () => {
-  const modelsDir = await mkdtemp(join(tmpdir(), 'studio-variations-models-'));
-  for (const [kind, id] of Object.entries(EDIT_MODELS)) await cp(paths.sd[kind as keyof typeof paths.sd], join(modelsDir, id), { recursive: true });
-  const dir = await mkdtemp(join(tmpdir(), 'studio-variations-'));
-  editor = new Editor({
-    dir: join(dir, 'edit'),
-    models: () => new ModelStore({ manifest: parseManifest(manifestJson), modelsDir }),
-    pool: new SessionPool({ providers: ['cpu'], intraOpThreads: 1 }),
-    jobs,
-    provider: () => 'cpu',
-    publishStep: () => undefined,
-  });
+  ({ editor } = await fixtureEditor(paths.sd, parseManifest(manifestJson), jobs));
 });
 
 describe('variations of a turn', () => {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EditStep, ProjectView } from '@contract';
+import type { EditStep } from '@contract';
 import manifestJson from '../../../models/manifest.json';
 import { fixturePaths } from '../../../models/fixtures';
 import { JobRunner } from '../jobs/runner';
@@ -12,7 +12,8 @@ import { parseManifest } from '../models/manifest';
 import { ModelStore } from '../models/model-store';
 import { SessionPool } from '../models/session-pool';
 import { Uploads } from '../storage/uploads';
-import { EDIT_MODELS, Editor, workingSize } from './editor';
+import { Editor, workingSize } from './editor';
+import { finishedProject, fixtureEditor } from './fixture-editor';
 import { decodeRgb } from '../shared/pixels';
 import { TurnStore } from './turn-store';
 
@@ -21,15 +22,10 @@ const jobs = new JobRunner();
 let editor: Editor;
 let dir: string;
 let uploads: Uploads;
-let modelsDir: string;
 const steps: EditStep[] = [];
 const params = { steps: 3, seed: 5, scheduler: 'euler-ancestral' as const, textGuidance: 7.5, imageGuidance: 1.5, strength: 1, feather: 2 };
 
-async function finish(job: { id: string }): Promise<ProjectView> {
-  const done = await jobs.settled(job.id);
-  if (done.state !== 'done') throw new Error(`${done.state}: ${done.error?.message}`);
-  return done.result as ProjectView;
-}
+const finish = (job: { id: string }) => finishedProject(jobs, job);
 
 /** A mask PNG over the middle of a w×h picture. */
 async function centerMask(w: number, h: number): Promise<string> {
@@ -41,19 +37,10 @@ async function centerMask(w: number, h: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  modelsDir = await mkdtemp(join(tmpdir(), 'studio-edit-models-'));
-  for (const [kind, id] of Object.entries(EDIT_MODELS)) await cp(paths.sd[kind as keyof typeof paths.sd], join(modelsDir, id), { recursive: true });
-  dir = await mkdtemp(join(tmpdir(), 'studio-edit-'));
-  uploads = new Uploads(join(dir, 'uploads'));
-  editor = new Editor({
-    dir: join(dir, 'edit'),
-    models: () => new ModelStore({ manifest: parseManifest(manifestJson), modelsDir }),
-    pool: new SessionPool({ providers: ['cpu'], intraOpThreads: 1 }),
-    jobs,
-    provider: () => 'cpu',
-    publishStep: (s) => steps.push(s),
-    uploads,
-  });
+  ({ editor, dir } = await fixtureEditor(paths.sd, parseManifest(manifestJson), jobs, (data) => {
+    uploads = new Uploads(join(data, 'uploads'));
+    return { publishStep: (s) => steps.push(s), uploads };
+  }));
 });
 
 describe('the turn tree', () => {
